@@ -1,0 +1,1 @@
+"""routegen: typed Python clients from one YAML route specification."""
