@@ -1,0 +1,213 @@
+"""Client-side usage plan: a token bucket, a daily quota and per-route minimum intervals.
+
+The vendor's gateway answers 429 once the plan is exceeded; pacing calls here keeps a
+client under the plan and turns a spent quota into a clear ``QuotaExhausted`` before a
+request is wasted. Every method is safe across threads and asyncio tasks, so one
+``RateLimiter`` may be shared by several clients that use the same API key.
+
+How waiting works: a caller takes the lock, *reserves* its slot (a token, possibly
+borrowed from the future, which leaves the bucket negative) and computes how long it
+must wait, then sleeps outside the lock. Later callers see the debt and queue behind
+it, so grant times never bunch up, and the async path needs no ``asyncio.Lock``
+because nothing awaits while the lock is held.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import threading
+import time
+from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
+
+from ._config import LimitsConfig, RouteInfo
+from ._exceptions import QuotaExhausted
+
+__all__ = ["Clock", "RateLimiter", "SystemClock"]
+
+
+class Clock(Protocol):
+    """Time source of a limiter; tests inject a fake one that never really sleeps."""
+
+    def now(self) -> float:
+        """Monotonic seconds, used for pacing."""
+        ...
+
+    def utcnow(self) -> datetime:
+        """Aware UTC wall-clock time, used for the daily quota."""
+        ...
+
+    def sleep(self, seconds: float) -> None:
+        """Block the calling thread."""
+        ...
+
+    async def asleep(self, seconds: float) -> None:
+        """Suspend the calling task."""
+        ...
+
+
+class SystemClock:
+    """The real clock: ``time.monotonic``, ``datetime.now(UTC)`` and real sleeps."""
+
+    def now(self) -> float:
+        """Monotonic seconds."""
+        return time.monotonic()
+
+    def utcnow(self) -> datetime:
+        """Aware UTC wall-clock time."""
+        return datetime.now(UTC)
+
+    def sleep(self, seconds: float) -> None:
+        """Block the calling thread for ``seconds``."""
+        time.sleep(seconds)
+
+    async def asleep(self, seconds: float) -> None:
+        """Suspend the calling task for ``seconds``."""
+        await asyncio.sleep(seconds)
+
+
+def _next_utc_midnight(day: date) -> datetime:
+    """The instant the quota of ``day`` resets."""
+    return datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+
+
+class RateLimiter:
+    """Token bucket (``burst`` capacity, refilled at ``rate``/s, starting full) plus quota.
+
+    ``quota`` counts calls per UTC calendar day (None: unlimited). A route whose
+    ``RouteInfo.min_interval`` is set is also spaced at least that far from its own
+    previous call.
+    """
+
+    def __init__(
+        self,
+        rate: float,
+        burst: int,
+        quota: int | None = None,
+        *,
+        clock: Clock | None = None,
+    ) -> None:
+        if not (rate > 0 and math.isfinite(rate)):
+            raise ValueError(
+                f"rate must be a positive number of requests per second, got {rate!r}"
+            )
+        if burst < 1:
+            raise ValueError(f"burst must be at least 1 request, got {burst!r}")
+        if quota is not None and quota < 1:
+            raise ValueError(
+                f"quota must be at least 1 request per day or None, got {quota!r}"
+            )
+        self._rate = float(rate)
+        self._burst = burst
+        self._quota = quota
+        self._clock: Clock = clock if clock is not None else SystemClock()
+        self._lock = threading.Lock()
+        self._tokens = float(
+            burst
+        )  # may go negative: reservations borrowed from the future
+        self._updated = self._clock.now()
+        self._day = self._clock.utcnow().date()
+        self._used = 0
+        self._route_next: dict[str, float] = {}  # route name -> earliest next call
+
+    @classmethod
+    def from_config(
+        cls, limits: LimitsConfig, clock: Clock | None = None
+    ) -> RateLimiter:
+        """Build the limiter of a stage's usage plan."""
+        if limits.quota is not None and limits.quota_period != timedelta(days=1):
+            # The vendor counts per UTC day; another period would be silently wrong.
+            raise ValueError(
+                f"only a daily quota is supported, got {limits.quota_period}"
+            )
+        return cls(limits.rate, limits.burst, limits.quota, clock=clock)
+
+    @property
+    def rate(self) -> float:
+        """Requests per second refilled into the bucket."""
+        return self._rate
+
+    @property
+    def burst(self) -> int:
+        """Bucket capacity."""
+        return self._burst
+
+    @property
+    def quota(self) -> int | None:
+        """Requests allowed per UTC day (None: unlimited)."""
+        return self._quota
+
+    @property
+    def remaining_quota(self) -> int | None:
+        """Requests left today (None when there is no quota)."""
+        with self._lock:
+            self._roll_day()
+            return None if self._quota is None else self._quota - self._used
+
+    def acquire(self, route: RouteInfo | None = None) -> None:
+        """Block until a call may be sent; raise ``QuotaExhausted`` if today's quota is spent."""
+        while True:
+            wait, granted = self._reserve(route)
+            if wait > 0:
+                self._clock.sleep(wait)
+            if granted:
+                return
+
+    async def aacquire(self, route: RouteInfo | None = None) -> None:
+        """Async ``acquire``: the same reservation, waiting with ``asleep``."""
+        while True:
+            wait, granted = self._reserve(route)
+            if wait > 0:
+                await self._clock.asleep(wait)
+            if granted:
+                return
+
+    def _reserve(self, route: RouteInfo | None) -> tuple[float, bool]:
+        """Under the lock: check the quota, then reserve a token or report the route wait.
+
+        Returns ``(wait, granted)``. When ``granted`` is false the route is not ready
+        yet: nothing was reserved, so the bucket is not held hostage by a slow route,
+        and the caller retries after ``wait``.
+        """
+        with self._lock:
+            self._roll_day()
+            if self._quota is not None and self._used >= self._quota:
+                raise QuotaExhausted(_next_utc_midnight(self._day), quota=self._quota)
+            now = self._clock.now()
+            interval = _min_interval(route)
+            if route is not None and interval > 0:
+                ready = self._route_next.get(route.name, now)
+                if ready > now:
+                    return ready - now, False
+            wait = self._take_token(now)
+            self._used += 1
+            if route is not None and interval > 0:
+                # Spaced from the grant time, not the reservation time.
+                self._route_next[route.name] = now + wait + interval
+            return wait, True
+
+    def _take_token(self, now: float) -> float:
+        """Refill, debit one token and return how long until that token exists."""
+        elapsed = max(0.0, now - self._updated)  # guard against a clock that steps back
+        self._tokens = min(float(self._burst), self._tokens + elapsed * self._rate)
+        self._updated = now
+        self._tokens -= 1.0
+        return max(0.0, -self._tokens / self._rate)
+
+    def _roll_day(self) -> None:
+        """Start a fresh quota count when the UTC date has changed."""
+        today = self._clock.utcnow().date()
+        if today != self._day:
+            self._day = today
+            self._used = 0
+
+    def __repr__(self) -> str:
+        return f"RateLimiter(rate={self._rate!r}, burst={self._burst!r}, quota={self._quota!r})"
+
+
+def _min_interval(route: RouteInfo | None) -> float:
+    """The route's minimum spacing in seconds (0 when it has none)."""
+    if route is None or route.min_interval is None:
+        return 0.0
+    return max(0.0, route.min_interval.total_seconds())
