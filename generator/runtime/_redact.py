@@ -1,0 +1,119 @@
+"""Keeping credentials out of reprs, exception text and logs.
+
+Credentials (API key, password, session token) are held as ``Secret`` so that printing
+a client or its config never shows them, and ``RedactingFilter`` scrubs any that still
+reach a log message, for example inside a URL or an exception's text.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable, Iterable
+from typing import NoReturn
+from urllib.parse import quote
+
+__all__ = ["MASK", "RedactingFilter", "Secret", "redact"]
+
+MASK = "***"
+
+
+class Secret:
+    """A string that never shows itself: ``repr``/``str``/f-strings give ``***``."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def get(self) -> str:
+        """The real value, for the one place that sends it."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return MASK
+
+    def __str__(self) -> str:
+        return MASK
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Secret):
+            return self._value == other._value
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((Secret, self._value))
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __copy__(self) -> Secret:
+        return self  # immutable, and copy would otherwise hit __reduce__ below
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Secret:
+        return self
+
+    def __reduce__(self) -> NoReturn:
+        # Pickling would write the plain value to disk or a queue unnoticed.
+        raise TypeError("Secret values cannot be pickled")
+
+
+def _variants(secret: str) -> set[str]:
+    """The forms a secret takes on the wire: as is, JSON-escaped and URL-encoded."""
+    return {secret, json.dumps(secret)[1:-1], quote(secret, safe="")}
+
+
+def redact(text: str, secrets: Iterable[str | Secret]) -> str:
+    """Replace every occurrence of every non-empty secret in ``text`` with ``***``."""
+    forms: set[str] = set()
+    for secret in secrets:
+        value = secret.get() if isinstance(secret, Secret) else secret
+        if value:
+            forms |= _variants(value)
+    if not forms:
+        return text
+    # One pass with the longest alternatives first: a secret that contains another is
+    # masked whole, and a mask is never re-scanned for a shorter secret.
+    ordered = sorted(forms, key=lambda form: (-len(form), form))
+    pattern = re.compile("|".join(re.escape(form) for form in ordered))
+    return pattern.sub(MASK, text)
+
+
+class RedactingFilter(logging.Filter):
+    """Logging filter that masks the current secrets in every record it sees.
+
+    ``secrets`` is called per record so a token renewed after the filter was installed
+    is masked too. Attach it to a handler to cover records from child loggers as well.
+    """
+
+    def __init__(
+        self, secrets: Callable[[], Iterable[str | Secret]], name: str = ""
+    ) -> None:
+        super().__init__(name)
+        self._secrets = secrets
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Format the message once, mask it, and drop the args; never rejects a record."""
+        secrets = [s for s in self._secrets() if s]
+        if not secrets:
+            return True
+        record.msg = redact(_message(record), secrets)
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            # Handlers format the traceback later from exc_info; fix the text now.
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text, secrets)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info, secrets)
+        return True
+
+
+def _message(record: logging.LogRecord) -> str:
+    """The record's formatted message, even when its args do not match the format."""
+    try:
+        return record.getMessage()
+    except Exception:
+        # A bad format must not raise out of the caller's log call; keep the text.
+        return f"{record.msg} {record.args!r}"
