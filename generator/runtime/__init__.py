@@ -3,3 +3,79 @@
 Only relative imports are allowed here: the same files run as ``generator.runtime`` in
 this repository's tests and as ``<package>._runtime`` inside each generated client.
 """
+
+from ._async_client import AsyncAPIClient
+from ._base_client import DEFAULT_TIMEOUT, Hooks, RequestEvent
+from ._client import SyncAPIClient
+from ._config import (
+    ApiConfig,
+    DateRangeConfig,
+    ErrorConfig,
+    FilterField,
+    LimitsConfig,
+    PaginationConfig,
+    RouteInfo,
+    TokenConfig,
+)
+from ._exceptions import (
+    APIConnectionError,
+    APIErrorResponse,
+    APIStatusError,
+    APITimeoutError,
+    DateRangeError,
+    ErrorDetail,
+    GatewayError,
+    MissingCredentialsError,
+    QuotaExhausted,
+    ResponseValidationError,
+    UnhonouredFilterError,
+    UsageError,
+    VendorError,
+    make_status_error,
+)
+from ._limits import Clock, RateLimiter, SystemClock
+from ._pagination import Page
+from ._resource import AsyncResource, SyncResource
+from ._retry import RetryConfig
+from ._types import NOT_GIVEN, NotGiven, Timeout, omit_not_given
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "NOT_GIVEN",
+    "APIConnectionError",
+    "APIErrorResponse",
+    "APIStatusError",
+    "APITimeoutError",
+    "ApiConfig",
+    "AsyncAPIClient",
+    "AsyncResource",
+    "Clock",
+    "DateRangeConfig",
+    "DateRangeError",
+    "ErrorConfig",
+    "ErrorDetail",
+    "FilterField",
+    "GatewayError",
+    "Hooks",
+    "LimitsConfig",
+    "MissingCredentialsError",
+    "NotGiven",
+    "Page",
+    "PaginationConfig",
+    "QuotaExhausted",
+    "RateLimiter",
+    "RequestEvent",
+    "ResponseValidationError",
+    "RetryConfig",
+    "RouteInfo",
+    "SyncAPIClient",
+    "SyncResource",
+    "SystemClock",
+    "Timeout",
+    "TokenConfig",
+    "UnhonouredFilterError",
+    "UsageError",
+    "VendorError",
+    "make_status_error",
+    "omit_not_given",
+]

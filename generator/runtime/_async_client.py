@@ -1,0 +1,262 @@
+"""The asynchronous client core that generated ``AsyncClient`` classes subclass.
+
+It mirrors ``_client.py`` line for line; only the I/O is awaited."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from types import TracebackType
+from typing import Any, Literal, Self, TypeVar
+
+import httpx
+import pydantic
+
+from ._auth import AsyncTokenCache, token_route
+from ._base_client import DEFAULT_TIMEOUT, BaseClient, Hooks
+from ._config import ApiConfig, RouteInfo
+from ._exceptions import make_status_error
+from ._filters import FilterValues
+from ._limits import Clock, RateLimiter
+from ._pagination import Page, make_page
+from ._retry import RetryConfig
+from ._types import NOT_GIVEN, NotGiven, Timeout
+
+__all__ = ["AsyncAPIClient"]
+
+T = TypeVar("T")
+
+
+class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
+    """Sends requests for one API stage over an ``httpx.AsyncClient``; safe to share by tasks."""
+
+    def __init__(
+        self,
+        config: ApiConfig,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        http_client: httpx.AsyncClient | None = None,
+        limiter: RateLimiter | Literal[False] | None = None,
+        retry: RetryConfig | None = None,
+        hooks: Hooks | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        super().__init__(
+            config,
+            base_url=base_url,
+            api_key=api_key,
+            username=username,
+            password=password,
+            timeout=timeout,
+            limiter=limiter,
+            retry=retry,
+            hooks=hooks,
+            clock=clock,
+        )
+        self._owns_http = http_client is None
+        self._http = (
+            http_client
+            if http_client is not None
+            else httpx.AsyncClient(timeout=timeout)
+        )
+        self._tokens = (
+            AsyncTokenCache(config.token, self._clock) if config.token else None
+        )
+
+    async def aclose(self) -> None:
+        """Close the HTTP client if this client created it."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    # -- used by generated resources -------------------------------------------------
+
+    async def _request(
+        self,
+        route: RouteInfo,
+        *,
+        request_filter: Mapping[str, object] | None = None,
+        route_filter: Mapping[str, object] | None = None,
+        filters: pydantic.BaseModel | None = None,
+        body: Sequence[pydantic.BaseModel] | None = None,
+        cast_to: type[T] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> Any:
+        """Call ``route`` once and return its parsed body (list, object, text or None)."""
+        values = self._prepare(route, request_filter, route_filter, filters)
+        response = await self._send(
+            route, self._body(route, values, body), timeout=timeout
+        )
+        return self._parse(route, response, cast_to)
+
+    async def _get_page(
+        self,
+        route: RouteInfo,
+        item_type: type[T],
+        *,
+        request_filter: Mapping[str, object] | None = None,
+        route_filter: Mapping[str, object] | None = None,
+        filters: pydantic.BaseModel | None = None,
+        page: int | None = None,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> Page[T]:
+        """Fetch one page of a paged route."""
+        values = self._prepare(route, request_filter, route_filter, filters)
+        headers = self._page_headers(route, page, size)
+        return await self._fetch_page(route, item_type, values, headers, timeout)
+
+    def _iterate(
+        self,
+        route: RouteInfo,
+        item_type: type[T],
+        *,
+        request_filter: Mapping[str, object] | None = None,
+        route_filter: Mapping[str, object] | None = None,
+        filters: pydantic.BaseModel | None = None,
+        size: int | None = None,
+        split_range: bool = False,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[T]:
+        """Iterate every record across pages (and range windows), fetching lazily.
+
+        Arguments are checked now, so a bad call fails here rather than on first use.
+        """
+        values = self._prepare(route, request_filter, route_filter, filters)
+        self._page_headers(route, None, size)
+        plan = self._plan(route, values, split_range)
+        return self._walk(route, item_type, plan, size, timeout)
+
+    # -- internals -------------------------------------------------------------------
+
+    async def _walk(
+        self,
+        route: RouteInfo,
+        item_type: type[T],
+        plan: list[FilterValues],
+        size: int | None,
+        timeout: Timeout | NotGiven,
+    ) -> AsyncIterator[T]:
+        for values in plan:
+            page_no = self._config.pagination.first_page
+            while True:
+                headers = self._page_headers(route, page_no, size)
+                page = await self._fetch_page(
+                    route, item_type, values, headers, timeout
+                )
+                for item in page.items:
+                    yield item
+                if self._is_last(page_no, page):
+                    break
+                page_no += 1
+
+    async def _fetch_page(
+        self,
+        route: RouteInfo,
+        item_type: type[T],
+        values: FilterValues,
+        headers: dict[str, str],
+        timeout: Timeout | NotGiven,
+    ) -> Page[T]:
+        payload = self._body(route, values, None)
+        response = await self._send(route, payload, headers=headers, timeout=timeout)
+        items: list[T] = self._parse(route, response, item_type, "list")
+        return make_page(
+            self._config, route, response, items, self._fallback_range(route, values)
+        )
+
+    async def _token(self) -> str:
+        assert (
+            self._tokens is not None
+        )  # _prepare rejects token routes without a config
+        return await self._tokens.get(self._fetch_token)
+
+    async def _fetch_token(self) -> httpx.Response:
+        assert self._tokens is not None
+        login = self._tokens.login_body(*self._credentials())
+        return await self._send(token_route(self._tokens.config), login)
+
+    async def _send(
+        self,
+        route: RouteInfo,
+        payload: object,
+        *,
+        headers: Mapping[str, str] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> httpx.Response:
+        """Send with rate limiting, retries and one token renewal; return a 2xx response."""
+        attempt, renewed, budget = 0, False, self._retry_state()
+        while True:
+            attempt += 1
+            token = await self._token() if route.auth == "token" else None
+            auth = self._tokens.header(token) if self._tokens and token else None
+            request = self._build_request(
+                route, payload, auth=auth, headers=headers, timeout=timeout
+            )
+            try:
+                response = await self._attempt(route, request, attempt)
+            except httpx.TransportError as exc:
+                wait = self._retry_wait(route, attempt, budget, exc=exc)
+                if wait is None:
+                    raise self._transport_error(route, exc) from exc
+                await self._pause(route, request, attempt, wait, type(exc).__name__)
+                continue
+            if response.is_success:
+                return response
+            error = make_status_error(self._config.errors, route, response)
+            if (
+                not renewed
+                and self._tokens
+                and token
+                and self._is_expired_token(error, token)
+            ):
+                renewed = True  # renew once; a second 401 is a real error
+                self._tokens.invalidate(token)
+                continue
+            wait = self._retry_wait(route, attempt, budget, error=error)
+            if wait is None:
+                raise error
+            await self._pause(
+                route, request, attempt, wait, f"HTTP {response.status_code}"
+            )
+
+    async def _attempt(
+        self, route: RouteInfo, request: httpx.Request, attempt: int
+    ) -> httpx.Response:
+        if self._limiter is not None:
+            await self._limiter.aacquire(route)
+        self._hooks.on_request(self._event(route, request, attempt))
+        started = self._clock.now()
+        response = await self._http.send(request)
+        elapsed = self._clock.now() - started
+        status = response.status_code
+        self._hooks.on_response(
+            self._event(route, request, attempt, status=status, elapsed=elapsed)
+        )
+        self._log_response(route, status, attempt)
+        return response
+
+    async def _pause(
+        self,
+        route: RouteInfo,
+        request: httpx.Request,
+        attempt: int,
+        wait: float,
+        reason: str,
+    ) -> None:
+        self._hooks.on_retry(self._event(route, request, attempt, wait=wait))
+        self._log_retry(route, reason, wait, attempt)
+        await self._clock.asleep(wait)

@@ -1,0 +1,402 @@
+"""What the sync and async clients share: credentials, request building, parsing, retries.
+
+Nothing here performs I/O; ``_client.py`` and ``_async_client.py`` add the sending
+loops, which differ only in ``await``.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, Literal, TypeVar
+
+import httpx
+import pydantic
+
+from ._config import ApiConfig, ResponseKind, RouteInfo
+from ._dates import clamp_range, split_windows
+from ._exceptions import (
+    APIConnectionError,
+    APIErrorResponse,
+    APIStatusError,
+    APITimeoutError,
+    DateRangeError,
+    GatewayError,
+    MissingCredentialsError,
+    ResponseValidationError,
+    UsageError,
+)
+from ._filters import FilterValues, build_body, collect_filters
+from ._limits import Clock, RateLimiter, SystemClock
+from ._pagination import Page
+from ._redact import Secret, redact
+from ._retry import RetryConfig, RetryState
+from ._types import NotGiven, Timeout
+
+__all__ = ["DEFAULT_TIMEOUT", "BaseClient", "Hooks", "RequestEvent"]
+
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+_RETRYABLE_STATUS = frozenset({502, 503, 504})
+# Errors raised before the request left this machine: safe to retry even for writes.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout)
+_MAYBE_SENT = (httpx.ReadError, httpx.RemoteProtocolError)
+
+T = TypeVar("T")
+HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestEvent:
+    """What a hook learns about one attempt; never headers or bodies."""
+
+    route: str
+    method: str
+    url: str  # without the query string
+    attempt: int
+    status: int | None = None
+    elapsed: float | None = None  # seconds from send to response
+    wait: float | None = None  # seconds before the next attempt (on_retry only)
+
+
+class Hooks:
+    """Observer of requests; subclass and override what you need (all no-ops here)."""
+
+    def on_request(self, event: RequestEvent) -> None:
+        """Called before each attempt is sent."""
+
+    def on_response(self, event: RequestEvent) -> None:
+        """Called when an attempt got a response (any status)."""
+
+    def on_retry(self, event: RequestEvent) -> None:
+        """Called before waiting ``event.wait`` seconds for the next attempt."""
+
+
+@functools.lru_cache(maxsize=256)
+def _adapter(kind: type[Any]) -> pydantic.TypeAdapter[Any]:
+    # Building a TypeAdapter compiles a validator: do it once per response type.
+    return pydantic.TypeAdapter(kind)
+
+
+def _loc(error: pydantic.ValidationError) -> str:
+    """Pydantic's location of the first error, e.g. ``0.name``; ``body`` for the root."""
+    loc = error.errors()[0]["loc"] if error.error_count() else ()
+    return ".".join(str(part) for part in loc) or "body"
+
+
+class BaseClient(Generic[HttpT]):
+    """State and pure helpers shared by ``SyncAPIClient`` and ``AsyncAPIClient``."""
+
+    _http: HttpT
+
+    def __init__(
+        self,
+        config: ApiConfig,
+        *,
+        base_url: str | None,
+        api_key: str | None,
+        username: str | None,
+        password: str | None,
+        timeout: Timeout,
+        limiter: RateLimiter | Literal[False] | None,
+        retry: RetryConfig | None,
+        hooks: Hooks | None,
+        clock: Clock | None,
+    ) -> None:
+        self._config = config
+        self.base_url = (base_url or config.base_url).rstrip("/")
+        key = api_key or (
+            os.environ.get(config.api_key_env) if config.api_key_env else None
+        )
+        if not key:
+            hint = (
+                f"pass api_key= or set {config.api_key_env}"
+                if config.api_key_env
+                else ""
+            )
+            raise MissingCredentialsError("api_key", hint)
+        self._api_key = Secret(key)
+        self._username = username
+        self._password = Secret(password) if password is not None else None
+        self.timeout = timeout
+        self._clock: Clock = clock if clock is not None else SystemClock()
+        if limiter is None:
+            limiter = RateLimiter.from_config(config.limits, clock=self._clock)
+        self._limiter: RateLimiter | None = limiter or None
+        self._retry = retry if retry is not None else RetryConfig()
+        self._hooks = hooks if hooks is not None else Hooks()
+        self._log = logging.getLogger(config.name)
+        self._rng = random.Random()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r}, stage={self._config.stage!r})"
+
+    @property
+    def config(self) -> ApiConfig:
+        """The stage description this client calls."""
+        return self._config
+
+    # -- building requests ---------------------------------------------------------
+
+    def _secrets(self) -> list[str]:
+        values = [self._api_key.get()]
+        if self._password is not None:
+            values.append(self._password.get())
+        return values
+
+    def _credentials(self) -> tuple[str, str]:
+        """Username and password for the token route; missing ones fail before sending."""
+        if not self._username:
+            raise MissingCredentialsError("username", "the token routes need username=")
+        if self._password is None or not self._password.get():
+            raise MissingCredentialsError("password", "the token routes need password=")
+        return self._username, self._password.get()
+
+    def _prepare(
+        self,
+        route: RouteInfo,
+        request_filter: Mapping[str, object] | None,
+        route_filter: Mapping[str, object] | None,
+        filters: pydantic.BaseModel | None,
+    ) -> FilterValues:
+        """Validate filters for ``route``; raises a ``UsageError`` before any request."""
+        if route.auth == "token" and self._config.token is None:
+            raise UsageError(
+                f"{route.name} needs a token but the API declares no token route"
+            )
+        return collect_filters(
+            self._config,
+            route,
+            request_filter=request_filter,
+            route_filter=route_filter,
+            filters=filters,
+        )
+
+    def _page_headers(
+        self, route: RouteInfo, page: int | None, size: int | None
+    ) -> dict[str, str]:
+        """``page`` / ``size`` request headers, size clamped to the route's maximum."""
+        paging = self._config.pagination
+        page = paging.first_page if page is None else page
+        if page < paging.first_page:
+            raise UsageError(f"{route.name}: page must be at least {paging.first_page}")
+        size = paging.default_size if size is None else size
+        if size < 1:
+            raise UsageError(f"{route.name}: size must be at least 1, got {size}")
+        size = min(size, route.max_page_size or paging.max_size, paging.max_size)
+        return {paging.page_header: str(page), paging.size_header: str(size)}
+
+    def _build_request(
+        self,
+        route: RouteInfo,
+        payload: object,
+        *,
+        auth: tuple[str, str] | None,
+        headers: Mapping[str, str] | None,
+        timeout: Timeout | NotGiven,
+    ) -> httpx.Request:
+        """One attempt's request: auth headers, user agent, JSON body and timeout."""
+        merged = {"User-Agent": self._config.user_agent, **(headers or {})}
+        if route.auth != "none":
+            merged[self._config.api_key_header] = self._api_key.get()
+        if auth is not None:
+            merged[auth[0]] = auth[1]
+        effective = self.timeout if isinstance(timeout, NotGiven) else timeout
+        return self._http.build_request(
+            route.method,
+            self.base_url + route.path,
+            json=payload,
+            headers=merged,
+            timeout=effective,
+        )
+
+    def _body(
+        self,
+        route: RouteInfo,
+        values: FilterValues,
+        body: Sequence[pydantic.BaseModel] | None,
+    ) -> dict[str, object]:
+        """The standardized JSON body of one request."""
+        return build_body(self._config, route, values, body)
+
+    def _plan(
+        self, route: RouteInfo, values: FilterValues, split_range: bool
+    ) -> list[FilterValues]:
+        """The filter values of each walk: one, or one per ``max_range`` window."""
+        if not split_range:
+            return [values]
+        start, end = self._windows_of(route, values)
+        assert route.max_range is not None  # checked by _windows_of
+        return [
+            values.with_range(s, e)
+            for s, e in split_windows(start, end, route.max_range)
+        ]
+
+    def _is_last(self, page_no: int, page: Page[Any]) -> bool:
+        """Whether a walk stops after ``page``: it is empty or the latest total is reached.
+
+        Counting from the requested number (not the echoed one) means a server that
+        always answers ``page: 1`` cannot make the walk loop forever.
+        """
+        seen = page_no - self._config.pagination.first_page + 1
+        return not page.items or seen >= page.total_pages
+
+    def _fallback_range(
+        self, route: RouteInfo, values: FilterValues
+    ) -> tuple[datetime | None, datetime | None]:
+        """The range the server should use when it sends no ``search-range-*`` headers."""
+        if route.max_range is None:
+            return values.start, values.end
+        return clamp_range(
+            values.start, values.end, route.max_range, self._clock.utcnow()
+        )
+
+    def _windows_of(
+        self, route: RouteInfo, values: FilterValues
+    ) -> tuple[datetime, datetime]:
+        """The full range a ``split_range`` walk covers; both ends must be given."""
+        if route.max_range is None:
+            raise UsageError(
+                f"{route.name} takes no date range, so split_range is not allowed"
+            )
+        for role, value in (("start", values.start), ("end", values.end)):
+            if value is None:
+                field = next(
+                    (
+                        f.name
+                        for f in (*route.request_filter, *route.route_filter)
+                        if f.date_role == role
+                    ),
+                    f"{role}_date",
+                )
+                raise DateRangeError(
+                    route.name, field, "split_range needs both range ends"
+                )
+        assert values.start is not None and values.end is not None
+        return clamp_range(
+            values.start, values.end, values.end - values.start, self._clock.utcnow()
+        )
+
+    # -- reading responses ---------------------------------------------------------
+
+    def _parse(
+        self,
+        route: RouteInfo,
+        response: httpx.Response,
+        cast_to: type[T] | None,
+        kind: ResponseKind | None = None,
+    ) -> Any:
+        """Decode and validate a successful response as ``kind`` (default: the route's)."""
+        kind = kind or route.response
+        if kind == "none":
+            return None
+        if kind == "text" and "json" not in response.headers.get("content-type", ""):
+            return response.text
+        try:
+            data: object = response.json()
+        except ValueError:
+            raise ResponseValidationError(
+                route.name,
+                field="body",
+                response=response,
+                detail="body is not valid JSON",
+            ) from None
+        if kind == "text":
+            target: Any = str
+        elif cast_to is None:
+            return data
+        else:
+            target = list[cast_to] if kind == "list" else cast_to  # type: ignore[valid-type]
+        try:
+            return _adapter(target).validate_python(data)
+        except pydantic.ValidationError as exc:
+            detail = exc.errors()[0]["msg"] if exc.error_count() else "invalid"
+            raise ResponseValidationError(
+                route.name, field=_loc(exc), response=response, detail=detail
+            ) from None
+
+    def _is_expired_token(self, error: APIStatusError, token: str | None) -> bool:
+        """A 401 with the expired-token code, for a request that carried a token."""
+        token_config = self._config.token
+        return (
+            token is not None
+            and token_config is not None
+            and isinstance(error, APIErrorResponse)
+            and error.status_code == 401
+            and error.code == token_config.expired_code
+        )
+
+    # -- retries -------------------------------------------------------------------
+
+    def _retry_state(self) -> RetryState:
+        """A fresh retry budget for one call."""
+        return RetryState(self._retry, rng=self._rng)
+
+    def _retry_wait(
+        self,
+        route: RouteInfo,
+        attempt: int,
+        budget: RetryState,
+        *,
+        error: APIStatusError | None = None,
+        exc: httpx.TransportError | None = None,
+    ) -> float | None:
+        """Seconds to wait before attempt ``attempt + 1``, or None to give up."""
+        if exc is not None and not self._retryable_transport(route, exc):
+            return None
+        if error is not None and not self._retryable_status(route, error):
+            return None
+        response = error.response if error is not None else None
+        return budget.next_delay(attempt, response, now=self._clock.utcnow())
+
+    def _retryable_transport(self, route: RouteInfo, exc: httpx.TransportError) -> bool:
+        if isinstance(exc, _NOT_SENT):
+            return True
+        return route.idempotent and isinstance(exc, _MAYBE_SENT)
+
+    def _retryable_status(self, route: RouteInfo, error: APIStatusError) -> bool:
+        if not route.idempotent:
+            return False  # bulk writes are atomic server-side but may have been applied
+        errors = self._config.errors
+        if isinstance(error, GatewayError):
+            key = (error.status_code, error.message)
+            return key != errors.quota_gateway and key in errors.retryable_gateway
+        return error.status_code in _RETRYABLE_STATUS
+
+    def _transport_error(
+        self, route: RouteInfo, exc: httpx.TransportError
+    ) -> APIConnectionError:
+        """Map an httpx transport error, with any secret scrubbed from its text."""
+        text = redact(f"{type(exc).__name__}: {exc}", self._secrets())
+        if isinstance(exc, httpx.TimeoutException):
+            return APITimeoutError(route.name, text)
+        return APIConnectionError(route.name, text)
+
+    # -- observing -----------------------------------------------------------------
+
+    def _event(
+        self, route: RouteInfo, request: httpx.Request, attempt: int, **extra: Any
+    ) -> RequestEvent:
+        url = str(request.url.copy_with(query=None))
+        return RequestEvent(route.name, route.method, url, attempt, **extra)
+
+    def _log_response(self, route: RouteInfo, status: int, attempt: int) -> None:
+        self._log.debug(
+            "%s %s -> %d (attempt %d)", route.method, route.path, status, attempt
+        )
+
+    def _log_retry(
+        self, route: RouteInfo, reason: str, wait: float, attempt: int
+    ) -> None:
+        self._log.info(
+            "%s %s: %s; retrying in %.2fs (attempt %d)",
+            route.method,
+            route.path,
+            reason,
+            wait,
+            attempt + 1,
+        )

@@ -1,0 +1,100 @@
+"""One page of a paged route, and the response-header parsing that builds it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, TypeVar
+
+import httpx
+
+from ._config import ApiConfig, RouteInfo
+from ._dates import parse_header_date
+from ._exceptions import ResponseValidationError
+
+__all__ = ["Page", "make_page", "read_count_header", "read_range_headers"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of results with the paging and date-range values the server used."""
+
+    items: list[T]
+    page: int
+    size: int
+    total_pages: int
+    #: effective range from the ``search-range-*`` headers, else the client-side clamp
+    start_date: datetime | None
+    end_date: datetime | None
+    response: httpx.Response
+
+    def has_next_page(self) -> bool:
+        """Whether a page after this one exists."""
+        return bool(self.items) and self.page < self.total_pages
+
+
+def read_count_header(route: RouteInfo, response: httpx.Response, name: str) -> int:
+    """Read a required non-negative integer header; missing or bad values raise."""
+    raw = response.headers.get(name)
+    if raw is None:
+        raise ResponseValidationError(
+            route.name, field=name, response=response, detail="header missing"
+        )
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ResponseValidationError(
+            route.name,
+            field=name,
+            response=response,
+            detail="not a non-negative integer",
+        )
+    return value
+
+
+def read_range_headers(
+    config: ApiConfig,
+    route: RouteInfo,
+    response: httpx.Response,
+    fallback: tuple[datetime | None, datetime | None],
+) -> tuple[datetime | None, datetime | None]:
+    """The effective date range: the ``search-range-*`` headers, else ``fallback``."""
+    names = (config.dates.start_header, config.dates.end_header)
+    found: list[datetime | None] = []
+    for name, default in zip(names, fallback, strict=True):
+        raw = response.headers.get(name)
+        if raw is None or not raw.strip():
+            found.append(default)
+            continue
+        try:
+            found.append(parse_header_date(raw))
+        except ValueError:
+            raise ResponseValidationError(
+                route.name, field=name, response=response, detail="not an ISO 8601 date"
+            ) from None
+    return found[0], found[1]
+
+
+def make_page(
+    config: ApiConfig,
+    route: RouteInfo,
+    response: httpx.Response,
+    items: list[T],
+    fallback_range: tuple[datetime | None, datetime | None],
+) -> Page[T]:
+    """Build a ``Page`` from a parsed body and the paging and date-range headers."""
+    paging = config.pagination
+    start, end = read_range_headers(config, route, response, fallback_range)
+    return Page(
+        items=items,
+        page=read_count_header(route, response, paging.response_page_header),
+        size=read_count_header(route, response, paging.response_size_header),
+        total_pages=read_count_header(route, response, paging.total_pages_header),
+        start_date=start,
+        end_date=end,
+        response=response,
+    )
