@@ -1,0 +1,53 @@
+"""The library entry points the CLI and tests use: load, validate, build."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .build import Problem, build_api
+from .checks import check_api, merge_stages
+from .errors import SpecError, SpecErrors, sort_errors
+from .model import Api
+from .schema import schema_errors
+from .yamlsource import Source, read_source
+
+
+def display_name(path: Path) -> str:
+    """The spec path as messages show it: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def load(path: str | Path) -> tuple[Source, list[SpecError]]:
+    """Read and parse a spec; YAML-level errors only."""
+    p = Path(path)
+    return read_source(p, display_name(p))
+
+
+def validate(path: str | Path) -> tuple[Api | None, list[SpecError]]:
+    """Parse, schema-check, build and semantically check a spec; all errors at once, sorted."""
+    src, errors = load(path)
+    if errors:
+        return None, sort_errors(errors)
+    errors = schema_errors(src)
+    if errors:
+        return None, sort_errors(errors)
+    api, problems = build_api(src.data, src.file)
+    problems += check_api(src.data, api)
+    errors = _locate(src, problems, api.stage_names)
+    return (None, errors) if errors else (api, [])
+
+
+def build(path: str | Path) -> Api:
+    """Validated ``Api`` or ``SpecErrors`` carrying every problem."""
+    api, errors = validate(path)
+    if api is None:
+        raise SpecErrors(errors)
+    return api
+
+
+def _locate(src: Source, problems: list[Problem], order: tuple[str, ...]) -> list[SpecError]:
+    return sort_errors(src.error(where, msg) for where, msg in merge_stages(problems, order))

@@ -1,0 +1,78 @@
+"""JSON Schema validation of the raw spec, mapped to located ``SpecError`` values."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import ValidationError, best_match
+
+from .errors import SpecError
+from .yamlsource import Source
+
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "spec" / "routespec.schema.json"
+
+
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.Draft202012Validator:
+    try:
+        text = SCHEMA_PATH.read_text(encoding="utf-8")
+    except OSError:  # installed without the repository: use the packaged copy
+        text = resources.files("generator").joinpath("routespec.schema.json").read_text("utf-8")
+    schema = json.loads(text)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def schema_errors(src: Source) -> list[SpecError]:
+    """Every schema violation of ``src.data``, located at the offending key or value."""
+    out: list[SpecError] = []
+    for error in _validator().iter_errors(src.data):
+        out.extend(_located(src, _deepest(error)))
+    return out
+
+
+def _deepest(error: ValidationError) -> ValidationError:
+    """For oneOf/anyOf failures, the alternative that got furthest explains it best."""
+    while error.context:
+        best = best_match(error.context)
+        if best is None or len(best.absolute_path) < len(error.absolute_path):
+            break
+        if best.validator in ("oneOf", "anyOf") and not best.context:
+            break
+        error = best
+    return error
+
+
+def _located(src: Source, error: ValidationError) -> Iterator[SpecError]:
+    path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {})) if isinstance(error.schema, dict) else set()
+        for key in sorted(k for k in error.instance if k not in allowed):
+            hint = f"; expected one of: {', '.join(sorted(allowed))}" if allowed else ""
+            yield src.error((*path, key), f"unknown key {key!r}{hint}")
+        return
+    yield src.error(path, _message(error))
+
+
+def _message(error: ValidationError) -> str:
+    v: Any = error.validator
+    if v == "required":
+        return error.message.replace("is a required property", "is required")
+    if v == "type":
+        return f"expected {error.validator_value}, got {_kind(error.instance)}"
+    if v == "pattern":
+        return f"{error.instance!r} does not match {error.validator_value!r}"
+    if v == "enum":
+        options = ", ".join(map(repr, error.validator_value))
+        return f"{error.instance!r} is not one of {options}"
+    return error.message
+
+
+def _kind(value: Any) -> str:
+    names = {dict: "mapping", list: "list", str: "string", bool: "boolean", int: "integer", float: "number"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)

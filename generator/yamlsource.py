@@ -1,0 +1,154 @@
+"""Read a YAML spec into plain Python data while keeping the line and column of every node.
+
+PyYAML's composer gives nodes with marks; we construct the values ourselves so that
+duplicate keys, merge keys and alias bombs are caught as located errors instead of
+being silently resolved (PyYAML keeps the last duplicate and expands aliases freely).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import JsonPath, SpecError
+
+MAX_BYTES = 2 * 1024 * 1024  # a spec is hand-written; anything bigger is a mistake
+MAX_NODES = 200_000  # bounds alias expansion (billion laughs) and memory
+MAX_DEPTH = 64
+
+
+@dataclass
+class Source:
+    """Parsed YAML data plus the (line, column) of each JSON path, 1-based."""
+
+    file: str
+    data: Any = None
+    positions: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: JsonPath) -> tuple[int, int]:
+        """Position of ``path``, or of its nearest located ancestor."""
+        for end in range(len(path), -1, -1):
+            pos = self.positions.get(path[:end])
+            if pos is not None:
+                return pos
+        return (1, 1)
+
+    def error(self, path: JsonPath, message: str) -> SpecError:
+        """A ``SpecError`` located at ``path``."""
+        line, column = self.where(path)
+        return SpecError(self.file, line, column, message, path)
+
+
+class _Abort(Exception):
+    def __init__(self, error: SpecError) -> None:
+        self.error = error
+
+
+def read_source(path: Path, display: str | None = None) -> tuple[Source, list[SpecError]]:
+    """Read and parse ``path``; errors are returned, never raised."""
+    name = display or str(path)
+    src = Source(name)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            msg = f"spec is too large ({size:,} bytes; the limit is {MAX_BYTES:,})"
+            return src, [SpecError(name, 1, 1, msg)]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return src, [SpecError(name, 1, 1, f"cannot read spec: {exc.strerror or exc}")]
+    text, err = _decode(name, raw)
+    if err is not None:
+        return src, [err]
+    return parse_text(text, name)
+
+
+def parse_text(text: str, name: str) -> tuple[Source, list[SpecError]]:
+    """Parse YAML text; see ``read_source``."""
+    src = Source(name)
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    ):
+        return src, [SpecError(name, 1, 1, "spec is empty")]
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        return src, [SpecError(name, line, col, f"invalid YAML: {problem}")]
+    except yaml.YAMLError as exc:
+        return src, [SpecError(name, 1, 1, f"invalid YAML: {exc}")]
+    except RecursionError:
+        return src, [SpecError(name, 1, 1, "invalid YAML: nesting is too deep")]
+    if node is None:
+        return src, [SpecError(name, 1, 1, "spec is empty")]
+    builder = _Builder(src)
+    try:
+        src.data = builder.build(node, (), 0)
+    except _Abort as abort:
+        return src, [abort.error]
+    return src, builder.errors
+
+
+def _decode(name: str, raw: bytes) -> tuple[str, SpecError | None]:
+    if b"\x00" in raw[:8192]:
+        return "", SpecError(name, 1, 1, "spec is a binary file, not YAML text")
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        msg = f"spec is not UTF-8 text (byte 0x{raw[exc.start]:02x})"
+        return "", SpecError(name, line, col, msg)
+
+
+class _Builder:
+    """Turns composed nodes into dicts, lists and scalars, recording positions."""
+
+    def __init__(self, src: Source) -> None:
+        self.src = src
+        self.errors: list[SpecError] = []
+        self.count = 0
+        self._constructor = yaml.SafeLoader("")
+
+    def build(self, node: yaml.Node, path: JsonPath, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES or depth > MAX_DEPTH:
+            what = "too many nodes" if self.count > MAX_NODES else "nesting is too deep"
+            line, col = node.start_mark.line + 1, node.start_mark.column + 1
+            msg = f"spec has {what} (alias expansion bomb or generated input?)"
+            raise _Abort(SpecError(self.src.file, line, col, msg, path))
+        self.src.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        return self._constructor.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode, path: JsonPath, depth: int) -> dict[Any, Any]:
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.errors.append(
+                    SpecError(self.src.file, line, col, "merge keys (<<) are not supported", path)
+                )
+                continue
+            key = self._constructor.construct_object(key_node, deep=True)
+            if not isinstance(key, str):
+                msg = f"mapping keys must be strings (got {key!r}; quote it)"
+                self.errors.append(SpecError(self.src.file, line, col, msg, path))
+                continue
+            if key in out:
+                first = self.src.positions.get((*path, key), (line, col))
+                msg = f"duplicate key {key!r} (first defined at line {first[0]})"
+                self.errors.append(SpecError(self.src.file, line, col, msg, (*path, key)))
+                continue
+            child = (*path, key)
+            self.src.positions[child] = (line, col)
+            out[key] = self.build(value_node, child, depth + 1)
+        return out
