@@ -364,7 +364,10 @@ class BaseClient(Generic[HttpT]):
         errors = self._config.errors
         if isinstance(error, GatewayError):
             key = (error.status_code, error.message)
-            return key != errors.quota_gateway and key in errors.retryable_gateway
+            if key == errors.quota_gateway:
+                return False  # the daily quota: retrying only burns tomorrow's budget
+            if key in errors.retryable_gateway:
+                return True
         return error.status_code in _RETRYABLE_STATUS
 
     def _transport_error(
