@@ -304,7 +304,8 @@ def test_hooks_and_logs_never_carry_secrets(api: Api, caplog: pytest.LogCaptureF
     client = api.client(hooks=hooks)
     with caplog.at_level(logging.DEBUG, logger="vendtest"):
         api.call(client, "_request", MACHINES)
-    kinds = [kind for kind, _ in hooks.events]
+    assert [event.route for _, event in hooks.events[:2]] == ["authenticate"] * 2
+    kinds = [kind for kind, _ in hooks.events[2:]]
     assert kinds == ["request", "response", "retry", "request", "response"]
     retry = next(event for kind, event in hooks.events if kind == "retry")
     assert retry.route == "machines.list" and retry.attempt == 1 and retry.wait is not None
