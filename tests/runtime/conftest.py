@@ -19,5 +19,7 @@ def vendor() -> Vendor:
 
 
 @pytest.fixture(params=["sync", "async"])
-def api(request: pytest.FixtureRequest, vendor: Vendor, clock: FakeClock) -> Iterator[Api]:
+def api(
+    request: pytest.FixtureRequest, vendor: Vendor, clock: FakeClock
+) -> Iterator[Api]:
     yield Api(request.param, vendor, clock)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 import httpx
 import pydantic
+
 from generator.runtime import (
     ApiConfig,
     APIErrorResponse,
@@ -231,10 +232,16 @@ class Vendor:
     def authenticate(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
         if body != {"username": USERNAME, "password": PASSWORD}:
-            error = {"code": "INVALID_LOGIN", "message": "Invalid login.", "pointers": []}
+            error = {
+                "code": "INVALID_LOGIN",
+                "message": "Invalid login.",
+                "pointers": [],
+            }
             return json_response(403, [error])
         self.logins += 1
-        return json_response(200, {"accessToken": f"tok-{self.logins}", "expires": self.expires})
+        return json_response(
+            200, {"accessToken": f"tok-{self.logins}", "expires": self.expires}
+        )
 
     @property
     def calls(self) -> list[httpx.Request]:
@@ -265,17 +272,23 @@ class Api:
         options.update(kwargs)
         transport = httpx.MockTransport(self.vendor)
         if self.mode == "sync":
-            return SyncAPIClient(CONFIG, http_client=httpx.Client(transport=transport), **options)
+            return SyncAPIClient(
+                CONFIG, http_client=httpx.Client(transport=transport), **options
+            )
         return AsyncAPIClient(
             CONFIG, http_client=httpx.AsyncClient(transport=transport), **options
         )
 
-    def call(self, client: SyncAPIClient | AsyncAPIClient, method: str, *args: Any, **kw: Any) -> Any:
+    def call(
+        self, client: SyncAPIClient | AsyncAPIClient, method: str, *args: Any, **kw: Any
+    ) -> Any:
         """Call ``_request`` / ``_get_page`` and return the result in either mode."""
         result = getattr(client, method)(*args, **kw)
         return asyncio.run(result) if self.mode == "async" else result
 
-    def collect(self, client: SyncAPIClient | AsyncAPIClient, *args: Any, **kw: Any) -> list[Any]:
+    def collect(
+        self, client: SyncAPIClient | AsyncAPIClient, *args: Any, **kw: Any
+    ) -> list[Any]:
         """Drain ``_iterate`` into a list."""
         items = client._iterate(*args, **kw)
         if self.mode == "async":

@@ -93,7 +93,9 @@ def expired_then_ok(limit: int) -> object:
 def test_401_api_token_renews_and_repeats_once(api: Api) -> None:
     api.vendor.routes["/machines"] = expired_then_ok(1)  # type: ignore[assignment]
     client = api.client()
-    assert api.call(client, "_request", MACHINES, cast_to=Machine) == [Machine(**MACHINE)]
+    assert api.call(client, "_request", MACHINES, cast_to=Machine) == [
+        Machine(**MACHINE)
+    ]
     assert api.vendor.logins == 2
     assert [r.headers["access-token"] for r in api.vendor.calls] == ["tok-1", "tok-2"]
 
@@ -132,7 +134,9 @@ def test_scheme_prefixes_the_token(api: Api) -> None:
 
     import runtime_support
 
-    token = dataclasses.replace(runtime_support.TOKEN, header="Authorization", scheme="Bearer")
+    token = dataclasses.replace(
+        runtime_support.TOKEN, header="Authorization", scheme="Bearer"
+    )
     config = dataclasses.replace(CONFIG, token=token)
     api.vendor.routes["/machines"] = ok
     transport = httpx.MockTransport(api.vendor)
@@ -174,7 +178,9 @@ def test_api_key_is_read_from_the_environment(
 
     monkeypatch.setenv("VENDTEST_API_KEY", "env-key")
     config = dataclasses.replace(CONFIG, api_key_env="VENDTEST_API_KEY")
-    client = SyncAPIClient(config, http_client=httpx.Client(transport=httpx.MockTransport(ok)))
+    client = SyncAPIClient(
+        config, http_client=httpx.Client(transport=httpx.MockTransport(ok))
+    )
     assert client._api_key.get() == "env-key"
 
 
@@ -220,7 +226,9 @@ def test_tasks_share_one_token_fetch(vendor, clock) -> None:  # type: ignore[no-
     vendor.routes["/machines"] = ok
 
     async def slow_vendor(request: httpx.Request) -> httpx.Response:
-        await asyncio.sleep(0)  # yield, so the other tasks reach the token lock meanwhile
+        await asyncio.sleep(
+            0
+        )  # yield, so the other tasks reach the token lock meanwhile
         return vendor(request)
 
     transport = httpx.MockTransport(slow_vendor)

@@ -5,12 +5,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from runtime_support import (
+    CONFIG,
+    MACHINES,
+    REPORTS,
+    SITES_UPDATE,
+    TRANSACTIONS,
+    RequestFilter,
+    Site,
+)
 
 from generator.runtime import DateRangeError, UnhonouredFilterError, UsageError
 from generator.runtime._filters import build_body, collect_filters
 from generator.runtime._types import NOT_GIVEN
-
-from runtime_support import CONFIG, MACHINES, REPORTS, SITES_UPDATE, TRANSACTIONS, RequestFilter, Site
 
 
 def body_of(route, **kwargs):  # type: ignore[no-untyped-def]
@@ -19,7 +26,9 @@ def body_of(route, **kwargs):  # type: ignore[no-untyped-def]
 
 
 def test_filters_use_wire_names_and_empty_filters_are_objects() -> None:
-    body = body_of(MACHINES, request_filter={"site_ids": [1, 4], "organization_ids": None})
+    body = body_of(
+        MACHINES, request_filter={"site_ids": [1, 4], "organization_ids": None}
+    )
     assert body == {"requestFilter": {"siteIds": [1, 4]}, "routeFilter": {}}
 
 
@@ -29,7 +38,9 @@ def test_route_filter_and_bools() -> None:
 
 
 def test_not_given_and_none_values_are_omitted() -> None:
-    body = body_of(MACHINES, request_filter={"site_ids": NOT_GIVEN, "organization_ids": None})
+    body = body_of(
+        MACHINES, request_filter={"site_ids": NOT_GIVEN, "organization_ids": None}
+    )
     assert body["requestFilter"] == {}
 
 
