@@ -14,7 +14,6 @@ import pydantic
 from ._auth import AsyncTokenCache, token_route
 from ._base_client import DEFAULT_TIMEOUT, BaseClient, Hooks
 from ._config import ApiConfig, RouteInfo
-from ._exceptions import make_status_error
 from ._filters import FilterValues
 from ._limits import Clock, RateLimiter
 from ._pagination import Page, make_page
@@ -178,11 +177,18 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             self._config, route, response, items, self._fallback_range(route, values)
         )
 
-    async def _token(self) -> str:
-        assert (
-            self._tokens is not None
-        )  # _prepare rejects token routes without a config
-        return await self._tokens.get(self._fetch_token)
+    async def _auth(
+        self, route: RouteInfo
+    ) -> tuple[str | None, tuple[str, str] | None]:
+        """The token a route needs (fetched or cached) and the header that carries it."""
+        if route.auth != "token" or self._tokens is None:
+            return None, None
+        token = await self._tokens.get(self._fetch_token)
+        return token, self._tokens.header(token)
+
+    def _forget(self, token: str) -> None:
+        if self._tokens is not None:
+            self._tokens.invalidate(token)
 
     async def _fetch_token(self) -> httpx.Response:
         assert self._tokens is not None
@@ -201,8 +207,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         attempt, renewed, budget = 0, False, self._retry_state()
         while True:
             attempt += 1
-            token = await self._token() if route.auth == "token" else None
-            auth = self._tokens.header(token) if self._tokens and token else None
+            token, auth = await self._auth(route)
             request = self._build_request(
                 route, payload, auth=auth, headers=headers, timeout=timeout
             )
@@ -216,15 +221,10 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
                 continue
             if response.is_success:
                 return response
-            error = make_status_error(self._config.errors, route, response)
-            if (
-                not renewed
-                and self._tokens
-                and token
-                and self._is_expired_token(error, token)
-            ):
+            error = self._status_error(route, response, token)
+            if not renewed and token and self._is_expired_token(error, token):
                 renewed = True  # renew once; a second 401 is a real error
-                self._tokens.invalidate(token)
+                self._forget(token)
                 continue
             wait = self._retry_wait(route, attempt, budget, error=error)
             if wait is None:

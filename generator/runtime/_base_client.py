@@ -30,6 +30,7 @@ from ._exceptions import (
     MissingCredentialsError,
     ResponseValidationError,
     UsageError,
+    make_status_error,
 )
 from ._filters import FilterValues, build_body, collect_filters
 from ._limits import Clock, RateLimiter, SystemClock
@@ -318,6 +319,17 @@ class BaseClient(Generic[HttpT]):
             raise ResponseValidationError(
                 route.name, field=_loc(exc), response=response, detail=detail
             ) from None
+
+    def _status_error(
+        self, route: RouteInfo, response: httpx.Response, token: str | None
+    ) -> APIStatusError:
+        """Map a non-2xx response; credentials a server echoed are scrubbed from its text."""
+        error = make_status_error(self._config.errors, route, response)
+        secrets = [*self._secrets(), *([token] if token else [])]
+        error.args = tuple(
+            redact(arg, secrets) if isinstance(arg, str) else arg for arg in error.args
+        )
+        return error
 
     def _is_expired_token(self, error: APIStatusError, token: str | None) -> bool:
         """A 401 with the expired-token code, for a request that carried a token."""

@@ -12,7 +12,6 @@ import pydantic
 from ._auth import SyncTokenCache, token_route
 from ._base_client import DEFAULT_TIMEOUT, BaseClient, Hooks
 from ._config import ApiConfig, RouteInfo
-from ._exceptions import make_status_error
 from ._filters import FilterValues
 from ._limits import Clock, RateLimiter
 from ._pagination import Page, make_page
@@ -169,11 +168,16 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             self._config, route, response, items, self._fallback_range(route, values)
         )
 
-    def _token(self) -> str:
-        assert (
-            self._tokens is not None
-        )  # _prepare rejects token routes without a config
-        return self._tokens.get(self._fetch_token)
+    def _auth(self, route: RouteInfo) -> tuple[str | None, tuple[str, str] | None]:
+        """The token a route needs (fetched or cached) and the header that carries it."""
+        if route.auth != "token" or self._tokens is None:
+            return None, None
+        token = self._tokens.get(self._fetch_token)
+        return token, self._tokens.header(token)
+
+    def _forget(self, token: str) -> None:
+        if self._tokens is not None:
+            self._tokens.invalidate(token)
 
     def _fetch_token(self) -> httpx.Response:
         assert self._tokens is not None
@@ -192,8 +196,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         attempt, renewed, budget = 0, False, self._retry_state()
         while True:
             attempt += 1
-            token = self._token() if route.auth == "token" else None
-            auth = self._tokens.header(token) if self._tokens and token else None
+            token, auth = self._auth(route)
             request = self._build_request(
                 route, payload, auth=auth, headers=headers, timeout=timeout
             )
@@ -207,15 +210,10 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                 continue
             if response.is_success:
                 return response
-            error = make_status_error(self._config.errors, route, response)
-            if (
-                not renewed
-                and self._tokens
-                and token
-                and self._is_expired_token(error, token)
-            ):
+            error = self._status_error(route, response, token)
+            if not renewed and token and self._is_expired_token(error, token):
                 renewed = True  # renew once; a second 401 is a real error
-                self._tokens.invalidate(token)
+                self._forget(token)
                 continue
             wait = self._retry_wait(route, attempt, budget, error=error)
             if wait is None:

@@ -375,3 +375,16 @@ def test_retry_disabled_with_one_attempt(api: Api) -> None:
     with pytest.raises(APIStatusError):
         api.call(client, "_request", MACHINES)
     assert len(api.vendor.calls) == 1
+
+
+def test_echoed_credentials_are_scrubbed_from_exception_text(api: Api) -> None:
+    echo = {
+        "code": "GENERIC_ERROR",
+        "message": f"bad key {API_KEY} for password {PASSWORD}",
+    }
+    api.vendor.routes["/sites"] = lambda r: json_response(400, [echo])
+    client = api.client()
+    with pytest.raises(APIErrorResponse) as info:
+        api.call(client, "_request", SITES_UPDATE, body=[])
+    assert API_KEY not in str(info.value) and PASSWORD not in str(info.value)
+    assert "GENERIC_ERROR" in str(info.value)
