@@ -195,7 +195,7 @@ def _filters(ctx: _Ctx) -> tuple[Filter, ...]:
             role = roles.get(key) if raw.get("standard") else None
             fields.append(
                 FilterField(
-                    key, naming.snake_case(key), wire, TypeRef.parse(f.get("type")),
+                    key, naming.param_name(key), wire, TypeRef.parse(f.get("type")),
                     f.get("description", ""), f.get("default"), role,  # type: ignore[arg-type]
                     (*where, "fields", key),
                 )

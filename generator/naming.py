@@ -11,9 +11,10 @@ import keyword
 import re
 import unicodedata
 
-# Names a generated module already binds, so a field or method with that name would
-# shadow them (``list`` is deliberately absent: resources expose ``.list()``).
-_RESERVED = frozenset({"self", "cls", "client", "timeout", "size", "page", "split_range"})
+# Parameters every generated method has; a filter field with such a name gets a suffix.
+_RESERVED = frozenset(
+    {"self", "cls", "timeout", "size", "page", "split_range", "request_filter", "body", "builtins"}
+)
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
 
 
@@ -43,9 +44,15 @@ def safe_identifier(name: str) -> str:
     """Make ``name`` a valid identifier that is neither a keyword nor reserved."""
     if name[:1].isdigit():
         name = "_" + name
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in _RESERVED:
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
         name += "_"
     return name
+
+
+def param_name(name: str) -> str:
+    """A keyword-argument name that cannot shadow the parameters every method has."""
+    py = snake_case(name)
+    return py + "_" if py in _RESERVED else py
 
 
 def package_name(api_name: str, stage: str) -> str:

@@ -14,6 +14,7 @@ import pydantic
 from ._auth import AsyncTokenCache, token_route
 from ._base_client import DEFAULT_TIMEOUT, BaseClient, Hooks
 from ._config import ApiConfig, RouteInfo
+from ._exceptions import UsageError
 from ._filters import FilterValues
 from ._limits import Clock, RateLimiter
 from ._pagination import Page, make_page
@@ -138,6 +139,16 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         self._page_headers(route, None, size)
         plan = self._plan(route, values, split_range)
         return self._walk(route, item_type, plan, size, timeout)
+
+    async def _authenticate(self, cast_to: type[T]) -> T:
+        """Log in now through the token route, cache the new token and return its body."""
+        if self._tokens is None:
+            raise UsageError("this API declares no token route")
+        response = await self._fetch_token()
+        self._tokens.store(response)
+        route = token_route(self._tokens.config)
+        parsed: T = self._parse(route, response, cast_to, "object")
+        return parsed
 
     # -- internals -------------------------------------------------------------------
 

@@ -42,7 +42,9 @@ class RouteInfo:
     max_page_size: int | None = None  # None: only the global max applies
     max_range: timedelta | None = None  # None: the route takes no date range
     dates_required: bool = False  # both range ends must be given by the caller
-    idempotent: bool = True  # safe to retry after the request may have reached the server
+    idempotent: bool = (
+        True  # safe to retry after the request may have reached the server
+    )
     auth: AuthMode = "token"  # "key": x-api-key only; "none": nothing at all
     has_body: bool = False  # writes send {"body": [...]}
     response: ResponseKind = "list"
@@ -59,12 +61,18 @@ class TokenConfig:
     password_field: str
     token_field: str  # wire names in the response body
     expires_field: str | None
-    expires_format: str | None  # strptime format of expires_field, e.g. "%m/%d/%Y %I:%M:%S %p"
+    expires_format: (
+        str | None
+    )  # strptime format of expires_field, e.g. "%m/%d/%Y %I:%M:%S %p"
     header: str  # request header that carries the token, e.g. "access-token"
-    scheme: str | None  # e.g. "Bearer" -> "Authorization: Bearer <token>"; None -> bare token
+    scheme: (
+        str | None
+    )  # e.g. "Bearer" -> "Authorization: Bearer <token>"; None -> bare token
     lifetime: timedelta  # used when the response carries no expiry
     renew_before: timedelta  # renew this long before expiry
-    expired_code: str  # error code that means "token missing or expired", e.g. "API_TOKEN"
+    expired_code: (
+        str  # error code that means "token missing or expired", e.g. "API_TOKEN"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +97,9 @@ class DateRangeConfig:
     end_header: str = "search-range-end-date"
     start_of_day: time = time(0, 0, 0)
     end_of_day: time = time(23, 59, 59)
-    wire_format: str = "%Y-%m-%dT%H:%M:%S"  # naive UTC on the wire, as the vendor's examples
+    wire_format: str = (
+        "%Y-%m-%dT%H:%M:%S"  # naive UTC on the wire, as the vendor's examples
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +138,9 @@ class ApiConfig:
     stage: str
     base_url: str  # default base URL of this stage
     api_key_header: str = "x-api-key"
-    api_key_env: str | None = None  # environment variable read when api_key is not passed
+    api_key_env: str | None = (
+        None  # environment variable read when api_key is not passed
+    )
     request_filter_key: str = "requestFilter"
     route_filter_key: str = "routeFilter"
     body_key: str = "body"

@@ -1,0 +1,131 @@
+"""Pydantic models of one stage, rendered by datamodel-code-generator as a library.
+
+The stage's models become an OpenAPI 3.1 ``components.schemas`` document (OpenAPI
+input, unlike bare JSON Schema, adds no root model), which datamodel-code-generator
+turns into pydantic v2 classes: snake_case fields with the wire name as alias,
+C# nullability as ``X | None``, constraints kept, read-only fields marked in
+``json_schema_extra``. Its timestamp and formatters are off: output must be
+deterministic, and black runs once over everything later.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .model import Model, ModelField, StageApi, TypeRef
+
+_PRIMITIVE_SCHEMAS: dict[str, dict[str, Any]] = {
+    "int": {"type": "integer"},
+    "long": {"type": "integer"},
+    "short": {"type": "integer"},
+    "byte": {"type": "integer"},
+    # decimal stays a JSON number: pydantic's Decimal would serialise as a string
+    "decimal": {"type": "number"},
+    "double": {"type": "number"},
+    "float": {"type": "number"},
+    "bool": {"type": "boolean"},
+    "string": {"type": "string"},
+    "DateTime": {"type": "string", "format": "date-time"},
+    "Guid": {"type": "string", "format": "uuid"},
+}
+
+
+def _item_schema(base: str) -> dict[str, Any]:
+    if base in _PRIMITIVE_SCHEMAS:
+        return dict(_PRIMITIVE_SCHEMAS[base])
+    return {"$ref": f"#/components/schemas/{base}"}
+
+
+def type_schema(t: TypeRef) -> dict[str, Any]:
+    """JSON Schema of a C#-style type (nullability included)."""
+    item = _item_schema(t.base)
+    schema = {"type": "array", "items": item} if t.is_list else item
+    if not t.nullable:
+        return schema
+    if "$ref" in schema:
+        return {"anyOf": [schema, {"type": "null"}], "default": None}
+    return {**schema, "type": [schema["type"], "null"], "default": None}
+
+
+def _field_schema(f: ModelField) -> dict[str, Any]:
+    schema = type_schema(f.type)
+    constraints = {
+        "maxLength": f.max_length,
+        "minLength": f.min_length,
+        "minimum": f.minimum,
+        "maximum": f.maximum,
+        "exclusiveMinimum": f.exclusive_minimum,
+        "pattern": f.pattern,
+    }
+    schema.update({k: v for k, v in constraints.items() if v is not None})
+    if f.description:
+        schema["description"] = f.description
+    if f.read_only:
+        schema["readOnly"] = True
+    return schema
+
+
+def _model_schema(m: Model) -> dict[str, Any]:
+    # Read-only fields are optional: callers build models for writes without them.
+    required = [f.name for f in m.fields if not f.type.nullable and not f.read_only]
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {f.name: _field_schema(f) for f in m.fields},
+    }
+    if required:
+        schema["required"] = required
+    if m.description:
+        schema["description"] = m.description
+    return schema
+
+
+def stage_schema(stage: StageApi) -> dict[str, Any]:
+    """The OpenAPI document holding every model and enum of ``stage``."""
+    schemas: dict[str, Any] = {m.name: _model_schema(m) for m in stage.models}
+    for e in stage.enums:
+        schemas[e.name] = {"type": "string", "enum": list(e.values)}
+        if e.description:
+            schemas[e.name]["description"] = e.description
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": stage.info.name, "version": stage.stage.name},
+        "paths": {},
+        "components": {"schemas": dict(sorted(schemas.items()))},
+    }
+
+
+def render_models(stage: StageApi, header: str) -> str:
+    """Python source of the stage's models (unformatted; black runs later)."""
+    # Imported here: datamodel-code-generator is slow to import and only needed to render.
+    from datamodel_code_generator import (
+        DataModelType,
+        InputFileType,
+        PythonVersion,
+        generate,
+    )
+
+    document = stage_schema(stage)
+    if not document["components"]["schemas"]:
+        return header + "\n\nfrom __future__ import annotations\n"
+    out = generate(
+        json.dumps(document, sort_keys=True),
+        input_file_type=InputFileType.OpenAPI,
+        output_model_type=DataModelType.PydanticV2BaseModel,
+        target_python_version=PythonVersion.PY_311,
+        disable_timestamp=True,
+        formatters=[],
+        custom_file_header=header,
+        snake_case_field=True,
+        allow_population_by_field_name=True,
+        use_schema_description=True,
+        field_extra_keys={"readOnly"},
+        use_union_operator=True,
+        use_standard_collections=True,
+        strict_nullable=True,
+        field_constraints=True,
+        output_datetime_class="datetime",
+    )
+    if not isinstance(out, str):
+        raise TypeError("datamodel-code-generator returned several modules for one document")
+    return out

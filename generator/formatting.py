@@ -1,0 +1,75 @@
+"""Black, in-process, behind a content-hash cache so unchanged files are never reformatted.
+
+The cache key is the hash of the unformatted text plus black's version and mode, so
+an upgrade of black or a change of mode invalidates it; entries are plain files
+written atomically, safe for parallel runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+import black
+
+MODE = black.Mode(target_versions={black.TargetVersion.PY311})
+_KEY_PREFIX = f"black-{black.__version__}-{MODE.get_cache_key()}"
+
+
+class FormatError(Exception):
+    """Generated code that black cannot parse: a template bug, reported with the file."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(f"{path}: generated code is not valid Python: {detail}")
+        self.path = path
+
+
+class Formatter:
+    """Formats Python source with black, reusing results from ``cache_dir`` when given."""
+
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        self.cache_dir = cache_dir
+        self.formatted = 0  # how many files black actually formatted (for benchmarks)
+        self.cached = 0
+
+    def format(self, path: str, source: str) -> str:
+        """``source`` formatted by black (cache hit or fresh run)."""
+        key = hashlib.sha256(f"{_KEY_PREFIX}\0{source}".encode()).hexdigest()
+        hit = self._read(key)
+        if hit is not None:
+            self.cached += 1
+            return hit
+        try:
+            out = black.format_str(source, mode=MODE)
+        except black.InvalidInput as exc:
+            raise FormatError(path, str(exc).splitlines()[0]) from None
+        self.formatted += 1
+        self._write(key, out)
+        return out
+
+    def _entry(self, key: str) -> Path | None:
+        return None if self.cache_dir is None else self.cache_dir / key[:2] / key
+
+    def _read(self, key: str) -> str | None:
+        entry = self._entry(key)
+        if entry is None:
+            return None
+        try:
+            return entry.read_text(encoding="utf-8")
+        except OSError:
+            return None
+
+    def _write(self, key: str, text: str) -> None:
+        entry = self._entry(key)
+        if entry is None:
+            return
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, entry)
+        except OSError:
+            pass  # a cache that cannot be written only costs speed

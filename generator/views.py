@@ -1,0 +1,281 @@
+"""Template views: every name, type string and docstring a template prints, computed here.
+
+Templates only loop and substitute. Anything that comes from the spec reaches them
+either as a Python literal made by ``repr`` (``lit``) or as an escaped docstring
+(``docstring``), so no spec text can change the meaning of generated code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import time, timedelta
+
+from . import naming
+from .model import FilterField, Route, StageApi, TypeRef
+
+_FILTER_TYPES = {
+    "int": "int",
+    "long": "int",
+    "short": "int",
+    "byte": "int",
+    "decimal": "float",
+    "double": "float",
+    "float": "float",
+    "bool": "bool",
+    "string": "str",
+    "DateTime": "datetime | date",
+    "Guid": "str",
+}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
+
+
+def lit(value: object) -> str:
+    """A Python literal for ``value`` (strings, numbers, bools, None, tuples of those)."""
+    return repr(value)
+
+
+def docstring(text: str, indent: str = "    ") -> str:
+    """A safely escaped triple-quoted docstring; spec text cannot close it early."""
+    clean = _CONTROL.sub(" ", text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    lines = [ln.rstrip() for ln in clean.strip().splitlines()] or [""]
+    if clean.endswith('"'):
+        lines[-1] += " "
+    if len(lines) == 1:
+        return f'"""{lines[0]}"""'
+    body = "\n".join((indent + ln) if ln else "" for ln in lines[1:])
+    return f'"""{lines[0]}\n{body}\n{indent}"""'
+
+
+def one_line(text: str) -> str:
+    """Spec text flattened to one line (for Markdown tables and comments-free places)."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def filter_annotation(t: TypeRef) -> str:
+    """Annotation of a filter keyword argument; every filter is optional."""
+    base = _FILTER_TYPES.get(t.base, t.base)
+    inner = f"Sequence[{base}]" if t.is_list else base
+    return f"{inner} | None"
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """One keyword parameter of a generated method."""
+
+    name: str
+    annotation: str
+    default: str
+    value: str  # how the body passes it on
+
+
+@dataclass(frozen=True, slots=True)
+class RouteView:
+    """A route as the templates print it."""
+
+    const: str  # constant in _api.py
+    name: str
+    method: str
+    path: str
+    py_verb: str
+    page_verb: str | None
+    paged: bool
+    summary: str
+    doc: str
+    request_params: tuple[Param, ...]
+    route_params: tuple[Param, ...]
+    body_model: str | None
+    response_kind: str
+    response_model: str | None
+    return_type: str
+    split_range: bool
+    is_token_route: bool
+    route: Route
+
+    @property
+    def has_filters(self) -> bool:
+        """Whether the route takes any filter arguments."""
+        return bool(self.request_params or self.route_params)
+
+
+def _params(fields: tuple[FilterField, ...]) -> tuple[Param, ...]:
+    return tuple(
+        Param(f.py_name, filter_annotation(f.type), "None", f.py_name) for f in fields
+    )
+
+
+def _return_type(route: Route) -> str:
+    kind, model = route.response.kind, route.response.model
+    if kind == "list":
+        return f"list[{model}]"
+    return {"object": str(model), "text": "str", "none": "None"}[kind]
+
+
+def _doc(stage: StageApi, route: Route) -> str:
+    parts = [route.summary.strip() or route.name, ""]
+    if route.description:
+        parts += [route.description.strip(), ""]
+    parts.append(f"``{route.method} {route.path}`` (spec route ``{route.name}``).")
+    if route.max_page_size:
+        parts.append(f"Max page size: {route.max_page_size}.")
+    if route.max_range is not None:
+        days = route.max_range.days or route.max_range
+        required = " Both dates are required." if route.dates_required else ""
+        parts.append(f"Max date range: {days} days (the server clamps longer ranges).{required}")
+    if route.errors:
+        parts.append("Route errors: " + ", ".join(_error_class(stage, c) for c in route.errors) + ".")
+    return "\n".join(parts)
+
+
+def _error_class(stage: StageApi, code: str) -> str:
+    found = stage.error(code)
+    return found.class_name if found else code
+
+
+def route_view(stage: StageApi, route: Route) -> RouteView:
+    """The view of one route."""
+    token = stage.auth.token
+    verb = naming.snake_case(route.verb)
+    page_verb = None
+    if route.paged:
+        page_verb = "page" if route.verb == "list" else naming.snake_case(f"{route.verb}_page")
+    rf = route.route_filter.fields if route.route_filter else ()
+    return RouteView(
+        const=naming.snake_case(route.name.replace(".", "_")).upper(),
+        name=route.name,
+        method=route.method,
+        path=route.path,
+        py_verb=verb,
+        page_verb=page_verb,
+        paged=route.paged,
+        summary=one_line(route.summary),
+        doc=_doc(stage, route),
+        request_params=_params(route.request_filter),
+        route_params=_params(rf),
+        body_model=route.body.model if route.body else None,
+        response_kind=route.response.kind,
+        response_model=route.response.model,
+        return_type=_return_type(route),
+        split_range=route.max_range is not None,
+        is_token_route=token is not None and token.route == route.name,
+        route=route,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class GroupView:
+    """A resource group: one attribute of the client, one class per flavour."""
+
+    attr: str
+    class_name: str
+    routes: tuple[RouteView, ...]
+
+
+def group_views(stage: StageApi) -> tuple[GroupView, ...]:
+    """Resource groups of a stage, sorted by attribute name."""
+    views = [route_view(stage, r) for r in stage.routes]
+    out = []
+    for group in stage.groups:
+        routes = tuple(v for v in views if v.route.group == group)
+        attr = naming.snake_case(group)
+        out.append(GroupView(attr, naming.class_name(group) + "Resource", routes))
+    return tuple(sorted(out, key=lambda g: g.attr))
+
+
+def _td(value: timedelta | None) -> str:
+    return "None" if value is None else f"timedelta(seconds={int(value.total_seconds())})"
+
+
+def _filter_fields(fields: tuple[FilterField, ...]) -> str:
+    items = [f"FilterField({lit(f.py_name)}, {lit(f.wire)}, {lit(f.date_role)})" for f in fields]
+    return "(" + "".join(i + ", " for i in items) + ")"
+
+
+def route_info_args(stage: StageApi, route: Route) -> list[tuple[str, str]]:
+    """Keyword arguments of the route's ``RouteInfo(...)`` as (name, literal) pairs."""
+    rf = route.route_filter.fields if route.route_filter else ()
+    return [
+        ("name", lit(route.name)),
+        ("method", lit(route.method)),
+        ("path", lit(route.path)),
+        ("request_filter", _filter_fields(route.request_filter)),
+        ("route_filter", _filter_fields(rf)),
+        ("paged", lit(route.paged)),
+        ("max_page_size", lit(route.max_page_size)),
+        ("max_range", _td(route.max_range)),
+        ("dates_required", lit(route.dates_required)),
+        ("idempotent", lit(route.idempotent)),
+        ("auth", lit(route.auth)),
+        ("has_body", lit(route.body is not None)),
+        ("response", lit(route.response.kind)),
+        ("success_status", lit(route.status)),
+        ("min_interval", _td(route.min_interval)),
+    ]
+
+
+def _time(value: time) -> str:
+    return f"time({value.hour}, {value.minute}, {value.second})"
+
+
+def token_args(stage: StageApi) -> list[tuple[str, str]]:
+    """Keyword arguments of ``TokenConfig(...)``; empty when the API has no token."""
+    t = stage.auth.token
+    if t is None:
+        return []
+    path = stage.route(t.route).path
+    return [
+        ("path", lit(path)),
+        ("username_field", lit(t.username_field)),
+        ("password_field", lit(t.password_field)),
+        ("token_field", lit(t.token_field)),
+        ("expires_field", lit(t.expires_field)),
+        ("expires_format", lit(t.expires_format)),
+        ("header", lit(t.header)),
+        ("scheme", lit(t.scheme)),
+        ("lifetime", _td(t.lifetime)),
+        ("renew_before", _td(t.renew_before)),
+        ("expired_code", lit(t.expired_error)),
+    ]
+
+
+def api_config_args(stage: StageApi) -> list[tuple[str, str]]:
+    """Keyword arguments of the stage's ``ApiConfig(...)``."""
+    p, lim, dr, keys = stage.pagination, stage.limits, stage.date_range, stage.body_keys
+    pagination = (
+        f"PaginationConfig(page_header={lit(p.page_header)}, size_header={lit(p.size_header)}, "
+        f"response_page_header={lit(p.response_page_header)}, "
+        f"response_size_header={lit(p.response_size_header)}, "
+        f"total_pages_header={lit(p.total_pages_header)}, first_page={p.first_page}, "
+        f"default_size={p.default_size}, max_size={p.max_size})"
+    )
+    limits = (
+        f"LimitsConfig(rate={lim.rate!r}, burst={lim.burst}, quota={lim.quota!r}, "
+        f"quota_period={_td(lim.quota_period)})"
+    )
+    args = [
+        ("name", lit(stage.package)),
+        ("title", lit(one_line(stage.info.title))),
+        ("stage", lit(stage.stage.name)),
+        ("base_url", lit(stage.base_url)),
+        ("api_key_header", lit(stage.auth.api_key_header)),
+        ("api_key_env", lit(stage.info.api_key_env)),
+        ("request_filter_key", lit(keys.request_filter)),
+        ("route_filter_key", lit(keys.route_filter)),
+        ("body_key", lit(keys.body)),
+        ("token", _call("TokenConfig", token_args(stage)) if stage.auth.token else "None"),
+        ("pagination", pagination),
+        ("limits", limits),
+        ("errors", "ERROR_CONFIG"),
+        ("user_agent", lit(f"{stage.package}/{stage.info.version or '0'} (routegen)")),
+    ]
+    if dr is not None:
+        dates = (
+            f"DateRangeConfig(start_header={lit(dr.start_header)}, end_header={lit(dr.end_header)}, "
+            f"start_of_day={_time(dr.start_of_day)}, end_of_day={_time(dr.end_of_day)})"
+        )
+        args.insert(11, ("dates", dates))
+    return args
+
+
+def _call(func: str, args: list[tuple[str, str]]) -> str:
+    return f"{func}(" + ", ".join(f"{k}={v}" for k, v in args) + ")"
