@@ -43,14 +43,13 @@ points into that entry, so ``checks._breaking_in_stable`` reports the right line
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Literal
+from typing import Literal, Protocol
 
 from .errors import JsonPath
 from .model import (
-    DataRef,
     Filter,
     FilterField,
     Model,
@@ -70,12 +69,105 @@ class Change:
     """One difference between two stages."""
 
     subject: str  # what changed, e.g. "route transactions.list" or "model Site"
-    kind: str  # e.g. "route-added", "field-retyped"
+    kind: str  # e.g. "route-added", "field-retyped" (every kind: ``KINDS``)
     message: str
     breaking: bool
     reason: str  # why it breaks (or why not) existing callers
     where: JsonPath = ()  # spec location of the new (or removed) element
     side: Side = "new"  # which stage's spec ``where`` points into
+
+
+# One line per verdict: kind, "breaking" or "ok", reason. A kind with two lines is
+# decided per change (e.g. a field made nullable breaks readers, not writers).
+_RULES_TABLE = """
+auth-api-key-header-changed     breaking  clients send the key in the old header
+auth-token-added                breaking  clients authenticate the old way
+auth-token-removed              breaking  clients authenticate the old way
+auth-token-header-changed       breaking  clients send the token in the old header
+auth-token-scheme-changed       breaking  clients send the token with the old scheme
+auth-token-changed              breaking  clients use the old token settings and are rejected
+auth-token-lifetime-changed     ok        clients renew on an expired-token error
+auth-token-renew-before-changed ok        a client-side renewal margin only
+error-added                     ok        a new code gets its own exception class
+error-removed                   breaking  its exception class disappears
+error-status-changed            breaking  callers handling the error by status miss it
+filter-added                    ok        only routes that honour it use it
+filter-removed                  breaking  callers passing this filter fail
+filter-field-added              ok        it is optional; existing calls do not send it
+filter-field-removed            breaking  callers passing this field fail
+filter-field-retyped            breaking  values of the old type are rejected
+filter-field-retyped            ok        it only became nullable
+filter-wire-renamed             breaking  values under the old wire name are ignored
+model-added                     ok        a new model does not affect existing callers
+model-removed                   breaking  code importing or receiving this model breaks
+field-added                     breaking  writers must now send this required field
+field-added                     ok        optional, read-only or only read: no caller breaks
+field-removed                   breaking  readers and writers of this field break
+field-renamed                   breaking  the old wire and attribute names are gone
+field-retyped                   breaking  values of the old type no longer validate
+field-made-nullable             breaking  readers relying on a value get null
+field-made-nullable             ok        the model is only written: writers may omit it
+field-made-required             breaking  writers must now send a value
+field-made-required             ok        the model is only read: readers always get one
+field-read-only-changed         breaking  the server now ignores the value writers send
+field-read-only-changed         ok        no caller loses anything
+field-constraint-changed        breaking  values writers sent before may be rejected
+field-constraint-changed        ok        loosened, or the model is only read
+enum-added                      ok        a new enum does not affect existing callers
+enum-removed                    breaking  code importing or receiving this enum breaks
+enum-value-added                ok        existing values keep their meaning
+enum-value-removed              breaking  callers sending or matching this value break
+route-added                     ok        new routes do not affect existing callers
+route-removed                   breaking  callers of this route get an error
+route-renamed                   breaking  the client method moves to a new name
+route-method-changed            breaking  requests to the old endpoint fail
+route-path-changed              breaking  requests to the old endpoint fail
+route-paged-changed             breaking  the client method's shape changes
+route-auth-changed              breaking  callers sending less authentication are rejected
+route-auth-changed              ok        callers already send more than needed
+route-body-changed              breaking  callers send the old body
+route-response-changed          breaking  callers expect the old response
+request-filter-field-added      ok        it is optional; existing calls do not send it
+request-filter-field-removed    breaking  the server ignores it: callers get unfiltered data
+route-filter-added              ok        it is optional; existing calls do not send it
+route-filter-removed            breaking  the server ignores it: callers get unfiltered data
+route-filter-field-added        ok        it is optional; existing calls do not send it
+route-filter-field-removed      breaking  the server ignores it: callers get unfiltered data
+route-error-added               ok        the code's exception class already exists
+route-error-removed             ok        handlers for it are merely unused
+max-page-size-changed           breaking  larger pages are clamped: more calls needed
+max-page-size-changed           ok        larger pages are allowed
+max-range-changed               breaking  longer ranges are clamped: records silently missing
+max-range-changed               ok        longer ranges are served
+dates-required-changed          breaking  calls without both dates are rejected
+dates-required-changed          ok        calls with dates still work
+"""
+
+
+def _parse_rules(table: str) -> dict[str, dict[bool, str]]:
+    rules: dict[str, dict[bool, str]] = {}
+    for line in table.strip().splitlines():
+        kind, verdict, reason = line.split(None, 2)
+        rules.setdefault(kind, {})[verdict == "breaking"] = reason
+    return rules
+
+
+_RULES = _parse_rules(_RULES_TABLE)
+KINDS: tuple[str, ...] = tuple(sorted(_RULES))
+
+
+def _mk(
+    subject: str,
+    kind: str,
+    message: str,
+    where: JsonPath,
+    breaking: bool | None = None,
+    side: Side = "new",
+) -> Change:
+    """A change with the verdict and reason its kind's rule gives."""
+    verdicts = _RULES[kind]
+    verdict = next(iter(verdicts)) if len(verdicts) == 1 else bool(breaking)
+    return Change(subject, kind, message, verdict, verdicts[verdict], where, side)
 
 
 def compare(old: StageApi, new: StageApi) -> list[Change]:
@@ -86,106 +178,77 @@ def compare(old: StageApi, new: StageApi) -> list[Change]:
     return sorted(changes, key=sort_key)
 
 
-def sort_key(change: Change) -> tuple[str, str, str, str]:
+def sort_key(change: Change) -> tuple[str, str, str]:
     """Deterministic order: subject, kind, message (JSON paths mix str and int)."""
-    return (change.subject, change.kind, change.message, change.reason)
+    return (change.subject, change.kind, change.message)
 
 
 def _at_change(where: JsonPath, stage: str, key: str) -> JsonPath:
-    """Path of the ``changes.<stage>.<key>`` entry under ``where`` (a locator falls back
-    to the nearest ancestor that exists, i.e. the element itself)."""
+    """Path of ``changes.<stage>.<key>`` under ``where``; a locator falls back to the
+    nearest ancestor that exists (the element itself when no such entry exists)."""
     return (*where, "changes", stage, key)
 
 
+class _Located(Protocol):
+    @property
+    def where(self) -> JsonPath: ...
+
+
+def _presence(
+    kind: str,
+    a: Mapping[str, _Located],
+    b: Mapping[str, _Located],
+    label: str,
+    subject: str | None = None,
+) -> Changes:
+    """``<kind>-removed`` / ``<kind>-added`` for names in only one side."""
+    for name in sorted(a.keys() - b.keys()):
+        what, msg = subject or label + name, f"{label}{name} removed"
+        yield _mk(what, f"{kind}-removed", msg, a[name].where, side="old")
+    for name in sorted(b.keys() - a.keys()):
+        what, msg = subject or label + name, f"{label}{name} added"
+        yield _mk(what, f"{kind}-added", msg, b[name].where)
+
+
+def _show(value: object) -> str:
+    if isinstance(value, timedelta):
+        return format_duration(value)
+    return "none" if value is None else str(value)
+
+
 # ---------------------------------------------------------------- auth and errors
-
-
-_TOKEN_ATTRS: tuple[tuple[str, bool, str], ...] = (
-    ("route", True, "clients fetch tokens from the old route"),
-    ("header", True, "clients send the token in the old header and are rejected"),
-    ("scheme", True, "clients send the token with the old scheme and are rejected"),
-    ("username_field", True, "clients send credentials under the old key"),
-    ("password_field", True, "clients send credentials under the old key"),
-    ("token_field", True, "clients read the token from the old key"),
-    ("expires_field", True, "clients read the expiry from the old key"),
-    ("expires_format", True, "clients cannot parse the new expiry format"),
-    ("expired_error", True, "clients no longer recognise an expired token"),
-    ("invalid_error", True, "clients no longer recognise bad credentials"),
-    (
-        "lifetime",
-        False,
-        "clients renew before expiry and once on an expired-token error",
-    ),
-    ("renew_before", False, "a client-side renewal margin only"),
-)
 
 
 def _auth(old: StageApi, new: StageApi) -> Changes:
     a, b = old.auth, new.auth
     if a.api_key_header != b.api_key_header:
         msg = f"api key header changed from {a.api_key_header} to {b.api_key_header}"
-        why = "clients send the key in the old header and are rejected"
-        yield Change(
-            "auth",
-            "auth-api-key-header-changed",
-            msg,
-            True,
-            why,
-            ("auth", "api_key", "header"),
-        )
-    where: JsonPath = ("auth", "token")
+        where: JsonPath = ("auth", "api_key", "header")
+        yield _mk("auth", "auth-api-key-header-changed", msg, where)
     if a.token is None or b.token is None:
         if a.token is not b.token:
             kind = "auth-token-added" if b.token else "auth-token-removed"
             msg = f"token authentication {'added' if b.token else 'removed'}"
-            why = "clients authenticate the old way"
-            yield Change(
-                "auth", kind, msg, True, why, where, "new" if b.token else "old"
-            )
+            side: Side = "new" if b.token else "old"
+            yield _mk("auth", kind, msg, ("auth", "token"), side=side)
         return
-    for attr, breaking, why in _TOKEN_ATTRS:
+    for attr in a.token.__slots__:
         va, vb = getattr(a.token, attr), getattr(b.token, attr)
         if va != vb:
-            shown = [
-                format_duration(v) if isinstance(v, timedelta) else _show(v)
-                for v in (va, vb)
-            ]
-            msg = f"token {attr} changed from {shown[0]} to {shown[1]}"
             kind = f"auth-token-{attr.replace('_', '-')}-changed"
-            yield Change(
-                "auth",
-                kind,
-                msg,
-                breaking,
-                why,
-                _at_change(where, new.stage.name, attr),
-            )
+            kind = kind if kind in _RULES else "auth-token-changed"
+            msg = f"token {attr} changed from {_show(va)} to {_show(vb)}"
+            where = _at_change(("auth", "token"), new.stage.name, attr)
+            yield _mk("auth", kind, msg, where)
 
 
 def _error_codes(old: StageApi, new: StageApi) -> Changes:
     a, b = {e.code: e for e in old.errors}, {e.code: e for e in new.errors}
-    for code in sorted(a.keys() - b.keys()):
-        why = "its exception class disappears; code catching it breaks"
-        yield Change(
-            f"error {code}",
-            "error-removed",
-            f"error code {code} removed",
-            True,
-            why,
-            a[code].where,
-            "old",
-        )
-    for code in sorted(b.keys() - a.keys()):
-        why = "new codes get their own exception class under the existing root"
-        msg = f"error code {code} added (HTTP {b[code].status})"
-        yield Change(f"error {code}", "error-added", msg, False, why, b[code].where)
+    yield from _presence("error", a, b, "error code ")
     for code in sorted(a.keys() & b.keys()):
         if a[code].status != b[code].status:
             msg = f"error code {code} status changed from {a[code].status} to {b[code].status}"
-            why = "callers handling the error by HTTP status miss it"
-            yield Change(
-                f"error {code}", "error-status-changed", msg, True, why, b[code].where
-            )
+            yield _mk(f"error code {code}", "error-status-changed", msg, b[code].where)
 
 
 # ---------------------------------------------------------------- filters
@@ -193,27 +256,7 @@ def _error_codes(old: StageApi, new: StageApi) -> Changes:
 
 def _filters(old: StageApi, new: StageApi) -> Changes:
     a, b = {f.name: f for f in old.filters}, {f.name: f for f in new.filters}
-    for name in sorted(a.keys() - b.keys()):
-        why = "callers passing this filter fail"
-        yield Change(
-            f"filter {name}",
-            "filter-removed",
-            f"filter {name} removed",
-            True,
-            why,
-            a[name].where,
-            "old",
-        )
-    for name in sorted(b.keys() - a.keys()):
-        why = "a new filter is only used by routes that honour it"
-        yield Change(
-            f"filter {name}",
-            "filter-added",
-            f"filter {name} added",
-            False,
-            why,
-            b[name].where,
-        )
+    yield from _presence("filter", a, b, "filter ")
     for name in sorted(a.keys() & b.keys()):
         yield from _filter_fields(a[name], b[name], new.stage.name)
 
@@ -221,16 +264,7 @@ def _filters(old: StageApi, new: StageApi) -> Changes:
 def _filter_fields(a: Filter, b: Filter, stage: str) -> Changes:
     subject = f"filter {b.name}"
     fa, fb = {f.name: f for f in a.fields}, {f.name: f for f in b.fields}
-    for name in sorted(fa.keys() - fb.keys()):
-        msg = f"field {b.name}.{name} removed"
-        why = "callers passing this field fail"
-        yield Change(
-            subject, "filter-field-removed", msg, True, why, fa[name].where, "old"
-        )
-    for name in sorted(fb.keys() - fa.keys()):
-        msg = f"field {b.name}.{name} ({fb[name].type}) added"
-        why = "a new filter field is optional until a caller uses it"
-        yield Change(subject, "filter-field-added", msg, False, why, fb[name].where)
+    yield from _presence("filter-field", fa, fb, f"field {b.name}.", subject)
     for name in sorted(fa.keys() & fb.keys()):
         yield from _filter_field(subject, fa[name], fb[name], stage)
 
@@ -238,32 +272,13 @@ def _filter_fields(a: Filter, b: Filter, stage: str) -> Changes:
 def _filter_field(subject: str, a: FilterField, b: FilterField, stage: str) -> Changes:
     if a.wire != b.wire:
         msg = f"field {b.name} wire name changed from {a.wire} to {b.wire}"
-        why = "requests using the old wire name are silently ignored by the server"
-        yield Change(
-            subject,
-            "filter-wire-renamed",
-            msg,
-            True,
-            why,
-            _at_change(b.where, stage, "wire"),
-        )
+        where = _at_change(b.where, stage, "wire")
+        yield _mk(subject, "filter-wire-renamed", msg, where)
     if a.type != b.type:
-        only_nullable = _same_shape(a.type, b.type) and b.type.nullable
+        loosened = _same_shape(a.type, b.type) and b.type.nullable
         msg = f"field {b.name} type changed from {a.type} to {b.type}"
-        why = (
-            "any value valid before is still valid"
-            if only_nullable
-            else "values of the old type are rejected"
-        )
-        kind = "filter-field-retyped"
-        yield Change(
-            subject,
-            kind,
-            msg,
-            not only_nullable,
-            why,
-            _at_change(b.where, stage, "type"),
-        )
+        where = _at_change(b.where, stage, "type")
+        yield _mk(subject, "filter-field-retyped", msg, where, not loosened)
 
 
 def _same_shape(a: TypeRef, b: TypeRef) -> bool:
@@ -300,36 +315,36 @@ def _mark(stage: StageApi, name: str, role: str, roles: dict[str, set[str]]) -> 
 
 def _models(old: StageApi, new: StageApi) -> Changes:
     a, b = {m.name: m for m in old.models}, {m.name: m for m in new.models}
-    for name in sorted(a.keys() - b.keys()):
-        why = "code importing or receiving this model breaks"
-        yield Change(
-            f"model {name}",
-            "model-removed",
-            f"model {name} removed",
-            True,
-            why,
-            a[name].where,
-            "old",
-        )
-    for name in sorted(b.keys() - a.keys()):
-        why = "a new model does not affect existing callers"
-        yield Change(
-            f"model {name}",
-            "model-added",
-            f"model {name} added",
-            False,
-            why,
-            b[name].where,
-        )
+    yield from _presence("model", a, b, "model ")
     roles = _model_roles(old, new)
     for name in sorted(a.keys() & b.keys()):
-        yield from _model_fields(
-            a[name], b[name], roles.get(name) or _BOTH, new.stage.name
+        found = roles.get(name) or _BOTH
+        yield from _model_fields(a[name], b[name], found, new.stage.name)
+
+
+@dataclass(frozen=True, slots=True)
+class _FieldCtx:
+    """A model's field comparison context: subject, roles and the new stage name."""
+
+    model: str
+    roles: Roles
+    stage: str
+
+    @property
+    def subject(self) -> str:
+        return f"model {self.model}"
+
+    def change(
+        self, kind: str, f: ModelField, text: str, key: str, bad: bool
+    ) -> Change:
+        where = _at_change(f.where, self.stage, key)
+        return _mk(
+            self.subject, kind, f"field {self.model}.{f.name} {text}", where, bad
         )
 
 
 def _model_fields(a: Model, b: Model, roles: Roles, stage: str) -> Changes:
-    subject = f"model {b.name}"
+    ctx = _FieldCtx(b.name, roles, stage)
     fa, fb = {f.name: f for f in a.fields}, {f.name: f for f in b.fields}
     renamed = {
         f.renamed_from: f
@@ -338,118 +353,49 @@ def _model_fields(a: Model, b: Model, roles: Roles, stage: str) -> Changes:
     }
     for name in sorted(fa.keys() - fb.keys()):
         if name in renamed:
-            new_f = renamed[name]
-            msg = f"field {b.name}.{name} renamed to {new_f.name}"
-            why = "the old wire and attribute names are gone"
-            yield Change(subject, "field-renamed", msg, True, why, new_f.where)
-            yield from _model_field(subject, b.name, fa[name], new_f, roles, stage)
+            to = renamed[name]
+            msg = f"field {b.name}.{name} renamed to {to.name}"
+            yield _mk(ctx.subject, "field-renamed", msg, to.where)
+            yield from _model_field(ctx, fa[name], to)
         else:
-            why = "readers and writers of this field break"
             msg = f"field {b.name}.{name} removed"
-            yield Change(
-                subject, "field-removed", msg, True, why, fa[name].where, "old"
-            )
+            yield _mk(ctx.subject, "field-removed", msg, fa[name].where, side="old")
     moved = {f.name for f in renamed.values()}
     for name in sorted(fb.keys() - fa.keys() - moved):
-        yield _field_added(subject, b.name, fb[name], roles)
+        f = fb[name]
+        required = not f.type.nullable and not f.read_only
+        msg = f"field {b.name}.{name} ({f.type}) added"
+        breaking = required and "write" in roles
+        yield _mk(ctx.subject, "field-added", msg, f.where, breaking)
     for name in sorted(fa.keys() & fb.keys()):
-        yield from _model_field(subject, b.name, fa[name], fb[name], roles, stage)
+        yield from _model_field(ctx, fa[name], fb[name])
 
 
-def _field_added(subject: str, model: str, f: ModelField, roles: Roles) -> Change:
-    required = not f.type.nullable and not f.read_only
-    breaking = required and "write" in roles
-    msg = f"field {model}.{f.name} ({f.type}) added"
-    if breaking:
-        why = "a new required field in a written model: writers must now send it"
-    else:
-        why = (
-            "readers ignore fields they do not know"
-            if "write" not in roles
-            else "the field is optional"
-        )
-    return Change(subject, "field-added", msg, breaking, why, f.where)
-
-
-def _model_field(
-    subject: str, model: str, a: ModelField, b: ModelField, roles: Roles, stage: str
-) -> Changes:
-    label = f"field {model}.{b.name}"
-    writes = "write" in roles and not b.read_only
+def _model_field(ctx: _FieldCtx, a: ModelField, b: ModelField) -> Changes:
+    writes = "write" in ctx.roles and not b.read_only
     if not _same_shape(a.type, b.type):
-        msg = f"{label} retyped from {a.type} to {b.type}"
-        why = "values of the old type no longer validate"
-        yield Change(
-            subject, "field-retyped", msg, True, why, _at_change(b.where, stage, "type")
-        )
-    elif a.type.nullable != b.type.nullable:
-        yield _nullability(subject, label, a, b, roles, writes, stage)
+        text = f"retyped from {a.type} to {b.type}"
+        yield ctx.change("field-retyped", b, text, "type", True)
+    elif b.type.nullable and not a.type.nullable:
+        text = f"made nullable ({b.type})"
+        yield ctx.change("field-made-nullable", b, text, "type", "read" in ctx.roles)
+    elif a.type.nullable and not b.type.nullable:
+        text = f"made non-nullable ({b.type})"
+        yield ctx.change("field-made-required", b, text, "type", writes)
     if a.read_only != b.read_only:
-        breaking = b.read_only and "write" in roles
-        state = "read-only" if b.read_only else "writable"
-        msg = f"{label} became {state}"
-        why = (
-            "the server now ignores the value writers send"
-            if breaking
-            else "no caller loses anything"
-        )
-        yield Change(
-            subject,
-            "field-read-only-changed",
-            msg,
-            breaking,
-            why,
-            _at_change(b.where, stage, "read_only"),
-        )
-    yield from _constraints(subject, label, a, b, writes, stage)
+        text = "became read-only" if b.read_only else "became writable"
+        breaking = b.read_only and "write" in ctx.roles
+        yield ctx.change("field-read-only-changed", b, text, "read_only", breaking)
+    for attr in _CONSTRAINTS:
+        va, vb = getattr(a, attr), getattr(b, attr)
+        if va != vb:
+            text = f"{attr} changed from {_show(va)} to {_show(vb)}"
+            breaking = writes and _tighter(attr, va, vb)
+            yield ctx.change("field-constraint-changed", b, text, attr, breaking)
 
 
-def _nullability(
-    subject: str,
-    label: str,
-    a: ModelField,
-    b: ModelField,
-    roles: Roles,
-    writes: bool,
-    stage: str,
-) -> Change:
-    where = _at_change(b.where, stage, "type")
-    if b.type.nullable:
-        breaking = "read" in roles
-        why = (
-            "readers relying on a value get null"
-            if breaking
-            else "writers may now omit it"
-        )
-        return Change(
-            subject,
-            "field-made-nullable",
-            f"{label} made nullable ({b.type})",
-            breaking,
-            why,
-            where,
-        )
-    why = (
-        "writers must now send a value" if writes else "readers now always get a value"
-    )
-    return Change(
-        subject,
-        "field-made-required",
-        f"{label} made non-nullable ({b.type})",
-        writes,
-        why,
-        where,
-    )
-
-
-_CONSTRAINTS = (
-    "max_length",
-    "min_length",
-    "minimum",
-    "maximum",
-    "exclusive_minimum",
-    "pattern",
-)
+_CONSTRAINTS = ("max_length", "min_length", "minimum", "maximum", "exclusive_minimum")
+_CONSTRAINTS += ("pattern",)
 _UPPER_BOUNDS = frozenset({"max_length", "maximum"})
 
 
@@ -463,84 +409,16 @@ def _tighter(attr: str, a: object, b: object) -> bool:
     return b < a if attr in _UPPER_BOUNDS else b > a
 
 
-def _constraints(
-    subject: str, label: str, a: ModelField, b: ModelField, writes: bool, stage: str
-) -> Changes:
-    for attr in _CONSTRAINTS:
-        va, vb = getattr(a, attr), getattr(b, attr)
-        if va == vb:
-            continue
-        tighter = _tighter(attr, va, vb)
-        breaking = tighter and writes
-        if breaking:
-            why = "values writers sent before may now be rejected"
-        else:
-            why = (
-                "every value valid before is still valid"
-                if not tighter
-                else "the model is only read"
-            )
-        msg = f"{label} {attr} changed from {_show(va)} to {_show(vb)}"
-        yield Change(
-            subject,
-            "field-constraint-changed",
-            msg,
-            breaking,
-            why,
-            _at_change(b.where, stage, attr),
-        )
-
-
-def _show(value: object) -> str:
-    return "none" if value is None else str(value)
-
-
 def _enums(old: StageApi, new: StageApi) -> Changes:
     a, b = {e.name: e for e in old.enums}, {e.name: e for e in new.enums}
-    for name in sorted(a.keys() - b.keys()):
-        why = "code importing or receiving this enum breaks"
-        yield Change(
-            f"enum {name}",
-            "enum-removed",
-            f"enum {name} removed",
-            True,
-            why,
-            a[name].where,
-            "old",
-        )
-    for name in sorted(b.keys() - a.keys()):
-        why = "a new enum does not affect existing callers"
-        yield Change(
-            f"enum {name}",
-            "enum-added",
-            f"enum {name} added",
-            False,
-            why,
-            b[name].where,
-        )
+    yield from _presence("enum", a, b, "enum ")
     for name in sorted(a.keys() & b.keys()):
         va, vb = a[name].values, b[name].values
-        where = (*b[name].where, "enum")
+        subject, where = f"enum {name}", (*b[name].where, "enum")
         for value in [v for v in va if v not in vb]:
-            why = "callers sending or matching this value break"
-            yield Change(
-                f"enum {name}",
-                "enum-value-removed",
-                f"enum {name} value {value} removed",
-                True,
-                why,
-                where,
-            )
+            yield _mk(subject, "enum-value-removed", f"value {value} removed", where)
         for value in [v for v in vb if v not in va]:
-            why = "existing values keep their meaning; handle unknown values gracefully"
-            yield Change(
-                f"enum {name}",
-                "enum-value-added",
-                f"enum {name} value {value} added",
-                False,
-                why,
-                where,
-            )
+            yield _mk(subject, "enum-value-added", f"value {value} added", where)
 
 
 # ---------------------------------------------------------------- routes
@@ -555,22 +433,10 @@ class _Pair:
     a: Route
     b: Route
 
-    @property
-    def subject(self) -> str:
-        return f"route {self.b.name}"
-
-    def change(
-        self, kind: str, message: str, breaking: bool, reason: str, key: str
-    ) -> Change:
+    def change(self, kind: str, text: str, key: str, bad: bool | None = None) -> Change:
         """A change located at the new route's value of ``key``."""
-        return Change(
-            self.subject,
-            kind,
-            f"{self.b.name}: {message}",
-            breaking,
-            reason,
-            self.b.origin(key),
-        )
+        msg = f"{self.b.name}: {text}"
+        return _mk(f"route {self.b.name}", kind, msg, self.b.origin(key), bad)
 
 
 def _routes(old: StageApi, new: StageApi) -> Changes:
@@ -586,147 +452,73 @@ def _routes(old: StageApi, new: StageApi) -> Changes:
         if name in renames:
             to = renames[name]
             msg = f"route {name} renamed to {to.name}"
-            why = "the client method moves to a new name"
-            yield Change(
-                f"route {to.name}",
-                "route-renamed",
-                msg,
-                True,
-                why,
-                to.origin("renamed_from"),
-            )
+            where = to.origin("renamed_from")
+            yield _mk(f"route {to.name}", "route-renamed", msg, where)
             pairs.append(_Pair(old, new, r, to))
-            continue
-        msg = f"route {name} ({r.method} {r.path}) removed"
-        yield Change(
-            f"route {name}",
-            "route-removed",
-            msg,
-            True,
-            "callers of this route get an error",
-            r.where,
-            "old",
-        )
+        else:
+            msg = f"route {name} ({r.method} {r.path}) removed"
+            yield _mk(f"route {name}", "route-removed", msg, r.where, side="old")
     moved = {r.name for r in renames.values()}
     for name in sorted(b.keys() - a.keys() - moved):
         r = b[name]
         msg = f"route {name} ({r.method} {r.path}) added"
-        yield Change(
-            f"route {name}",
-            "route-added",
-            msg,
-            False,
-            "new routes do not affect existing callers",
-            r.where,
-        )
+        yield _mk(f"route {name}", "route-added", msg, r.where)
     for pair in pairs:
         for check in _ROUTE_CHECKS:
             yield from check(pair)
 
 
+_AUTH_LEVELS = {"none": 0, "key": 1, "token": 2}
+
+
 def _endpoint(p: _Pair) -> Changes:
     a, b = p.a, p.b
-    why = "requests to the old endpoint fail"
     if a.method != b.method:
-        yield p.change(
-            "route-method-changed",
-            f"method changed from {a.method} to {b.method}",
-            True,
-            why,
-            "method",
-        )
+        text = f"method changed from {a.method} to {b.method}"
+        yield p.change("route-method-changed", text, "method")
     if a.path != b.path:
-        yield p.change(
-            "route-path-changed",
-            f"path changed from {a.path} to {b.path}",
-            True,
-            why,
-            "path",
-        )
+        text = f"path changed from {a.path} to {b.path}"
+        yield p.change("route-path-changed", text, "path")
     if a.paged != b.paged:
-        msg = "became paged" if b.paged else "is no longer paged"
-        yield p.change(
-            "route-paged-changed",
-            msg,
-            True,
-            "the client method's shape changes",
-            "paged",
-        )
-    levels = {"none": 0, "key": 1, "token": 2}
+        text = "became paged" if b.paged else "is no longer paged"
+        yield p.change("route-paged-changed", text, "paged")
     if a.auth != b.auth:
-        stricter = levels[b.auth] > levels[a.auth]
-        why = (
-            "callers sending less authentication are rejected"
-            if stricter
-            else "callers send more than needed"
-        )
-        yield p.change(
-            "route-auth-changed",
-            f"auth changed from {a.auth} to {b.auth}",
-            stricter,
-            why,
-            "auth",
-        )
+        stricter = _AUTH_LEVELS[b.auth] > _AUTH_LEVELS[a.auth]
+        text = f"auth changed from {a.auth} to {b.auth}"
+        yield p.change("route-auth-changed", text, "auth", stricter)
+    for key in ("body", "response"):
+        ra, rb = getattr(a, key), getattr(b, key)
+        if ra != rb:
+            text = f"{key} changed from {ra or 'none'} to {rb or 'none'}"
+            yield p.change(f"route-{key}-changed", text, key)
 
 
-def _request_filter(p: _Pair) -> Changes:
+def _names_diff(
+    kind: str, what: str, fa: list[str], fb: list[str], p: _Pair
+) -> Changes:
+    key = "request_filter" if kind.startswith("request") else "route_filter"
+    for name in [n for n in fa if n not in fb]:
+        yield p.change(f"{kind}-removed", f"{what} {name} no longer honoured", key)
+    for name in [n for n in fb if n not in fa]:
+        yield p.change(f"{kind}-added", f"{what} {name} now honoured", key)
+
+
+def _filters_used(p: _Pair) -> Changes:
     fa = [f.name for f in p.a.request_filter]
     fb = [f.name for f in p.b.request_filter]
-    for name in [n for n in fa if n not in fb]:
-        why = "the server silently ignores it, so callers get unfiltered data"
-        msg = f"request filter field {name} no longer honoured"
-        yield p.change("request-filter-field-removed", msg, True, why, "request_filter")
-    for name in [n for n in fb if n not in fa]:
-        why = "a newly honoured filter field is optional"
-        msg = f"request filter field {name} now honoured"
-        yield p.change("request-filter-field-added", msg, False, why, "request_filter")
-
-
-def _route_filter(p: _Pair) -> Changes:
+    yield from _names_diff("request-filter-field", "request filter field", fa, fb, p)
     a, b = p.a.route_filter, p.b.route_filter
-    if a is None or b is None or a.filter != b.filter:
-        if a is None and b is not None:
-            msg, why = (
-                f"route filter {b.filter} added",
-                "a new route filter is optional",
-            )
-            yield p.change("route-filter-added", msg, False, why, "route_filter")
-        elif a is not None:
-            what = "removed" if b is None else f"replaced by {b.filter}"
-            msg, why = (
-                f"route filter {a.filter} {what}",
-                "callers' route-filter values are ignored",
-            )
-            yield p.change("route-filter-removed", msg, True, why, "route_filter")
-        return
-    fa, fb = [f.name for f in a.fields], [f.name for f in b.fields]
-    for name in [n for n in fa if n not in fb]:
-        msg = f"route filter field {b.filter}.{name} no longer honoured"
-        why = "the server silently ignores it, so callers get unfiltered data"
-        yield p.change("route-filter-field-removed", msg, True, why, "route_filter")
-    for name in [n for n in fb if n not in fa]:
-        msg, why = (
-            f"route filter field {b.filter}.{name} now honoured",
-            "a new filter field is optional",
-        )
-        yield p.change("route-filter-field-added", msg, False, why, "route_filter")
-
-
-def _data(p: _Pair) -> Changes:
-    for key, kind in (
-        ("body", "route-body-changed"),
-        ("response", "route-response-changed"),
-    ):
-        ra: DataRef | None = getattr(p.a, key)
-        rb: DataRef | None = getattr(p.b, key)
-        if ra != rb:
-            msg = f"{key} changed from {ra or 'none'} to {rb or 'none'}"
-            why = (
-                "callers send the old body"
-                if key == "body"
-                else "callers expect the old response"
-            )
-            yield p.change(kind, msg, True, why, key)
+    if a is not None and b is not None and a.filter == b.filter:
+        fa, fb = [f.name for f in a.fields], [f.name for f in b.fields]
+        what = f"route filter field {b.filter}."
+        yield from _names_diff("route-filter-field", what, fa, fb, p)
+    elif b is not None and a is None:
+        text = f"route filter {b.filter} added"
+        yield p.change("route-filter-added", text, "route_filter")
+    elif a is not None:
+        what = "removed" if b is None else f"replaced by {b.filter}"
+        text = f"route filter {a.filter} {what}"
+        yield p.change("route-filter-removed", text, "route_filter")
 
 
 def _limits(p: _Pair) -> Changes:
@@ -734,62 +526,34 @@ def _limits(p: _Pair) -> Changes:
         sa = p.a.max_page_size or p.old_stage.pagination.max_size
         sb = p.b.max_page_size or p.new_stage.pagination.max_size
         if sa != sb:
-            smaller = sb < sa
-            why = (
-                "larger pages are clamped: fewer records per page"
-                if smaller
-                else "larger pages are allowed"
-            )
-            msg = f"max page size changed from {sa} to {sb}"
-            yield p.change("max-page-size-changed", msg, smaller, why, "max_page_size")
+            text = f"max page size changed from {sa} to {sb}"
+            yield p.change("max-page-size-changed", text, "max_page_size", sb < sa)
     ra, rb = p.a.max_range, p.b.max_range
     if ra != rb:
         smaller = rb is not None and (ra is None or rb < ra)
-        why = (
-            "longer ranges are clamped: records silently missing"
-            if smaller
-            else "longer ranges are served"
-        )
-        msg = f"max range changed from {_duration(ra)} to {_duration(rb)}"
-        yield p.change("max-range-changed", msg, smaller, why, "max_range")
+        text = f"max range changed from {_range(ra)} to {_range(rb)}"
+        yield p.change("max-range-changed", text, "max_range", smaller)
     if p.a.dates_required != p.b.dates_required:
-        required = p.b.dates_required
-        msg = (
-            "start and end dates became required"
-            if required
-            else "dates are no longer required"
-        )
-        why = (
-            "calls without both dates are rejected"
-            if required
-            else "calls with dates still work"
-        )
-        yield p.change("dates-required-changed", msg, required, why, "dates_required")
+        now = p.b.dates_required
+        text = "dates became required" if now else "dates are no longer required"
+        yield p.change("dates-required-changed", text, "dates_required", now)
 
 
-def _duration(value: timedelta | None) -> str:
+def _range(value: timedelta | None) -> str:
     return "unlimited" if value is None else format_duration(value)
 
 
 def _route_errors(p: _Pair) -> Changes:
     ea, eb = p.a.errors, p.b.errors
     for code in [c for c in eb if c not in ea]:
-        why = "a new error code on a route is an addition (its class exists under the root)"
-        yield p.change(
-            "route-error-added", f"may now fail with {code}", False, why, "errors"
-        )
+        yield p.change("route-error-added", f"may now fail with {code}", "errors")
     for code in [c for c in ea if c not in eb]:
-        why = "the route no longer raises it; handlers for it are merely unused"
-        yield p.change(
-            "route-error-removed", f"no longer fails with {code}", False, why, "errors"
-        )
+        yield p.change("route-error-removed", f"no longer fails with {code}", "errors")
 
 
 _ROUTE_CHECKS: tuple[Callable[[_Pair], Changes], ...] = (
     _endpoint,
-    _request_filter,
-    _route_filter,
-    _data,
+    _filters_used,
     _limits,
     _route_errors,
 )
