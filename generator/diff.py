@@ -394,8 +394,8 @@ def _model_field(ctx: _FieldCtx, a: ModelField, b: ModelField) -> Changes:
             yield ctx.change("field-constraint-changed", b, text, attr, breaking)
 
 
-_CONSTRAINTS = ("max_length", "min_length", "minimum", "maximum", "exclusive_minimum")
-_CONSTRAINTS += ("pattern",)
+_CONSTRAINTS: tuple[str, ...] = ("max_length", "min_length", "minimum", "maximum")
+_CONSTRAINTS += ("exclusive_minimum", "pattern")
 _UPPER_BOUNDS = frozenset({"max_length", "maximum"})
 
 
