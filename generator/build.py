@@ -54,7 +54,9 @@ class Problem:
 class _Ctx:
     """Per-stage build context: the raw spec, stage order and collected problems."""
 
-    def __init__(self, raw: Mapping[str, Any], stage: str, order: Sequence[str]) -> None:
+    def __init__(
+        self, raw: Mapping[str, Any], stage: str, order: Sequence[str]
+    ) -> None:
         self.raw = raw
         self.stage = stage
         self.order = order
@@ -67,7 +69,13 @@ class _Ctx:
 def build_api(raw: Mapping[str, Any], file: str) -> tuple[Api, list[Problem]]:
     """Build every stage of a schema-valid spec."""
     stages = tuple(
-        StageInfo(s["name"], s["description"], s.get("breaking", True), s.get("prerelease", False), i)
+        StageInfo(
+            s["name"],
+            s["description"],
+            s.get("breaking", True),
+            s.get("prerelease", False),
+            i,
+        )
         for i, s in enumerate(raw["stages"])
     )
     order = [s.name for s in stages]
@@ -108,7 +116,9 @@ def _build_stage(ctx: _Ctx, info: ApiInfo, stage: StageInfo) -> StageApi:
         pagination=_pagination(raw["pagination"]),
         date_range=_date_range(raw.get("date_range")),
         body_keys=BodyKeys(**{k: v for k, v in (raw.get("body_keys") or {}).items()}),
-        error_object=ErrorObject(**{k: v for k, v in (raw["errors"].get("object") or {}).items()}),
+        error_object=ErrorObject(
+            **{k: v for k, v in (raw["errors"].get("object") or {}).items()}
+        ),
         filters=filters,
         models=models,
         enums=enums,
@@ -191,16 +201,31 @@ def _filters(ctx: _Ctx) -> tuple[Filter, ...]:
             if not alive(fraw, ctx.stage, ctx.order):
                 continue
             f = resolve(fraw, (*where, "fields", key), ctx.stage, ctx.order)
-            wire = f.get("wire") or (key[:1].upper() + key[1:] if case == "PascalCase" else key)
+            wire = f.get("wire") or (
+                key[:1].upper() + key[1:] if case == "PascalCase" else key
+            )
             role = roles.get(key) if raw.get("standard") else None
             fields.append(
                 FilterField(
-                    key, naming.param_name(key), wire, TypeRef.parse(f.get("type")),
-                    f.get("description", ""), f.get("default"), role,  # type: ignore[arg-type]
+                    key,
+                    naming.param_name(key),
+                    wire,
+                    TypeRef.parse(f.get("type")),
+                    f.get("description", ""),
+                    f.get("default"),
+                    role,  # type: ignore[arg-type]
                     (*where, "fields", key),
                 )
             )
-        out.append(Filter(name, raw.get("description", ""), bool(raw.get("standard")), tuple(fields), where))
+        out.append(
+            Filter(
+                name,
+                raw.get("description", ""),
+                bool(raw.get("standard")),
+                tuple(fields),
+                where,
+            )
+        )
     return tuple(out)
 
 
@@ -211,7 +236,9 @@ def _models(ctx: _Ctx) -> tuple[tuple[Model, ...], tuple[Enum, ...]]:
         if not alive(raw, ctx.stage, ctx.order):
             continue
         if "enum" in raw:
-            enums.append(Enum(name, raw.get("description", ""), tuple(raw["enum"]), where))
+            enums.append(
+                Enum(name, raw.get("description", ""), tuple(raw["enum"]), where)
+            )
             continue
         fields = [
             _model_field(ctx, key, fraw, (*where, "fields", key))
@@ -222,7 +249,9 @@ def _models(ctx: _Ctx) -> tuple[tuple[Model, ...], tuple[Enum, ...]]:
     return tuple(models), tuple(enums)
 
 
-def _model_field(ctx: _Ctx, key: str, raw: Mapping[str, Any], where: JsonPath) -> ModelField:
+def _model_field(
+    ctx: _Ctx, key: str, raw: Mapping[str, Any], where: JsonPath
+) -> ModelField:
     f = resolve(raw, where, ctx.stage, ctx.order)
     return ModelField(
         name=key,
@@ -249,8 +278,13 @@ def _error_codes(ctx: _Ctx) -> tuple[ErrorCode, ...]:
             cls = naming.class_name(code.lower()) + "Error"
             out.append(
                 ErrorCode(
-                    code, raw["status"], raw["description"], cls,
-                    bool(raw.get("reauth")), bool(raw.get("retry")), ("errors", "codes", code),
+                    code,
+                    raw["status"],
+                    raw["description"],
+                    cls,
+                    bool(raw.get("reauth")),
+                    bool(raw.get("retry")),
+                    ("errors", "codes", code),
                 )
             )
     return tuple(out)
@@ -259,8 +293,12 @@ def _error_codes(ctx: _Ctx) -> tuple[ErrorCode, ...]:
 def _gateway(raw: Sequence[Mapping[str, Any]]) -> tuple[GatewayError, ...]:
     return tuple(
         GatewayError(
-            g["name"], g["status"], g["message"], g.get("description", ""),
-            bool(g.get("retry")), bool(g.get("quota")),
+            g["name"],
+            g["status"],
+            g["message"],
+            g.get("description", ""),
+            bool(g.get("retry")),
+            bool(g.get("quota")),
         )
         for g in raw
     )
@@ -270,7 +308,9 @@ def _routes(ctx: _Ctx, filters: tuple[Filter, ...]) -> tuple[Route, ...]:
     out = []
     for i, raw in enumerate(ctx.raw["routes"]):
         if alive(raw, ctx.stage, ctx.order):
-            out.append(_route(ctx, resolve(raw, ("routes", i), ctx.stage, ctx.order), filters))
+            out.append(
+                _route(ctx, resolve(raw, ("routes", i), ctx.stage, ctx.order), filters)
+            )
     return tuple(sorted(out, key=lambda r: (r.name, r.method, r.path)))
 
 
@@ -298,7 +338,9 @@ def _route(ctx: _Ctx, r: Any, filters: tuple[Filter, ...]) -> Route:
         max_range=parse_duration(r.get("max_range")) if r.get("max_range") else None,
         dates_required=bool(r.get("dates_required", False)),
         idempotent=bool(r.get("idempotent", body is None)),
-        min_interval=parse_duration(r.get("min_interval")) if r.get("min_interval") else None,
+        min_interval=(
+            parse_duration(r.get("min_interval")) if r.get("min_interval") else None
+        ),
         errors=tuple(r.get("errors") or ()),
         example=r.get("example"),
         renamed_from=r.get("renamed_from"),
@@ -315,13 +357,18 @@ def _data_ref(raw: Any) -> DataRef:
     return DataRef("text" if raw == "text" else "none")
 
 
-def _request_filter(ctx: _Ctx, r: Any, filters: tuple[Filter, ...]) -> tuple[FilterField, ...]:
+def _request_filter(
+    ctx: _Ctx, r: Any, filters: tuple[Filter, ...]
+) -> tuple[FilterField, ...]:
     names = r.get("request_filter") or []
     if not names:
         return ()
     standard = next((f for f in filters if f.standard), None)
     if standard is None:
-        ctx.problem(r.origin("request_filter"), "no standard request filter is declared in this stage")
+        ctx.problem(
+            r.origin("request_filter"),
+            "no standard request filter is declared in this stage",
+        )
         return ()
     out = []
     for name in names:
@@ -334,18 +381,32 @@ def _request_filter(ctx: _Ctx, r: Any, filters: tuple[Filter, ...]) -> tuple[Fil
     return tuple(out)
 
 
-def _route_filter(ctx: _Ctx, r: Any, filters: tuple[Filter, ...]) -> RouteFilterUse | None:
+def _route_filter(
+    ctx: _Ctx, r: Any, filters: tuple[Filter, ...]
+) -> RouteFilterUse | None:
     use = r.get("route_filter")
     if use is None:
         return None
-    name, wanted = (use, None) if isinstance(use, str) else (use["use"], use.get("fields"))
+    name, wanted = (
+        (use, None) if isinstance(use, str) else (use["use"], use.get("fields"))
+    )
     found = next((f for f in filters if f.name == name), None)
     if found is None:
-        ctx.problem(r.origin("route_filter"), f"route {r.get('name')!r}: unknown filter {name!r}")
+        ctx.problem(
+            r.origin("route_filter"),
+            f"route {r.get('name')!r}: unknown filter {name!r}",
+        )
         return None
-    fields = found.fields if wanted is None else tuple(f for f in found.fields if f.name in wanted)
+    fields = (
+        found.fields
+        if wanted is None
+        else tuple(f for f in found.fields if f.name in wanted)
+    )
     for missing in sorted(set(wanted or ()) - {f.name for f in fields}):
-        ctx.problem(r.origin("route_filter"), f"route {r.get('name')!r}: filter {name!r} has no field {missing!r}")
+        ctx.problem(
+            r.origin("route_filter"),
+            f"route {r.get('name')!r}: filter {name!r} has no field {missing!r}",
+        )
     return RouteFilterUse(name, fields)
 
 

@@ -35,13 +35,17 @@ def _stage_checks(stage: StageApi) -> list[Problem]:
     return found
 
 
-def merge_stages(problems: Iterable[Problem], order: tuple[str, ...]) -> list[tuple[JsonPath, str]]:
+def merge_stages(
+    problems: Iterable[Problem], order: tuple[str, ...]
+) -> list[tuple[JsonPath, str]]:
     """One message per place: ``message (in stages v2, v2.1)`` when not every stage has it."""
     by_place: dict[tuple[JsonPath, str], set[str]] = defaultdict(set)
     for p in problems:
         by_place[(p.where, p.message)].add(p.stage)
     out = []
-    for (where, message), stages in sorted(by_place.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
+    for (where, message), stages in sorted(
+        by_place.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])
+    ):
         if stages and len(stages) < len(order) and "" not in stages:
             names = ", ".join(s for s in order if s in stages)
             message = f"{message} (in stage{'s' if len(stages) > 1 else ''} {names})"
@@ -49,17 +53,23 @@ def merge_stages(problems: Iterable[Problem], order: tuple[str, ...]) -> list[tu
     return out
 
 
-def _stage_references(raw: Mapping[str, Any], order: tuple[str, ...]) -> Iterator[Problem]:
+def _stage_references(
+    raw: Mapping[str, Any], order: tuple[str, ...]
+) -> Iterator[Problem]:
     """Unknown stage names, duplicate stages and ``until`` not after ``since`` anywhere."""
     seen: set[str] = set()
     for i, stage in enumerate(raw["stages"]):
         if stage["name"] in seen:
-            yield Problem(("stages", i, "name"), f"duplicate stage {stage['name']!r}", "")
+            yield Problem(
+                ("stages", i, "name"), f"duplicate stage {stage['name']!r}", ""
+            )
         seen.add(stage["name"])
     yield from _walk_lifecycles(raw, (), order)
 
 
-def _walk_lifecycles(node: Any, path: JsonPath, order: tuple[str, ...]) -> Iterator[Problem]:
+def _walk_lifecycles(
+    node: Any, path: JsonPath, order: tuple[str, ...]
+) -> Iterator[Problem]:
     if isinstance(node, list):
         for i, item in enumerate(node):
             yield from _walk_lifecycles(item, (*path, i), order)
@@ -71,12 +81,16 @@ def _walk_lifecycles(node: Any, path: JsonPath, order: tuple[str, ...]) -> Itera
             yield Problem((*path, key), f"unknown stage {node[key]!r} in {key!r}", "")
     since, until = node.get("since"), node.get("until")
     if since in order and until in order and order.index(until) <= order.index(since):
-        yield Problem((*path, "until"), f"'until: {until}' is not after 'since: {since}'", "")
+        yield Problem(
+            (*path, "until"), f"'until: {until}' is not after 'since: {since}'", ""
+        )
     for key in ("changes", "wire_case"):
         if isinstance(node.get(key), Mapping) and path[:1] != ("errors",):
             for stage in node[key]:
                 if stage not in order:
-                    yield Problem((*path, key, stage), f"unknown stage {stage!r} in {key!r}", "")
+                    yield Problem(
+                        (*path, key, stage), f"unknown stage {stage!r} in {key!r}", ""
+                    )
     for key, value in node.items():
         if key not in ("changes",) and isinstance(value, Mapping | list):
             yield from _walk_lifecycles(value, (*path, key), order)
@@ -91,39 +105,67 @@ def _routes(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
         names.setdefault(r.name, r.where)
         key = (r.method, r.path)
         if key in endpoints and endpoints[key] != r.name:
-            yield r.origin("path"), f"{r.method} {r.path} is declared by both {endpoints[key]!r} and {r.name!r}"
+            yield r.origin(
+                "path"
+            ), f"{r.method} {r.path} is declared by both {endpoints[key]!r} and {r.name!r}"
         endpoints.setdefault(key, r.name)
 
 
 def _route_refs(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
     for r in stage.routes:
         for key, ref in (("body", r.body), ("response", r.response)):
-            if ref is not None and ref.model is not None and stage.model(ref.model) is None:
-                what = "an enum, not a model" if stage.enum(ref.model) else "not declared in this stage"
-                yield r.origin(key), f"route {r.name!r}: {key} model {ref.model!r} is {what}"
+            if (
+                ref is not None
+                and ref.model is not None
+                and stage.model(ref.model) is None
+            ):
+                what = (
+                    "an enum, not a model"
+                    if stage.enum(ref.model)
+                    else "not declared in this stage"
+                )
+                yield r.origin(
+                    key
+                ), f"route {r.name!r}: {key} model {ref.model!r} is {what}"
         for code in r.errors:
             if stage.error(code) is None:
-                yield r.origin("errors"), f"route {r.name!r}: unknown error code {code!r}"
+                yield r.origin(
+                    "errors"
+                ), f"route {r.name!r}: unknown error code {code!r}"
         if r.paged and r.response.kind != "list":
-            yield r.origin("paged"), f"route {r.name!r}: a paged route must return a list (list_of)"
+            yield r.origin(
+                "paged"
+            ), f"route {r.name!r}: a paged route must return a list (list_of)"
         if r.body is not None and r.body.kind != "list":
-            yield r.origin("body"), f"route {r.name!r}: a write body must be a list (list_of)"
+            yield r.origin(
+                "body"
+            ), f"route {r.name!r}: a write body must be a list (list_of)"
 
 
 def _limits(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
     p = stage.pagination
     if p.default_size > p.max_size:
-        yield ("pagination", "default_size"), f"default_size {p.default_size} exceeds max_size {p.max_size}"
+        yield (
+            "pagination",
+            "default_size",
+        ), f"default_size {p.default_size} exceeds max_size {p.max_size}"
     for r in stage.routes:
         if r.max_page_size is not None:
             if not r.paged:
-                yield r.origin("max_page_size"), f"route {r.name!r}: max_page_size on a route that is not paged"
+                yield r.origin(
+                    "max_page_size"
+                ), f"route {r.name!r}: max_page_size on a route that is not paged"
             elif r.max_page_size > p.max_size:
-                msg = f"route {r.name!r}: max_page_size {r.max_page_size} exceeds the global max {p.max_size}"
+                msg = (
+                    f"route {r.name!r}: max_page_size {r.max_page_size} "
+                    f"exceeds the global max {p.max_size}"
+                )
                 yield r.origin("max_page_size"), msg
         yield from _range_limits(stage, r)
         if r.min_interval is not None and r.min_interval.total_seconds() > 86400:
-            yield r.origin("min_interval"), f"route {r.name!r}: min_interval is longer than a day"
+            yield r.origin(
+                "min_interval"
+            ), f"route {r.name!r}: min_interval is longer than a day"
 
 
 def _range_limits(stage: StageApi, r: Any) -> Iterator[tuple[JsonPath, str]]:
@@ -136,7 +178,9 @@ def _range_limits(stage: StageApi, r: Any) -> Iterator[tuple[JsonPath, str]]:
             msg = f"route {r.name!r}: max_range needs the route to honour both date-range fields"
             yield r.origin("max_range"), msg
     if r.dates_required and r.max_range is None:
-        yield r.origin("dates_required"), f"route {r.name!r}: dates_required without max_range"
+        yield r.origin(
+            "dates_required"
+        ), f"route {r.name!r}: dates_required without max_range"
 
 
 def _types_in(stage: StageApi, t: TypeRef) -> str | None:
@@ -164,12 +208,17 @@ def _filters(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
     for flt in stage.filters:
         for f in flt.fields:
             if not f.type.is_primitive and stage.enum(f.type.base) is None:
-                yield (*f.where, "type"), f"{flt.name}.{f.name}: unknown type {f.type.base!r} in this stage"
+                yield (
+                    *f.where,
+                    "type",
+                ), f"{flt.name}.{f.name}: unknown type {f.type.base!r} in this stage"
     dr = stage.date_range
     if dr is not None and standard:
         for name in (dr.start_field, dr.end_field):
             if standard[0].field(name) is None and stage.stage.index == 0:
-                yield ("date_range",), f"date_range field {name!r} is not a field of {standard[0].name}"
+                yield (
+                    "date_range",
+                ), f"date_range field {name!r} is not a field of {standard[0].name}"
 
 
 def _auth(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
@@ -178,8 +227,15 @@ def _auth(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
         return
     names = {r.name for r in stage.routes}
     if token.route not in names:
-        yield ("auth", "token", "route"), f"token route {token.route!r} is not a route of this stage"
-    for key, code in (("expired_error", token.expired_error), ("invalid_error", token.invalid_error)):
+        yield (
+            "auth",
+            "token",
+            "route",
+        ), f"token route {token.route!r} is not a route of this stage"
+    for key, code in (
+        ("expired_error", token.expired_error),
+        ("invalid_error", token.invalid_error),
+    ):
         if code is not None and stage.error(code) is None:
             yield ("auth", "token", key), f"unknown error code {code!r}"
 
@@ -188,11 +244,16 @@ def _collisions(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
     """Names that would collide once converted to Python identifiers."""
     methods: dict[tuple[str, str], str] = {}
     for r in stage.routes:
-        verbs = [r.verb, "page" if r.verb == "list" else f"{r.verb}_page"] if r.paged else [r.verb]
+        verbs = (
+            [r.verb, "page" if r.verb == "list" else f"{r.verb}_page"]
+            if r.paged
+            else [r.verb]
+        )
         for verb in verbs:
             key = (naming.snake_case(r.group), naming.snake_case(verb))
             if key in methods and methods[key] != r.name:
-                msg = f"route {r.name!r}: method {'.'.join(key)}() collides with route {methods[key]!r}"
+                method = ".".join(key)
+                msg = f"route {r.name!r}: method {method}() collides with {methods[key]!r}"
                 yield r.where, msg
             methods.setdefault(key, r.name)
     classes: dict[str, str] = {n: "the client" for n in _CLIENT_NAMES}
@@ -222,14 +283,17 @@ def _field_collisions(model: Model) -> Iterator[tuple[JsonPath, str]]:
     seen: dict[str, str] = {}
     for f in model.fields:
         if f.py_name in seen:
-            msg = f"{model.name}: fields {seen[f.py_name]!r} and {f.name!r} both become {f.py_name!r}"
+            first = seen[f.py_name]
+            msg = f"{model.name}: fields {first!r} and {f.name!r} both become {f.py_name!r}"
             yield f.where, msg
         seen.setdefault(f.py_name, f.name)
 
 
 def _breaking_in_stable(api: Api) -> list[Problem]:
     """A stage declared ``breaking: false`` may only add to the stage before it."""
-    from .diff import compare  # diff builds on the model; imported late to keep layers acyclic
+    from .diff import (
+        compare,
+    )  # diff builds on the model; imported late to keep layers acyclic
 
     out = []
     for prev, cur in zip(api.resolved, api.resolved[1:], strict=False):

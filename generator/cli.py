@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from enum import IntEnum
+from typing import Any
 
 from .errors import SpecError
 from .load import validate
@@ -52,9 +53,13 @@ def _validate(args: argparse.Namespace) -> Exit:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="routegen", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="routegen", description=__doc__.splitlines()[0]
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("validate", help="check a spec against the schema and semantic rules")
+    p = sub.add_parser(
+        "validate", help="check a spec against the schema and semantic rules"
+    )
     p.add_argument("spec", nargs="?", default=DEFAULT_SPEC)
     p.set_defaults(func=_validate)
     for module in _command_modules():
@@ -62,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _command_modules() -> list[object]:
+def _command_modules() -> list[Any]:
     """Sub-commands that live in their own modules (each has add_parser(sub))."""
     from . import cli_commands
 

@@ -18,7 +18,9 @@ def add_parser(sub: Any) -> None:
     """Register the ``generate`` and ``check`` sub-commands."""
     gen = sub.add_parser("generate", help="write one client package per stage")
     gen.add_argument("spec", nargs="?", default=DEFAULT_SPEC)
-    gen.add_argument("--out", default="generated", help="output directory (default: generated)")
+    gen.add_argument(
+        "--out", default="generated", help="output directory (default: generated)"
+    )
     gen.add_argument("--stage", action="append", help="only this stage (repeatable)")
     gen.set_defaults(func=run_generate)
     chk = sub.add_parser("check", help="exit 1 when the output directory is stale")
@@ -33,12 +35,17 @@ def _stages(api: Api, wanted: list[str] | None) -> list[str] | Exit:
     unknown = [s for s in wanted if s not in api.stage_names]
     if unknown:
         known = ", ".join(api.stage_names)
-        print(f"error: unknown stage {', '.join(map(repr, unknown))} (known: {known})", file=sys.stderr)
+        print(
+            f"error: unknown stage {', '.join(map(repr, unknown))} (known: {known})",
+            file=sys.stderr,
+        )
         return Exit.INPUT
     return [s for s in api.stage_names if s in wanted]
 
 
-def _tree(api: Api, stages: list[str] | None, formatter: Formatter) -> dict[str, bytes] | Exit:
+def _tree(
+    api: Api, stages: list[str] | None, formatter: Formatter
+) -> dict[str, bytes] | Exit:
     try:
         return build_tree(api, stages, formatter)
     except FormatError as exc:  # a template bug: say which file, write nothing
@@ -85,10 +92,17 @@ def run_check(args: argparse.Namespace) -> Exit:
     if drift.fresh:
         print(f"ok: {args.out} is up to date ({len(tree)} files)")
         return Exit.OK
-    for label, paths in (("stale", drift.stale), ("missing", drift.missing), ("extra", drift.extra)):
+    for label, paths in (
+        ("stale", drift.stale),
+        ("missing", drift.missing),
+        ("extra", drift.extra),
+    ):
         for path in paths:
             print(f"{label}: {args.out}/{path}")
     for path in drift.stale:
         print(drift.diffs[path], end="")
-    print(f"{args.out} is out of date; run `make generate` (routegen generate {args.spec})", file=sys.stderr)
+    print(
+        f"{args.out} is out of date; run `make generate` (routegen generate {args.spec})",
+        file=sys.stderr,
+    )
     return Exit.FAILED

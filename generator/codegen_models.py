@@ -98,12 +98,9 @@ def stage_schema(stage: StageApi) -> dict[str, Any]:
 def render_models(stage: StageApi, header: str) -> str:
     """Python source of the stage's models (unformatted; black runs later)."""
     # Imported here: datamodel-code-generator is slow to import and only needed to render.
-    from datamodel_code_generator import (
-        DataModelType,
-        InputFileType,
-        PythonVersion,
-        generate,
-    )
+    from datamodel_code_generator import PythonVersion, generate
+    from datamodel_code_generator.enums import DataModelType, InputFileType
+    from datamodel_code_generator.format import DatetimeClassType
 
     document = stage_schema(stage)
     if not document["components"]["schemas"]:
@@ -124,8 +121,10 @@ def render_models(stage: StageApi, header: str) -> str:
         use_standard_collections=True,
         strict_nullable=True,
         field_constraints=True,
-        output_datetime_class="datetime",
+        output_datetime_class=DatetimeClassType.Datetime,
     )
     if not isinstance(out, str):
-        raise TypeError("datamodel-code-generator returned several modules for one document")
+        raise TypeError(
+            "datamodel-code-generator returned several modules for one document"
+        )
     return out

@@ -10,12 +10,15 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from importlib.metadata import version
 from pathlib import Path
 
 import black
+from black.mode import Mode, TargetVersion
+from black.parsing import InvalidInput
 
-MODE = black.Mode(target_versions={black.TargetVersion.PY311})
-_KEY_PREFIX = f"black-{black.__version__}-{MODE.get_cache_key()}"
+MODE = Mode(target_versions={TargetVersion.PY311})
+_KEY_PREFIX = f"black-{version('black')}-{MODE.get_cache_key()}"
 
 
 class FormatError(Exception):
@@ -43,7 +46,7 @@ class Formatter:
             return hit
         try:
             out = black.format_str(source, mode=MODE)
-        except black.InvalidInput as exc:
+        except InvalidInput as exc:
             raise FormatError(path, str(exc).splitlines()[0]) from None
         self.formatted += 1
         self._write(key, out)

@@ -49,5 +49,9 @@ def build(path: str | Path) -> Api:
     return api
 
 
-def _locate(src: Source, problems: list[Problem], order: tuple[str, ...]) -> list[SpecError]:
-    return sort_errors(src.error(where, msg) for where, msg in merge_stages(problems, order))
+def _locate(
+    src: Source, problems: list[Problem], order: tuple[str, ...]
+) -> list[SpecError]:
+    return sort_errors(
+        src.error(where, msg) for where, msg in merge_stages(problems, order)
+    )

@@ -15,9 +15,23 @@ from typing import Literal
 from .errors import JsonPath
 
 PRIMITIVES = frozenset(
-    {"int", "long", "short", "byte", "decimal", "double", "float", "bool", "string", "DateTime", "Guid"}
+    {
+        "int",
+        "long",
+        "short",
+        "byte",
+        "decimal",
+        "double",
+        "float",
+        "bool",
+        "string",
+        "DateTime",
+        "Guid",
+    }
 )
-_TYPE_RE = re.compile(r"^(?:List<(?P<item>[A-Za-z][A-Za-z0-9]*)(?P<item_q>\?)?>|(?P<base>[A-Za-z][A-Za-z0-9]*))(?P<q>\?)?$")
+_TYPE_RE = re.compile(
+    r"^(?:List<(?P<item>[A-Za-z][A-Za-z0-9]*)(?P<item_q>\?)?>|(?P<base>[A-Za-z][A-Za-z0-9]*))(?P<q>\?)?$"
+)
 _DURATION_RE = re.compile(r"^([1-9][0-9]*)(s|m|h|d)$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
@@ -41,7 +55,9 @@ class TypeRef:
         if m is None:
             raise ValueError(f"not a type expression: {text!r}")
         if m.group("item"):
-            return cls(m.group("item"), True, bool(m.group("q")), bool(m.group("item_q")))
+            return cls(
+                m.group("item"), True, bool(m.group("q")), bool(m.group("item_q"))
+            )
         return cls(m.group("base"), False, bool(m.group("q")))
 
     @property
@@ -50,7 +66,11 @@ class TypeRef:
         return self.base in PRIMITIVES
 
     def __str__(self) -> str:
-        inner = f"List<{self.base}{'?' if self.item_nullable else ''}>" if self.is_list else self.base
+        inner = (
+            f"List<{self.base}{'?' if self.item_nullable else ''}>"
+            if self.is_list
+            else self.base
+        )
         return inner + ("?" if self.nullable else "")
 
 

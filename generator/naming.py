@@ -13,7 +13,17 @@ import unicodedata
 
 # Parameters every generated method has; a filter field with such a name gets a suffix.
 _RESERVED = frozenset(
-    {"self", "cls", "timeout", "size", "page", "split_range", "request_filter", "body", "builtins"}
+    {
+        "self",
+        "cls",
+        "timeout",
+        "size",
+        "page",
+        "split_range",
+        "request_filter",
+        "body",
+        "builtins",
+    }
 )
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
 
@@ -36,7 +46,10 @@ def snake_case(name: str) -> str:
 def class_name(name: str) -> str:
     """``machine_mode`` / ``machine-mode`` / ``API_TOKEN`` -> ``MachineMode`` / ``ApiToken``."""
     words = _words(name)
-    joined = "".join(w[:1].upper() + w[1:].lower() if w.isupper() else w[:1].upper() + w[1:] for w in words)
+    joined = "".join(
+        w[:1].upper() + w[1:].lower() if w.isupper() else w[:1].upper() + w[1:]
+        for w in words
+    )
     return safe_identifier(joined or "_")
 
 

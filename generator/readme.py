@@ -37,14 +37,17 @@ def _row(stage: StageApi, group: str, rv: RouteView) -> dict[str, Any]:
     r = rv.route
     return {
         "name": r.name,
-        "call": f"client.{group}.{rv.py_verb}" + (f" / .{rv.page_verb}" if rv.page_verb else ""),
+        "call": f"client.{group}.{rv.py_verb}"
+        + (f" / .{rv.page_verb}" if rv.page_verb else ""),
         "signature": _md(_signature(rv)),
         "http": f"{r.method} {r.path}",
         "auth": r.auth,
         "max_page": r.max_page_size or (stage.pagination.max_size if r.paged else "—"),
-        "max_range": (format_duration(r.max_range) + (" (required)" if r.dates_required else ""))
-        if r.max_range
-        else "—",
+        "max_range": (
+            (format_duration(r.max_range) + (" (required)" if r.dates_required else ""))
+            if r.max_range
+            else "—"
+        ),
         "summary": _md(r.summary),
         "example": _example(group, rv),
     }
@@ -66,20 +69,36 @@ def readme_context(
         "root": stage.info.error_root,
         "base_url": stage.base_url,
         "api_key_header": stage.auth.api_key_header,
-        "token_header": (f"{token.header}: {token.scheme} <token>" if token.scheme else token.header)
-        if token
-        else None,
+        "token_header": (
+            (
+                f"{token.header}: {token.scheme} <token>"
+                if token.scheme
+                else token.header
+            )
+            if token
+            else None
+        ),
         "token_path": stage.route(token.route).path if token else None,
         "rate": f"{stage.limits.rate:g}",
         "burst": stage.limits.burst,
         "quota": stage.limits.quota,
         "routes": rows,
         "errors": [
-            {"code": e.code, "status": e.status, "class_name": e.class_name, "description": _md(e.description)}
+            {
+                "code": e.code,
+                "status": e.status,
+                "class_name": e.class_name,
+                "description": _md(e.description),
+            }
             for e in stage.errors
         ],
         "gateway": [
-            {"message": _md(g.message), "status": g.status, "name": g.name, "description": _md(g.description)}
+            {
+                "message": _md(g.message),
+                "status": g.status,
+                "name": g.name,
+                "description": _md(g.description),
+            }
             for g in stage.gateway
         ],
     }

@@ -23,7 +23,13 @@ from .views import GroupView, RouteView, docstring, lit, one_line
 ROOT = Path(__file__).resolve().parent
 TEMPLATES = ROOT.parent / "templates"
 RUNTIME = ROOT / "runtime"
-_SYNC = {"prefix": "", "base": "SyncResource", "iterator": "Iterator", "def_": "def", "await_": ""}
+_SYNC = {
+    "prefix": "",
+    "base": "SyncResource",
+    "iterator": "Iterator",
+    "def_": "def",
+    "await_": "",
+}
 _ASYNC = {
     "prefix": "Async",
     "base": "AsyncResource",
@@ -46,7 +52,7 @@ def _env() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        autoescape=False,  # noqa: S701 - output is Python/TOML/Markdown; values are pre-escaped
+        autoescape=False,
     )
     env.filters["lit"] = lit
     env.filters["toml"] = json.dumps  # a JSON string is a valid TOML basic string
@@ -81,40 +87,79 @@ def render_stage(stage: StageApi, spec_file: str) -> list[RenderedFile]:
     for path in sorted(RUNTIME.glob("*.py")):
         text = head + "\n" + path.read_text(encoding="utf-8")
         files.append(RenderedFile(f"{base}/_runtime/{path.name}", text, False))
-    files.append(RenderedFile(f"{pkg}/pyproject.toml", _pyproject(stage, spec_file), False))
-    files.append(RenderedFile(f"{pkg}/README.md", _readme(stage, spec_file, groups), False))
+    files.append(
+        RenderedFile(f"{pkg}/pyproject.toml", _pyproject(stage, spec_file), False)
+    )
+    files.append(
+        RenderedFile(f"{pkg}/README.md", _readme(stage, spec_file, groups), False)
+    )
     return files
 
 
-def _package_modules(stage: StageApi, head: str, groups: tuple[GroupView, ...]) -> dict[str, str]:
-    common = {"header": head, "stage_lit": lit(stage.stage.name), "title_lit": lit(one_line(stage.info.title))}
+def _package_modules(
+    stage: StageApi, head: str, groups: tuple[GroupView, ...]
+) -> dict[str, str]:
+    common = {
+        "header": head,
+        "stage_lit": lit(stage.stage.name),
+        "title_lit": lit(one_line(stage.info.title)),
+    }
     routes = [rv for g in groups for rv in g.routes]
-    api_routes = [{"const": r.const, "args": views.route_info_args(stage, r.route)} for r in routes]
+    api_routes = [
+        {"const": r.const, "args": views.route_info_args(stage, r.route)}
+        for r in routes
+    ]
     filters = _filter_views(stage)
     filter_names = ", ".join(f["name"] for f in filters)
     return {
-        "_api.py": _render("package/_api.py.j2", routes=api_routes, api_args=views.api_config_args(stage), **common),
-        "_errors.py": _render("package/_errors.py.j2", **_error_context(stage), **common),
-        "filters.py": _render("package/filters.py.j2", filters=filters, enums=_filter_enums(stage), **common),
+        "_api.py": _render(
+            "package/_api.py.j2",
+            routes=api_routes,
+            api_args=views.api_config_args(stage),
+            **common,
+        ),
+        "_errors.py": _render(
+            "package/_errors.py.j2", **_error_context(stage), **common
+        ),
+        "filters.py": _render(
+            "package/filters.py.j2",
+            filters=filters,
+            enums=_filter_enums(stage),
+            **common,
+        ),
         "_resources.py": _render(
             "package/_resources.py.j2",
             groups=[_group_context(g) for g in groups],
             flavours=[_SYNC, _ASYNC],
             filter_imports=filter_names,
             model_imports=", ".join(_used_models(stage)),
-            request_filter_class=stage.request_filter.name if stage.request_filter else "None",
+            request_filter_class=(
+                stage.request_filter.name if stage.request_filter else "None"
+            ),
             **common,
         ),
         "_client.py": _render(
             "package/_client.py.j2",
             groups=groups,
             flavours=[
-                {"prefix": "", "base": "SyncAPIClient", "http": "httpx.Client", "doc": docstring(_client_doc(stage, False))},
-                {"prefix": "Async", "base": "AsyncAPIClient", "http": "httpx.AsyncClient", "doc": docstring(_client_doc(stage, True))},
+                {
+                    "prefix": "",
+                    "base": "SyncAPIClient",
+                    "http": "httpx.Client",
+                    "doc": docstring(_client_doc(stage, False)),
+                },
+                {
+                    "prefix": "Async",
+                    "base": "AsyncAPIClient",
+                    "http": "httpx.AsyncClient",
+                    "doc": docstring(_client_doc(stage, True)),
+                },
             ],
             **common,
         ),
-        "__init__.py": _render("package/__init__.py.j2", **_init_context(stage, filter_names), **common),
+        "__init__.py": _render(
+            "package/__init__.py.j2", **_init_context(stage, filter_names), **common
+        ),
     }
 
 
@@ -127,15 +172,23 @@ def _client_doc(stage: StageApi, is_async: bool) -> str:
 
 
 def _group_context(g: GroupView) -> dict[str, Any]:
-    return {"attr": g.attr, "class_name": g.class_name, "routes": [_route_context(r) for r in g.routes]}
+    return {
+        "attr": g.attr,
+        "class_name": g.class_name,
+        "routes": [_route_context(r) for r in g.routes],
+    }
 
 
 def _route_context(r: RouteView) -> dict[str, Any]:
-    ctx = {k: getattr(r, k) for k in r.__slots__ if k != "route"}  # type: ignore[attr-defined]
+    ctx = {k: getattr(r, k) for k in r.__slots__ if k != "route"}
     if r.return_type.startswith("list["):
         ctx["return_type"] = "builtins." + r.return_type
-    ctx["doc_iter"] = docstring(r.doc + "\n\nIterates every record, fetching pages lazily.", "        ")
-    ctx["doc_page"] = docstring(r.doc + "\n\nReturns one page with its paging headers.", "        ")
+    ctx["doc_iter"] = docstring(
+        r.doc + "\n\nIterates every record, fetching pages lazily.", "        "
+    )
+    ctx["doc_page"] = docstring(
+        r.doc + "\n\nReturns one page with its paging headers.", "        "
+    )
     ctx["doc_call"] = docstring(r.doc, "        ")
     return ctx
 
@@ -153,27 +206,51 @@ def _filter_views(stage: StageApi) -> list[dict[str, Any]]:
     out = []
     for f in stage.filters:
         params = [
-            {"name": p.py_name, "annotation": views.filter_annotation(p.type), "doc": lit(one_line(p.description))}
+            {
+                "name": p.py_name,
+                "annotation": views.filter_annotation(p.type),
+                "doc": lit(one_line(p.description)),
+            }
             for p in f.fields
         ]
-        out.append({"name": f.name, "doc": docstring(f.description or f"The {f.name} of this stage."), "params": params})
+        out.append(
+            {
+                "name": f.name,
+                "doc": docstring(f.description or f"The {f.name} of this stage."),
+                "params": params,
+            }
+        )
     return out
 
 
 def _filter_enums(stage: StageApi) -> list[str]:
-    return sorted({p.type.base for f in stage.filters for p in f.fields if stage.enum(p.type.base)})
+    return sorted(
+        {
+            p.type.base
+            for f in stage.filters
+            for p in f.fields
+            if stage.enum(p.type.base)
+        }
+    )
 
 
 def _error_context(stage: StageApi) -> dict[str, Any]:
     def code(e: ErrorCode) -> dict[str, Any]:
         return {
-            "class_name": e.class_name, "code_lit": lit(e.code), "status": e.status,
+            "class_name": e.class_name,
+            "code_lit": lit(e.code),
+            "status": e.status,
             "doc": docstring(f"{e.code} (HTTP {e.status}): {e.description}"),
         }
 
     def gate(g: GatewayError) -> dict[str, Any]:
-        doc = f"Gateway {g.status} {{\"message\": {g.message!r}}}. {g.description}"
-        return {"name": g.name, "status": g.status, "message_lit": lit(g.message), "doc": docstring(doc)}
+        doc = f'Gateway {g.status} {{"message": {g.message!r}}}. {g.description}'
+        return {
+            "name": g.name,
+            "status": g.status,
+            "message_lit": lit(g.message),
+            "doc": docstring(doc),
+        }
 
     gateway = [gate(g) for g in stage.gateway]
     return {
@@ -190,13 +267,29 @@ def _init_context(stage: StageApi, filter_names: str) -> dict[str, Any]:
     errors = _error_context(stage)
     models = sorted([m.name for m in stage.models] + [e.name for e in stage.enums])
     runtime = [
-        "APIConnectionError", "APIErrorResponse", "APIStatusError", "APITimeoutError",
-        "DateRangeError", "GatewayError", "Hooks", "MissingCredentialsError", "NOT_GIVEN",
-        "NotGiven", "Page", "QuotaExhausted", "RateLimiter", "RequestEvent",
-        "ResponseValidationError", "RetryConfig", "UnhonouredFilterError", "UsageError",
+        "APIConnectionError",
+        "APIErrorResponse",
+        "APIStatusError",
+        "APITimeoutError",
+        "DateRangeError",
+        "GatewayError",
+        "Hooks",
+        "MissingCredentialsError",
+        "NOT_GIVEN",
+        "NotGiven",
+        "Page",
+        "QuotaExhausted",
+        "RateLimiter",
+        "RequestEvent",
+        "ResponseValidationError",
+        "RetryConfig",
+        "UnhonouredFilterError",
+        "UsageError",
     ]
     exports = {"AsyncClient", "Client", stage.info.error_root, *runtime, *models}
-    exports |= {e["class_name"] for e in errors["errors"]} | {g["name"] for g in errors["gateway"]}
+    exports |= {e["class_name"] for e in errors["errors"]} | {
+        g["name"] for g in errors["gateway"]
+    }
     exports |= {f.name for f in stage.filters}
     doc = f"{stage.info.title}, stage {stage.stage.name}: typed client generated by routegen."
     return {
@@ -216,7 +309,9 @@ def _pyproject(stage: StageApi, spec_file: str) -> str:
         toml_header=header(spec_file),
         dist_lit=json.dumps(stage.package.replace("_", "-")),
         version_lit=json.dumps(stage.info.version or "0.0.0"),
-        description_lit=json.dumps(one_line(f"{stage.info.title} client, stage {stage.stage.name}")),
+        description_lit=json.dumps(
+            one_line(f"{stage.info.title} client, stage {stage.stage.name}")
+        ),
         package=stage.package,
     )
 
@@ -224,4 +319,7 @@ def _pyproject(stage: StageApi, spec_file: str) -> str:
 def _readme(stage: StageApi, spec_file: str, groups: tuple[GroupView, ...]) -> str:
     from .readme import readme_context  # README rows are long to compute; kept apart
 
-    return _render("project/README.md.j2", **readme_context(stage, spec_file, groups, header(spec_file, "<!--")))
+    return _render(
+        "project/README.md.j2",
+        **readme_context(stage, spec_file, groups, header(spec_file, "<!--")),
+    )

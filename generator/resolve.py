@@ -49,7 +49,9 @@ def alive(raw: Mapping[str, Any], stage: str, order: Sequence[str]) -> bool:
     return not (until is not None and until in order and order.index(until) <= idx)
 
 
-def resolve(raw: Mapping[str, Any], where: JsonPath, stage: str, order: Sequence[str]) -> Resolved:
+def resolve(
+    raw: Mapping[str, Any], where: JsonPath, stage: str, order: Sequence[str]
+) -> Resolved:
     """Apply ``raw['changes']`` for every stage up to and including ``stage``."""
     values = {k: v for k, v in raw.items() if k != "changes"}
     origins: dict[str, JsonPath] = {k: (*where, k) for k in values}

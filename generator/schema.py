@@ -23,7 +23,11 @@ def _validator() -> jsonschema.Draft202012Validator:
     try:
         text = SCHEMA_PATH.read_text(encoding="utf-8")
     except OSError:  # installed without the repository: use the packaged copy
-        text = resources.files("generator").joinpath("routespec.schema.json").read_text("utf-8")
+        text = (
+            resources.files("generator")
+            .joinpath("routespec.schema.json")
+            .read_text("utf-8")
+        )
     schema = json.loads(text)
     return jsonschema.Draft202012Validator(schema)
 
@@ -51,7 +55,11 @@ def _deepest(error: ValidationError) -> ValidationError:
 def _located(src: Source, error: ValidationError) -> Iterator[SpecError]:
     path = tuple(error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = set(error.schema.get("properties", {})) if isinstance(error.schema, dict) else set()
+        allowed = (
+            set(error.schema.get("properties", {}))
+            if isinstance(error.schema, dict)
+            else set()
+        )
         for key in sorted(k for k in error.instance if k not in allowed):
             hint = f"; expected one of: {', '.join(sorted(allowed))}" if allowed else ""
             yield src.error((*path, key), f"unknown key {key!r}{hint}")
@@ -68,11 +76,19 @@ def _message(error: ValidationError) -> str:
     if v == "pattern":
         return f"{error.instance!r} does not match {error.validator_value!r}"
     if v == "enum":
-        options = ", ".join(map(repr, error.validator_value))
+        allowed: Any = error.validator_value
+        options = ", ".join(repr(v) for v in allowed)
         return f"{error.instance!r} is not one of {options}"
     return error.message
 
 
 def _kind(value: Any) -> str:
-    names = {dict: "mapping", list: "list", str: "string", bool: "boolean", int: "integer", float: "number"}
+    names = {
+        dict: "mapping",
+        list: "list",
+        str: "string",
+        bool: "boolean",
+        int: "integer",
+        float: "number",
+    }
     return "null" if value is None else names.get(type(value), type(value).__name__)

@@ -121,9 +121,15 @@ def _doc(stage: StageApi, route: Route) -> str:
     if route.max_range is not None:
         days = route.max_range.days or route.max_range
         required = " Both dates are required." if route.dates_required else ""
-        parts.append(f"Max date range: {days} days (the server clamps longer ranges).{required}")
+        parts.append(
+            f"Max date range: {days} days (the server clamps longer ranges).{required}"
+        )
     if route.errors:
-        parts.append("Route errors: " + ", ".join(_error_class(stage, c) for c in route.errors) + ".")
+        parts.append(
+            "Route errors: "
+            + ", ".join(_error_class(stage, c) for c in route.errors)
+            + "."
+        )
     return "\n".join(parts)
 
 
@@ -138,7 +144,9 @@ def route_view(stage: StageApi, route: Route) -> RouteView:
     verb = naming.snake_case(route.verb)
     page_verb = None
     if route.paged:
-        page_verb = "page" if route.verb == "list" else naming.snake_case(f"{route.verb}_page")
+        page_verb = (
+            "page" if route.verb == "list" else naming.snake_case(f"{route.verb}_page")
+        )
     rf = route.route_filter.fields if route.route_filter else ()
     return RouteView(
         const=naming.snake_case(route.name.replace(".", "_")).upper(),
@@ -183,11 +191,16 @@ def group_views(stage: StageApi) -> tuple[GroupView, ...]:
 
 
 def _td(value: timedelta | None) -> str:
-    return "None" if value is None else f"timedelta(seconds={int(value.total_seconds())})"
+    return (
+        "None" if value is None else f"timedelta(seconds={int(value.total_seconds())})"
+    )
 
 
 def _filter_fields(fields: tuple[FilterField, ...]) -> str:
-    items = [f"FilterField({lit(f.py_name)}, {lit(f.wire)}, {lit(f.date_role)})" for f in fields]
+    items = [
+        f"FilterField({lit(f.py_name)}, {lit(f.wire)}, {lit(f.date_role)})"
+        for f in fields
+    ]
     return "(" + "".join(i + ", " for i in items) + ")"
 
 
@@ -262,7 +275,10 @@ def api_config_args(stage: StageApi) -> list[tuple[str, str]]:
         ("request_filter_key", lit(keys.request_filter)),
         ("route_filter_key", lit(keys.route_filter)),
         ("body_key", lit(keys.body)),
-        ("token", _call("TokenConfig", token_args(stage)) if stage.auth.token else "None"),
+        (
+            "token",
+            _call("TokenConfig", token_args(stage)) if stage.auth.token else "None",
+        ),
         ("pagination", pagination),
         ("limits", limits),
         ("errors", "ERROR_CONFIG"),
@@ -270,7 +286,8 @@ def api_config_args(stage: StageApi) -> list[tuple[str, str]]:
     ]
     if dr is not None:
         dates = (
-            f"DateRangeConfig(start_header={lit(dr.start_header)}, end_header={lit(dr.end_header)}, "
+            f"DateRangeConfig(start_header={lit(dr.start_header)}, "
+            f"end_header={lit(dr.end_header)}, "
             f"start_of_day={_time(dr.start_of_day)}, end_of_day={_time(dr.end_of_day)})"
         )
         args.insert(11, ("dates", dates))

@@ -47,7 +47,9 @@ class _Abort(Exception):
         self.error = error
 
 
-def read_source(path: Path, display: str | None = None) -> tuple[Source, list[SpecError]]:
+def read_source(
+    path: Path, display: str | None = None
+) -> tuple[Source, list[SpecError]]:
     """Read and parse ``path``; errors are returned, never raised."""
     name = display or str(path)
     src = Source(name)
@@ -122,20 +124,33 @@ class _Builder:
             line, col = node.start_mark.line + 1, node.start_mark.column + 1
             msg = f"spec has {what} (alias expansion bomb or generated input?)"
             raise _Abort(SpecError(self.src.file, line, col, msg, path))
-        self.src.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        self.src.positions.setdefault(
+            path, (node.start_mark.line + 1, node.start_mark.column + 1)
+        )
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+            return [
+                self.build(item, (*path, i), depth + 1)
+                for i, item in enumerate(node.value)
+            ]
         return self._constructor.construct_object(node, deep=True)
 
-    def _mapping(self, node: yaml.MappingNode, path: JsonPath, depth: int) -> dict[Any, Any]:
+    def _mapping(
+        self, node: yaml.MappingNode, path: JsonPath, depth: int
+    ) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self.errors.append(
-                    SpecError(self.src.file, line, col, "merge keys (<<) are not supported", path)
+                    SpecError(
+                        self.src.file,
+                        line,
+                        col,
+                        "merge keys (<<) are not supported",
+                        path,
+                    )
                 )
                 continue
             key = self._constructor.construct_object(key_node, deep=True)
@@ -146,7 +161,9 @@ class _Builder:
             if key in out:
                 first = self.src.positions.get((*path, key), (line, col))
                 msg = f"duplicate key {key!r} (first defined at line {first[0]})"
-                self.errors.append(SpecError(self.src.file, line, col, msg, (*path, key)))
+                self.errors.append(
+                    SpecError(self.src.file, line, col, msg, (*path, key))
+                )
                 continue
             child = (*path, key)
             self.src.positions[child] = (line, col)
