@@ -270,13 +270,14 @@ def _filter_fields(a: Filter, b: Filter, stage: str) -> Changes:
 
 
 def _filter_field(subject: str, a: FilterField, b: FilterField, stage: str) -> Changes:
+    label = f"field {subject.removeprefix('filter ')}.{b.name}"
     if a.wire != b.wire:
-        msg = f"field {b.name} wire name changed from {a.wire} to {b.wire}"
+        msg = f"{label} wire name changed from {a.wire} to {b.wire}"
         where = _at_change(b.where, stage, "wire")
         yield _mk(subject, "filter-wire-renamed", msg, where)
     if a.type != b.type:
         loosened = _same_shape(a.type, b.type) and b.type.nullable
-        msg = f"field {b.name} type changed from {a.type} to {b.type}"
+        msg = f"{label} type changed from {a.type} to {b.type}"
         where = _at_change(b.where, stage, "type")
         yield _mk(subject, "filter-field-retyped", msg, where, not loosened)
 
@@ -416,9 +417,16 @@ def _enums(old: StageApi, new: StageApi) -> Changes:
         va, vb = a[name].values, b[name].values
         subject, where = f"enum {name}", (*b[name].where, "enum")
         for value in [v for v in va if v not in vb]:
-            yield _mk(subject, "enum-value-removed", f"value {value} removed", where)
+            yield _mk(
+                subject,
+                "enum-value-removed",
+                f"enum {name} value {value} removed",
+                where,
+            )
         for value in [v for v in vb if v not in va]:
-            yield _mk(subject, "enum-value-added", f"value {value} added", where)
+            yield _mk(
+                subject, "enum-value-added", f"enum {name} value {value} added", where
+            )
 
 
 # ---------------------------------------------------------------- routes
