@@ -1,0 +1,1 @@
+"""Golden trees: small fixture specs and the exact packages routegen generates from them."""
