@@ -1,0 +1,319 @@
+"""The Starlette app: gateway checks, faults, token auth, then the route's behaviour.
+
+Every request walks the same path as at the vendor: the gateway matches the path
+(unknown: 403 Missing Authentication Token), checks ``x-api-key`` (403 Forbidden) and
+the usage plan (429), then the API checks the session token (401 ``API_TOKEN``) and
+answers reads, writes and actions from the in-memory store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import random
+import threading
+import uuid
+from collections import Counter
+from datetime import datetime, timedelta
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route as StarletteRoute
+from starlette.types import Receive, Scope, Send
+
+from ..model import Route, StageApi
+from .config import Faults, MockConfig
+from .data import ValueMaker
+from .errors import MockError, MockErrors, error_response, gateway_response
+from .limits import UsagePlan
+from .request import Query, lower_keys, paging, parse_payload, read_query
+from .select import check_organizations, filter_stem, select
+from .store import Store
+from .writes import apply_write
+
+__all__ = ["ConnectionDropped", "MockState", "Stats", "create_app", "us_date"]
+
+_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+_FIVE_XX = {
+    502: "Internal server error",
+    503: "Service Unavailable",
+    504: "Endpoint request timed out",
+}
+TOKEN_TEST_TEXT = "Access token was valid"
+
+
+class ConnectionDropped(Exception):
+    """Raised after the response head so the server closes the connection mid-answer."""
+
+
+def us_date(moment: datetime) -> str:
+    """US culture format without leading zeros: ``9/3/2020 11:17:40 PM``."""
+    hour = moment.hour % 12 or 12
+    half = "AM" if moment.hour < 12 else "PM"
+    return f"{moment.month}/{moment.day}/{moment.year} {hour}:{moment:%M:%S} {half}"
+
+
+class Stats:
+    """Requests served, by route name and by status (0: connection dropped)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.by_route: Counter[str] = Counter()
+        self.by_status: Counter[int] = Counter()
+
+    @property
+    def requests(self) -> int:
+        """Every request received."""
+        return sum(self.by_route.values())
+
+    def record(self, route: str, status: int) -> None:
+        """Count one request."""
+        with self._lock:
+            self.by_route[route] += 1
+            self.by_status[status] += 1
+
+    def reset(self) -> None:
+        """Forget every count."""
+        with self._lock:
+            self.by_route.clear()
+            self.by_status.clear()
+
+
+class MockState:
+    """Everything one app holds: the stage, its data, tokens, limits, faults and counts."""
+
+    def __init__(self, stage: StageApi, config: MockConfig) -> None:
+        self.stage = stage
+        self.config = config
+        self.store = Store(stage, config)
+        self.faults = Faults(config.faults, seed=config.seed)
+        self.stats = Stats()
+        self.plan = UsagePlan(config.limits or stage.limits, config.now)
+        self.tokens: dict[str, datetime] = {}
+        self.prefix = f"/{stage.stage.name}"
+        self.routes = {(r.method, r.path.rstrip("/")): r for r in stage.routes}
+        self._cache: dict[tuple[Any, ...], list[Any]] = {}
+
+    def match(self, method: str, path: str) -> Route | None:
+        """The stage route for a request path under ``/{stage}``."""
+        if not path.startswith(self.prefix + "/"):
+            return None
+        return self.routes.get((method, path[len(self.prefix) :].rstrip("/")))
+
+    def expire_tokens(self) -> None:
+        """Make every issued token expired (the next token call gets 401 API_TOKEN)."""
+        past = self.config.now() - timedelta(seconds=1)
+        self.tokens = dict.fromkeys(self.tokens, past)
+
+    # -- the gateway --------------------------------------------------------------------
+
+    async def gate(self, request: Request, route: Route | None) -> Response | None:
+        """The gateway's answer (path, key, usage plan, faults), or None to go on."""
+        stage = self.stage
+        if route is None:
+            return gateway_response(stage, "MissingAuthenticationToken")
+        if request.headers.get(stage.auth.api_key_header) != self.config.api_key:
+            return gateway_response(stage, "Forbidden")
+        if self.config.enforce_limits:
+            admission = self.plan.admit(self.config.api_key)
+            if admission == "throttled":
+                return gateway_response(stage, "TooManyRequests")
+            if admission == "quota":
+                return gateway_response(stage, "LimitExceeded")
+        return await self._faults(route)
+
+    async def _faults(self, route: Route) -> Response | None:
+        answer: Response | None = None
+        for fault in self.faults.fire(route.name):
+            if fault.kind == "latency":
+                await asyncio.sleep(fault.delay)
+            elif fault.kind == "drop":
+                raise ConnectionDropped(route.name)
+            elif fault.kind == "error" and answer is None:
+                message = _FIVE_XX.get(fault.status, "Internal server error")
+                answer = JSONResponse({"message": message}, status_code=fault.status)
+            elif fault.kind == "throttle" and answer is None:
+                after = fault.retry_after
+                headers = {} if after is None else {"Retry-After": f"{after:g}"}
+                answer = gateway_response(self.stage, "TooManyRequests", headers)
+        return answer
+
+    # -- the API ------------------------------------------------------------------------
+
+    async def handle(self, request: Request, route: Route) -> Response:
+        """The API's answer to a request that passed the gateway."""
+        raw = await request.body()
+        try:
+            token = self.stage.auth.token
+            if route.auth == "token":
+                self._check_token(request)
+            if token is not None and route.name == token.route:
+                return self._authenticate(route, raw)
+            query = read_query(self.stage, route, parse_payload(raw), self.config.now())
+            return self._dispatch(request, route, query)
+        except MockError as error:
+            return error_response(self.stage, [error])
+        except MockErrors as errors:
+            return error_response(self.stage, errors.errors)
+
+    def _check_token(self, request: Request) -> None:
+        token = self.stage.auth.token
+        if token is None:
+            return
+        value = request.headers.get(token.header, "").strip()
+        if token.scheme:
+            scheme, _, rest = value.partition(" ")
+            value = rest.strip() if scheme.lower() == token.scheme.lower() else ""
+        expires = self.tokens.get(value)
+        if expires is None or expires <= self.config.now():
+            raise MockError(
+                token.expired_error,
+                "Your api token was not present or has expired. Call /authenticate to get one.",
+            )
+
+    def _authenticate(self, route: Route, raw: bytes) -> Response:
+        token = self.stage.auth.token
+        assert token is not None
+        payload = parse_payload(raw)
+        nested = payload.get(self.stage.body_keys.body.lower())
+        given = lower_keys(nested) if isinstance(nested, dict) else payload
+        user = given.get(token.username_field.lower())
+        if user != self.config.username or given.get(token.password_field.lower()) != (
+            self.config.password
+        ):
+            raise MockError(
+                token.invalid_error or "INVALID_LOGIN",
+                "The username or password was incorrect.",
+            )
+        issued = self.config.now()
+        expires = issued + (self.config.token_lifetime or token.lifetime)
+        value = str(uuid.uuid4())
+        self.tokens[value] = expires
+        body = {
+            token.token_field: value,
+            token.expires_field or "expires": us_date(expires),
+        }
+        model = self.stage.model(route.response.model or "")
+        for item in model.fields if model else ():
+            if "issued" in item.name.lower():
+                body[item.name] = us_date(issued)
+            elif "user" in item.name.lower():
+                body[item.name] = self.config.username
+        return JSONResponse(body)
+
+    def _dispatch(self, request: Request, route: Route, query: Query) -> Response:
+        if route.body is not None and route.body.kind != "none":
+            apply_write(self.store, route, query.body, self.config.now())
+            self._cache.clear()
+            return Response(status_code=route.status)
+        kind = route.response.kind
+        if kind == "text":
+            return JSONResponse(TOKEN_TEST_TEXT, status_code=route.status)
+        if kind == "list":
+            return self._read(request, route, query)
+        self._check_ids(route, query)
+        if kind == "object":
+            return JSONResponse(self._object(route), status_code=route.status)
+        return Response(status_code=route.status)
+
+    def _read(self, request: Request, route: Route, query: Query) -> Response:
+        model = self.stage.model(route.response.model or "")
+        if model is None:
+            return JSONResponse([], headers=query.range_headers)
+        key = (
+            route.name,
+            json.dumps(query.filters, sort_keys=True),
+            query.start,
+            query.end,
+        )
+        rows = self._cache.get(key)
+        if rows is None:
+            rows = [row.data for row in select(self.store, model, query)]
+            if len(self._cache) > 64:
+                self._cache.clear()
+            self._cache[key] = rows
+        headers = dict(query.range_headers)
+        if route.paged:
+            page, size = paging(self.stage, route, request.headers)
+            rules = self.stage.pagination
+            first = (page - rules.first_page) * size
+            headers[rules.response_page_header] = str(page)
+            headers[rules.response_size_header] = str(size)
+            headers[rules.total_pages_header] = str(math.ceil(len(rows) / size))
+            rows = rows[first : first + size]
+        return JSONResponse(rows, status_code=route.status, headers=headers)
+
+    def _check_ids(self, route: Route, query: Query) -> None:
+        """Actions and single reads: named ids must exist and be yours."""
+        for name, value in sorted(query.filters.items()):
+            stem, is_id = filter_stem(name)
+            if not is_id or not isinstance(value, list):
+                continue
+            if stem == "organization":
+                check_organizations(self.store, value, "Organization.Id")
+            if "UNEXPECTED_RESULT_COUNT" in route.errors and len(value) != 1:
+                raise MockError(
+                    "UNEXPECTED_RESULT_COUNT", f"{name} must name exactly one record."
+                )
+            table = stem[:1].upper() + stem[1:]
+            if self.stage.model(table) is None:
+                continue
+            missing = [v for v in value if self._find(table, v) is None]
+            if missing:
+                raise MockError(
+                    "MISSING_RECORD",
+                    "Some records do not exist.",
+                    missing,
+                    f"{table}.Id",
+                )
+
+    def _find(self, table: str, value: Any) -> Any:
+        if table == "Machine":
+            value = self.store.machine_id(str(value))
+        return self.store.find(table, value)
+
+    def _object(self, route: Route) -> Any:
+        model = self.stage.model(route.response.model or "")
+        if model is None:
+            return {}
+        rng = random.Random(f"{self.config.seed}:{route.name}")
+        return ValueMaker(self.stage, rng, self.store.anchor).record(model, 1, {}, {})
+
+
+class _Handler:
+    """The raw ASGI endpoint (raw so a fault can drop the connection mid-response)."""
+
+    def __init__(self, state: MockState) -> None:
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        state = self.state
+        request = Request(scope, receive)
+        route = state.match(request.method, request.url.path)
+        name = route.name if route is not None else "<unknown>"
+        try:
+            response = await state.gate(request, route)
+            if response is None and route is not None:
+                response = await state.handle(request, route)
+        except ConnectionDropped:
+            state.stats.record(name, 0)
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            raise
+        assert response is not None
+        state.stats.record(name, response.status_code)
+        await response(scope, receive, send)
+
+
+def create_app(stage: StageApi, config: MockConfig | None = None) -> Starlette:
+    """A Starlette app serving ``stage`` under ``/{stage}``; state on ``app.state``."""
+    state = MockState(stage, config or MockConfig())
+    handler = _Handler(state)
+    app = Starlette(routes=[StarletteRoute("/{path:path}", handler, methods=_METHODS)])
+    app.state.mock = state
+    app.state.faults = state.faults
+    app.state.stats = state.stats
+    app.state.store = state.store
+    return app
