@@ -506,15 +506,15 @@ def _names_diff(
 ) -> Changes:
     key = "request_filter" if kind.startswith("request") else "route_filter"
     for name in [n for n in fa if n not in fb]:
-        yield p.change(f"{kind}-removed", f"{what} {name} no longer honoured", key)
+        yield p.change(f"{kind}-removed", f"{what}{name} no longer honoured", key)
     for name in [n for n in fb if n not in fa]:
-        yield p.change(f"{kind}-added", f"{what} {name} now honoured", key)
+        yield p.change(f"{kind}-added", f"{what}{name} now honoured", key)
 
 
 def _filters_used(p: _Pair) -> Changes:
     fa = [f.name for f in p.a.request_filter]
     fb = [f.name for f in p.b.request_filter]
-    yield from _names_diff("request-filter-field", "request filter field", fa, fb, p)
+    yield from _names_diff("request-filter-field", "request filter field ", fa, fb, p)
     a, b = p.a.route_filter, p.b.route_filter
     if a is not None and b is not None and a.filter == b.filter:
         fa, fb = [f.name for f in a.fields], [f.name for f in b.fields]
