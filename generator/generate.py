@@ -35,11 +35,15 @@ def build_tree(
 ) -> Tree:
     """Every output file, path relative to the output root -> bytes."""
     formatter = formatter or Formatter(default_cache())
-    tree: Tree = {}
-    for name in stages or api.stage_names:
-        for f in render_stage(api.stage(name), api.file):
-            text = formatter.format(f.path, f.content) if f.python else f.content
-            tree[f.path] = text.encode("utf-8")
+    files = [
+        f
+        for name in stages or api.stage_names
+        for f in render_stage(api.stage(name), api.file)
+    ]
+    python = [f for f in files if f.python]
+    formatted = formatter.format_many([(f.path, f.content) for f in python])
+    texts = {f.path: text for f, text in zip(python, formatted, strict=True)}
+    tree: Tree = {f.path: texts.get(f.path, f.content).encode("utf-8") for f in files}
     if stages is None or list(stages) == list(api.stage_names):
         tree[STAGES_FILE] = stages_document(api).encode("utf-8")
     return tree
