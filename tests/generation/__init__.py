@@ -1,0 +1,1 @@
+"""Generation tests: check, determinism, hostile specs, generated-package quality."""
