@@ -172,9 +172,13 @@ def render_json(
 
 
 def _spec_name(file: str) -> str:
-    """A spec path fit for generated output: relative, with forward slashes."""
-    name = os.path.basename(file) if os.path.isabs(file) else file
-    return name.replace(os.sep, "/")
+    """A spec path fit for generated output: relative below the working directory, with
+    forward slashes; a path outside it (absolute or ``../``) shrinks to the file name.
+    """
+    name = file.replace(os.sep, "/")
+    if os.path.isabs(file) or name.startswith("../"):
+        return os.path.basename(file)
+    return name
 
 
 def stages_report(api: Api, locator: Locator | None = None) -> str:
