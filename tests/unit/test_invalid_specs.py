@@ -24,7 +24,9 @@ INVALID = ROOT / "tests" / "specs" / "invalid"
 VALID_MINIMAL = ROOT / "tests" / "specs" / "valid" / "minimal.yaml"
 CASES = sorted(INVALID.glob("*.yaml"))
 EXPECT = re.compile(r"^# expect: (\d+):(\d+): (.+)$")
-ERROR_LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): error: (?P<message>.+)$")
+ERROR_LINE = re.compile(
+    r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): error: (?P<message>.+)$"
+)
 
 
 def expectations(path: Path) -> list[tuple[int, int, str]]:
@@ -50,14 +52,18 @@ def error_lines(stderr: str) -> list[re.Match[str]]:
     """Formatted error lines; the trailing ``N errors`` summary is not one."""
     lines = [ln for ln in stderr.splitlines() if ln.strip()]
     assert lines, "nothing was printed on stderr"
-    assert re.fullmatch(r"\d+ errors?", lines[-1]), f"no error count summary: {lines[-1]!r}"
+    assert re.fullmatch(
+        r"\d+ errors?", lines[-1]
+    ), f"no error count summary: {lines[-1]!r}"
     matches = [ERROR_LINE.match(ln) for ln in lines[:-1]]
     assert all(matches), f"badly formatted error lines:\n{stderr}"
     assert int(lines[-1].split()[0]) == len(matches)
     return [m for m in matches if m is not None]
 
 
-def assert_rejected(path: Path, expected: list[tuple[int, int, str]], capsys: pytest.CaptureFixture[str]) -> list[str]:
+def assert_rejected(
+    path: Path, expected: list[tuple[int, int, str]], capsys: pytest.CaptureFixture[str]
+) -> list[str]:
     code, out, err = run_cli(path, capsys)
     assert code == 2, f"exit {code} for {path.name}; stdout={out!r} stderr={err!r}"
     assert "Traceback" not in out + err
@@ -68,8 +74,15 @@ def assert_rejected(path: Path, expected: list[tuple[int, int, str]], capsys: py
     positions = [(int(m["line"]), int(m["col"]), m["message"]) for m in found]
     assert positions == sorted(positions), f"errors are not sorted:\n{err}"
     for line, col, substring in expected:
-        hits = [m for m in found if (int(m["line"]), int(m["col"])) == (line, col) and substring in m["message"]]
-        assert hits, f"{path.name}: expected {line}:{col}: ...{substring}... among:\n{err}"
+        hits = [
+            m
+            for m in found
+            if (int(m["line"]), int(m["col"])) == (line, col)
+            and substring in m["message"]
+        ]
+        assert (
+            hits
+        ), f"{path.name}: expected {line}:{col}: ...{substring}... among:\n{err}"
     return [m.group(0) for m in found]
 
 
@@ -80,10 +93,14 @@ def test_there_are_enough_cases() -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
-def test_invalid_spec_is_rejected(case: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_invalid_spec_is_rejected(
+    case: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     started = time.perf_counter()
     assert_rejected(case, expectations(case), capsys)
-    assert time.perf_counter() - started < 5, "validation of a small hostile file must be quick"
+    assert (
+        time.perf_counter() - started < 5
+    ), "validation of a small hostile file must be quick"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
@@ -93,7 +110,9 @@ def test_library_agrees_with_cli(case: Path) -> None:
     assert errors
     assert errors == sorted(errors)
     for error in errors:
-        assert error.format().startswith(f"{error.file}:{error.line}:{error.column}: error: ")
+        assert error.format().startswith(
+            f"{error.file}:{error.line}:{error.column}: error: "
+        )
 
 
 def test_empty_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -102,7 +121,9 @@ def test_empty_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert_rejected(spec, [(1, 1, "spec is empty")], capsys)
 
 
-def test_whitespace_only_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_whitespace_only_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     spec = tmp_path / "blank.yaml"
     spec.write_text("\n   \n\t\n")
     assert_rejected(spec, [(1, 1, "spec is empty")], capsys)
@@ -114,13 +135,17 @@ def test_binary_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert_rejected(spec, [(1, 1, "binary file")], capsys)
 
 
-def test_invalid_utf8_location(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_invalid_utf8_location(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     spec = tmp_path / "latin1.yaml"
-    spec.write_bytes("routespec: 1\napi:\n  title: Caf".encode() + b"\xe9 API\n")
+    spec.write_bytes(b"routespec: 1\napi:\n  title: Caf" + b"\xe9 API\n")
     assert_rejected(spec, [(3, 13, "not UTF-8 text (byte 0xe9)")], capsys)
 
 
-def test_file_over_size_limit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_file_over_size_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     spec = tmp_path / "huge.yaml"
     base = VALID_MINIMAL.read_text()
     filler = "# " + "x" * 98 + "\n"
@@ -135,10 +160,14 @@ def test_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert_rejected(tmp_path / "nope.yaml", [(1, 1, "cannot read spec")], capsys)
 
 
-def test_huge_alias_bomb_is_bounded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_huge_alias_bomb_is_bounded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A billion laughs with 10**12 leaves stops at the node limit within a few seconds."""
     lines = ["a0: &a0 [" + ", ".join(["lol"] * 10) + "]"]
-    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 12)]
+    lines += [
+        f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 12)
+    ]
     spec = tmp_path / "bomb.yaml"
     spec.write_text("\n".join(lines) + "\n")
     started = time.perf_counter()
@@ -155,7 +184,9 @@ def test_three_defects_all_reported(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(found) == 3
 
 
-def test_three_schema_defects_all_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_three_schema_defects_all_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     text = VALID_MINIMAL.read_text()
     text = text.replace("method: POST", "method: FETCH")
     text = text.replace("burst: 20}", "burst: twenty}")
@@ -163,7 +194,10 @@ def test_three_schema_defects_all_reported(tmp_path: Path, capsys: pytest.Captur
     spec = tmp_path / "three.yaml"
     spec.write_text(text)
     lines = text.splitlines()
-    at = {key: next(i for i, ln in enumerate(lines) if key in ln) + 1 for key in ("FETCH", "twenty", "colour")}
+    at = {
+        key: next(i for i, ln in enumerate(lines) if key in ln) + 1
+        for key in ("FETCH", "twenty", "colour")
+    }
     found = assert_rejected(
         spec,
         [
@@ -182,7 +216,12 @@ def test_console_script_in_subprocess() -> None:
     case = INVALID / "unknown_response_model.yaml"
     rel = case.relative_to(ROOT)
     proc = subprocess.run(
-        [str(script), "validate", str(rel)], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+        [str(script), "validate", str(rel)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert proc.returncode == 2
     assert proc.stdout == ""

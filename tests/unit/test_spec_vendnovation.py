@@ -1,0 +1,268 @@
+"""The real spec (spec/vendnovation.yaml): it validates and each stage projects as documented."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from generator import Api, StageApi, build, validate
+from generator.cli import main
+from generator.diff import compare
+from generator.model import Route
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC = ROOT / "spec" / "vendnovation.yaml"
+STAGES = ("v1", "v2", "v2.1", "rc")
+
+
+@pytest.fixture(scope="module")
+def api() -> Api:
+    return build(SPEC)
+
+
+def stage(api: Api, name: str) -> StageApi:
+    return api.stage(name)
+
+
+def test_validate_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(SPEC)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.strip() == "ok: 4 stages, 98 routes"
+    assert captured.err == ""
+
+
+def test_validate_library() -> None:
+    api, errors = validate(SPEC)
+    assert errors == []
+    assert api is not None
+    assert api.stage_names == STAGES
+
+
+@pytest.mark.parametrize(
+    ("name", "count"), [("v1", 11), ("v2", 23), ("v2.1", 31), ("rc", 33)]
+)
+def test_route_count_per_stage(api: Api, name: str, count: int) -> None:
+    assert len(stage(api, name).routes) == count
+
+
+def test_route_names_unique_per_stage(api: Api) -> None:
+    for s in api.resolved:
+        names = [r.name for r in s.routes]
+        assert len(names) == len(set(names)), s.stage.name
+        endpoints = [(r.method, r.path) for r in s.routes]
+        assert len(endpoints) == len(set(endpoints)), s.stage.name
+
+
+def test_v1_request_filter_wire_names_are_pascal_case(api: Api) -> None:
+    rf = stage(api, "v1").request_filter
+    assert rf is not None
+    wires = {f.name: f.wire for f in rf.fields}
+    assert wires["startDate"] == "StartDate"
+    assert wires["endDate"] == "EndDate"
+    assert wires["organizationIds"] == "OrganizationIds"
+    assert wires["siteIds"] == "SiteIds"
+    for f in rf.fields:
+        assert f.wire[:1].isupper() and f.wire[1:] == f.name[1:], f
+
+
+@pytest.mark.parametrize("name", ["v2", "v2.1", "rc"])
+def test_later_request_filter_wire_names_are_camel_case(api: Api, name: str) -> None:
+    rf = stage(api, name).request_filter
+    assert rf is not None
+    wires = {f.name: f.wire for f in rf.fields}
+    assert wires["startDate"] == "startDate"
+    assert wires["organizationIds"] == "organizationIds"
+    for f in rf.fields:
+        assert f.wire == f.name and f.wire[:1].islower(), f
+
+
+def test_route_request_filters_use_the_stage_wire_names(api: Api) -> None:
+    v1 = stage(api, "v1").route("transactions.list")
+    assert {f.wire for f in v1.request_filter} >= {"StartDate", "EndDate"}
+    v2 = stage(api, "v2").route("transactions.list")
+    assert {f.wire for f in v2.request_filter} >= {"startDate", "endDate", "accountIds"}
+
+
+@pytest.mark.parametrize(
+    ("name", "days"), [("v1", 7), ("v2", 31), ("v2.1", 31), ("rc", 31)]
+)
+def test_transactions_max_range(api: Api, name: str, days: int) -> None:
+    assert stage(api, name).route("transactions.list").max_range == timedelta(days=days)
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        ("v1", "/transactions"),
+        ("v2", "/transactions"),
+        ("v2.1", "/transactions"),
+        ("rc", "/reports/transactions"),
+    ],
+)
+def test_transactions_path(api: Api, name: str, path: str) -> None:
+    route = stage(api, name).route("transactions.list")
+    assert route.path == path
+    assert route.method == "POST"
+
+
+@pytest.mark.parametrize("name", STAGES)
+def test_dates_required_only_in_rc(api: Api, name: str) -> None:
+    ranged = [r for r in stage(api, name).routes if r.max_range is not None]
+    assert ranged, name
+    for r in ranged:
+        assert r.dates_required is (name == "rc"), (name, r.name)
+    for r in stage(api, name).routes:
+        if r.max_range is None:
+            assert not r.dates_required, (name, r.name)
+
+
+def test_rc_dates_required_adds_missing_required_data(api: Api) -> None:
+    rc = stage(api, "rc")
+    for r in rc.routes:
+        if r.dates_required:
+            assert "MISSING_REQUIRED_DATA" in r.errors, r.name
+
+
+@pytest.mark.parametrize("name", STAGES)
+def test_token_header(api: Api, name: str) -> None:
+    token = stage(api, name).auth.token
+    assert token is not None
+    if name == "rc":
+        assert (token.header, token.scheme) == ("Authorization", "Bearer")
+    else:
+        assert (token.header, token.scheme) == ("access-token", None)
+    assert token.route == "auth.authenticate"
+    assert token.lifetime == timedelta(days=3)
+    assert token.expired_error == "API_TOKEN"
+    assert token.invalid_error == "INVALID_LOGIN"
+    assert stage(api, name).auth.api_key_header == "x-api-key"
+
+
+def _contract(route: Route) -> tuple[object, ...]:
+    rf = route.route_filter
+    return (
+        route.method,
+        route.path,
+        tuple((f.name, f.wire, str(f.type)) for f in route.request_filter),
+        (
+            None
+            if rf is None
+            else (rf.filter, tuple((f.name, f.wire, str(f.type)) for f in rf.fields))
+        ),
+        route.body,
+        route.response,
+        route.status,
+        route.paged,
+        route.max_page_size,
+        route.max_range,
+        route.dates_required,
+        route.idempotent,
+        route.auth,
+    )
+
+
+def test_v2_1_only_adds_to_v2(api: Api) -> None:
+    v2, v21 = stage(api, "v2"), stage(api, "v2.1")
+    new = {r.name: r for r in v21.routes}
+    for r in v2.routes:
+        assert r.name in new, f"{r.name} disappeared in v2.1"
+        assert _contract(new[r.name]) == _contract(r), r.name
+    assert len(v21.routes) > len(v2.routes)
+    old_codes = {e.code: e.status for e in v2.errors}
+    new_codes = {e.code: e.status for e in v21.errors}
+    assert old_codes.items() <= new_codes.items()
+    for m in v2.models:
+        m21 = v21.model(m.name)
+        assert m21 is not None, m.name
+        assert {f.name: str(f.type) for f in m.fields}.items() <= {
+            f.name: str(f.type) for f in m21.fields
+        }.items()
+
+
+def test_v2_1_diff_has_no_breaking_change(api: Api) -> None:
+    changes = compare(stage(api, "v2"), stage(api, "v2.1"))
+    assert changes, "v2.1 adds routes, so the diff is not empty"
+    assert [c for c in changes if c.breaking] == []
+    assert any(c.kind == "route-added" for c in changes)
+
+
+def test_v2_1_is_declared_non_breaking(api: Api) -> None:
+    flags = {s.name: s.breaking for s in api.stages}
+    assert flags["v2.1"] is False
+    assert flags["v2"] is True
+    assert {s.name: s.prerelease for s in api.stages}["rc"] is True
+
+
+ERROR_CODES = {
+    "API_TOKEN": 401,
+    "NO_API_ACCESS": 403,
+    "ACCESS_ERROR": 500,
+    "DATA_ACCESS": 403,
+    "UNKNOWN_ERROR": 500,
+    "GENERIC_ERROR": 400,
+    "UNEXPECTED_RESULT_COUNT": 400,
+    "MISSING_RECORD": 404,
+    "MISSING_REQUIRED_DATA": 421,
+    "DESERIALIZATION_ERROR": 400,
+    "INVALID_DATE_RANGE": 400,
+    "DATE_PARSING": 400,
+    "INVALID_LOGIN": 403,
+}
+
+
+@pytest.mark.parametrize("name", STAGES)
+def test_error_codes(api: Api, name: str) -> None:
+    s = stage(api, name)
+    for code, status in ERROR_CODES.items():
+        found = s.error(code)
+        assert found is not None, f"{code} missing in {name}"
+        assert found.status == status, code
+    api_token = s.error("API_TOKEN")
+    assert api_token is not None and api_token.reauth
+
+
+@pytest.mark.parametrize("name", STAGES)
+def test_limits(api: Api, name: str) -> None:
+    limits = stage(api, name).limits
+    assert (limits.rate, limits.burst, limits.quota) == (20, 100, 5000)
+    assert limits.quota_period == timedelta(days=1)
+
+
+@pytest.mark.parametrize("name", STAGES)
+def test_pagination(api: Api, name: str) -> None:
+    p = stage(api, name).pagination
+    assert dataclasses.asdict(p) == {
+        "style": "headers",
+        "page_header": "page",
+        "size_header": "size",
+        "response_page_header": "page",
+        "response_size_header": "size",
+        "total_pages_header": "total-pages",
+        "first_page": 1,
+        "default_size": 50,
+        "max_size": 2000,
+    }
+    for r in stage(api, name).routes:
+        if r.max_page_size is not None:
+            assert r.paged and r.max_page_size <= p.max_size, r.name
+
+
+def test_date_range_headers(api: Api) -> None:
+    dr = stage(api, "v2.1").date_range
+    assert dr is not None
+    assert (dr.start_field, dr.end_field) == ("startDate", "endDate")
+    assert (dr.start_header, dr.end_header) == (
+        "search-range-start-date",
+        "search-range-end-date",
+    )
+
+
+def test_base_url_per_stage(api: Api) -> None:
+    assert (
+        stage(api, "v2.1").base_url
+        == "https://vendor-api.vendnovation-services.com/v2.1"
+    )
+    assert stage(api, "v2.1").package == "vendnovation_v2_1"
