@@ -275,7 +275,9 @@ def _error_codes(ctx: _Ctx) -> tuple[ErrorCode, ...]:
     out = []
     for code, raw in sorted(ctx.raw["errors"]["codes"].items()):
         if alive(raw, ctx.stage, ctx.order):
-            cls = naming.class_name(code.lower()) + "Error"
+            # API_TOKEN -> ApiTokenError, but UNKNOWN_ERROR -> UnknownError (not ...ErrorError)
+            cls = naming.class_name(code.lower())
+            cls = cls if cls.endswith("Error") else cls + "Error"
             out.append(
                 ErrorCode(
                     code,

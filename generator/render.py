@@ -104,63 +104,140 @@ def _package_modules(
         "stage_lit": lit(stage.stage.name),
         "title_lit": lit(one_line(stage.info.title)),
     }
-    routes = [rv for g in groups for rv in g.routes]
-    api_routes = [
-        {"const": r.const, "args": views.route_info_args(stage, r.route)}
-        for r in routes
-    ]
-    filters = _filter_views(stage)
-    filter_names = ", ".join(f["name"] for f in filters)
-    return {
-        "_api.py": _render(
-            "package/_api.py.j2",
-            routes=api_routes,
-            api_args=views.api_config_args(stage),
-            **common,
-        ),
-        "_errors.py": _render(
-            "package/_errors.py.j2", **_error_context(stage), **common
-        ),
-        "filters.py": _render(
-            "package/filters.py.j2",
-            filters=filters,
-            enums=_filter_enums(stage),
-            **common,
-        ),
-        "_resources.py": _render(
-            "package/_resources.py.j2",
-            groups=[_group_context(g) for g in groups],
-            flavours=[_SYNC, _ASYNC],
-            filter_imports=filter_names,
-            model_imports=", ".join(_used_models(stage)),
-            request_filter_class=(
-                stage.request_filter.name if stage.request_filter else "None"
-            ),
-            **common,
-        ),
-        "_client.py": _render(
-            "package/_client.py.j2",
-            groups=groups,
-            flavours=[
-                {
-                    "prefix": "",
-                    "base": "SyncAPIClient",
-                    "http": "httpx.Client",
-                    "doc": docstring(_client_doc(stage, False)),
-                },
-                {
-                    "prefix": "Async",
-                    "base": "AsyncAPIClient",
-                    "http": "httpx.AsyncClient",
-                    "doc": docstring(_client_doc(stage, True)),
-                },
-            ],
-            **common,
-        ),
-        "__init__.py": _render(
-            "package/__init__.py.j2", **_init_context(stage, filter_names), **common
-        ),
+    contexts = {
+        "_api.py": _api_context(stage, groups),
+        "_errors.py": _error_context(stage),
+        "filters.py": {
+            "filters": _filter_views(stage),
+            "imports": _filter_imports(stage),
+        },
+        "_resources.py": _resources_context(stage, groups),
+        "_client.py": _client_context(stage, groups),
+        "__init__.py": _init_context(stage),
     }
+    return {
+        name: _render(f"package/{name}.j2", **ctx, **common)
+        for name, ctx in contexts.items()
+    }
+
+
+def _api_context(stage: StageApi, groups: tuple[GroupView, ...]) -> dict[str, Any]:
+    routes = [
+        {"const": r.const, "args": views.route_info_args(stage, r.route)}
+        for g in groups
+        for r in g.routes
+    ]
+    return {
+        "routes": routes,
+        "api_args": views.api_config_args(stage),
+        "imports": _api_imports(stage),
+    }
+
+
+def _resources_context(
+    stage: StageApi, groups: tuple[GroupView, ...]
+) -> dict[str, Any]:
+    standard = stage.request_filter
+    return {
+        "groups": [_group_context(g) for g in groups],
+        "flavours": [_SYNC, _ASYNC],
+        "imports": _resource_imports(stage, groups),
+        "request_filter_class": standard.name if standard else "None",
+    }
+
+
+def _client_context(stage: StageApi, groups: tuple[GroupView, ...]) -> dict[str, Any]:
+    flavours = [
+        {
+            "prefix": p,
+            "base": base,
+            "http": http,
+            "doc": docstring(_client_doc(stage, p == "Async")),
+        }
+        for p, base, http in (
+            ("", "SyncAPIClient", "httpx.Client"),
+            ("Async", "AsyncAPIClient", "httpx.AsyncClient"),
+        )
+    ]
+    names = [n for g in groups for n in (g.class_name, "Async" + g.class_name)]
+    return {
+        "groups": groups,
+        "flavours": flavours,
+        "resource_imports": views.isort_names(names),
+    }
+
+
+def _from(module: str, names: list[str]) -> list[str]:
+    """``from module import a, b`` (sorted as ruff's isort does), or nothing."""
+    return (
+        [f"from {module} import {', '.join(views.isort_names(names))}"] if names else []
+    )
+
+
+def _sections(*groups: list[str]) -> list[str]:
+    """Import lines, one blank line between non-empty groups."""
+    out: list[str] = []
+    for group in (g for g in groups if g):
+        out += ([""] if out else []) + group
+    return out
+
+
+def _resource_imports(stage: StageApi, groups: tuple[GroupView, ...]) -> list[str]:
+    routes = [r for g in groups for r in g.routes]
+    params = [p for r in routes for p in r.request_params + r.route_params]
+    paged = any(r.paged for r in routes)
+    sequences = any(r.body_model for r in routes) or any(
+        p.annotation.startswith("Sequence") for p in params
+    )
+    abc = (["Iterator", "AsyncIterator"] if paged else []) + (
+        ["Sequence"] if sequences else []
+    )
+    lists = any(not r.paged and r.return_type.startswith("list[") for r in routes)
+    stdlib = ["import builtins"] if lists else []
+    stdlib += _from("collections.abc", abc)
+    stdlib += _from(
+        "datetime",
+        ["date", "datetime"] if any("date" in p.annotation for p in params) else [],
+    )
+    runtime = ["NOT_GIVEN", "NotGiven", "Timeout", "SyncResource", "AsyncResource"]
+    runtime += ["Page"] if any(r.paged for r in routes) else []
+    uses_filter = (
+        any(r.request_params for r in routes) and stage.request_filter is not None
+    )
+    local = ["from . import _api", *_from("._runtime", runtime)]
+    local += _from(
+        ".filters",
+        [stage.request_filter.name] if uses_filter and stage.request_filter else [],
+    )
+    local += _from(".models", _used_models(stage))
+    return _sections(stdlib, local)
+
+
+def _filter_imports(stage: StageApi) -> list[str]:
+    types = [p.type for f in stage.filters for p in f.fields]
+    stdlib = _from(
+        "collections.abc", ["Sequence"] if any(t.is_list for t in types) else []
+    )
+    stdlib += _from(
+        "datetime",
+        ["date", "datetime"] if any(t.base == "DateTime" for t in types) else [],
+    )
+    third = (
+        _from("pydantic", ["BaseModel", "ConfigDict", "Field"]) if stage.filters else []
+    )
+    return _sections(stdlib, third, _from(".models", _filter_enums(stage)))
+
+
+def _api_imports(stage: StageApi) -> list[str]:
+    stdlib = _from("datetime", ["timedelta"] + (["time"] if stage.date_range else []))
+    runtime = ["ApiConfig", "LimitsConfig", "PaginationConfig", "RouteInfo"]
+    runtime += ["DateRangeConfig"] if stage.date_range else []
+    runtime += ["TokenConfig"] if stage.auth.token else []
+    if any(r.request_filter or r.route_filter for r in stage.routes):
+        runtime.append("FilterField")
+    return _sections(
+        stdlib, ["from ._errors import ERROR_CONFIG", *_from("._runtime", runtime)]
+    )
 
 
 def _client_doc(stage: StageApi, is_async: bool) -> str:
@@ -263,43 +340,51 @@ def _error_context(stage: StageApi) -> dict[str, Any]:
     }
 
 
-def _init_context(stage: StageApi, filter_names: str) -> dict[str, Any]:
+_RUNTIME_EXPORTS = [
+    "APIConnectionError",
+    "APIErrorResponse",
+    "APIStatusError",
+    "APITimeoutError",
+    "DateRangeError",
+    "GatewayError",
+    "Hooks",
+    "MissingCredentialsError",
+    "NOT_GIVEN",
+    "NotGiven",
+    "Page",
+    "QuotaExhausted",
+    "RateLimiter",
+    "RequestEvent",
+    "ResponseValidationError",
+    "RetryConfig",
+    "UnhonouredFilterError",
+    "UsageError",
+]
+
+
+def _init_context(stage: StageApi) -> dict[str, Any]:
     errors = _error_context(stage)
-    models = sorted([m.name for m in stage.models] + [e.name for e in stage.enums])
-    runtime = [
-        "APIConnectionError",
-        "APIErrorResponse",
-        "APIStatusError",
-        "APITimeoutError",
-        "DateRangeError",
-        "GatewayError",
-        "Hooks",
-        "MissingCredentialsError",
-        "NOT_GIVEN",
-        "NotGiven",
-        "Page",
-        "QuotaExhausted",
-        "RateLimiter",
-        "RequestEvent",
-        "ResponseValidationError",
-        "RetryConfig",
-        "UnhonouredFilterError",
-        "UsageError",
+    models = [m.name for m in stage.models] + [e.name for e in stage.enums]
+    error_names = [stage.info.error_root]
+    error_names += [e["class_name"] for e in errors["errors"]]
+    error_names += [g["name"] for g in errors["gateway"]]
+    filters = [f.name for f in stage.filters]
+    exports = [
+        "AsyncClient",
+        "Client",
+        *error_names,
+        *_RUNTIME_EXPORTS,
+        *models,
+        *filters,
     ]
-    exports = {"AsyncClient", "Client", stage.info.error_root, *runtime, *models}
-    exports |= {e["class_name"] for e in errors["errors"]} | {
-        g["name"] for g in errors["gateway"]
-    }
-    exports |= {f.name for f in stage.filters}
     doc = f"{stage.info.title}, stage {stage.stage.name}: typed client generated by routegen."
     return {
         "doc": docstring(doc, ""),
-        "root": stage.info.error_root,
-        "errors": errors["errors"],
-        "gateway": errors["gateway"],
-        "filter_imports": filter_names,
-        "models": models,
-        "exports": sorted(exports),
+        "error_imports": views.isort_names(error_names),
+        "runtime_imports": views.isort_names(_RUNTIME_EXPORTS),
+        "filter_imports": ", ".join(views.isort_names(filters)),
+        "models": views.isort_names(models),
+        "exports": sorted(set(exports)),
     }
 
 

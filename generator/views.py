@@ -8,6 +8,7 @@ either as a Python literal made by ``repr`` (``lit``) or as an escaped docstring
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import time, timedelta
 
@@ -28,6 +29,16 @@ _FILTER_TYPES = {
     "Guid": "str",
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
+
+
+def isort_names(names: Iterable[str]) -> list[str]:
+    """Names of one ``from x import (...)`` in isort/ruff order: CONSTANTS, Classes, others."""
+
+    def key(name: str) -> tuple[int, str]:
+        kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+        return kind, name.lower()
+
+    return sorted(set(names), key=key)
 
 
 def lit(value: object) -> str:

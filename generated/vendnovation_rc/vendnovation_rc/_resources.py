@@ -3,22 +3,12 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import date, datetime
 
 from . import _api
 from ._runtime import NOT_GIVEN, AsyncResource, NotGiven, Page, SyncResource, Timeout
-from .filters import (
-    AlertFilter,
-    FileFilter,
-    PermissionsFilter,
-    RequestFilter,
-    SessionEventFilter,
-    SessionFilter,
-    TemplateFilter,
-    TransactionFilter,
-)
+from .filters import RequestFilter
 from .models import (
     Account,
     Alert,
@@ -162,7 +152,7 @@ class AccountsResource(SyncResource):
         Replaces the given accounts; fields not sent are set to null. The set is atomic.
 
         ``PATCH /accounts`` (spec route ``accounts.update``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = self._client._request(
             _api.ACCOUNTS_UPDATE,
@@ -313,7 +303,7 @@ class FilesResource(SyncResource):
         Deletes the given files. The set is atomic.
 
         ``DELETE /files`` (spec route ``files.delete``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = self._client._request(
             _api.FILES_DELETE,
@@ -438,7 +428,7 @@ class FilesResource(SyncResource):
         Uploads files and links each to a record. At most 6 MB per request (larger gives GENERIC_ERROR); an unknown recordId gives MISSING_RECORD. The set is atomic.
 
         ``PUT /files`` (spec route ``files.upload``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError, GenericErrorError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError, GenericError.
         """
         result: None = self._client._request(
             _api.FILES_UPLOAD,
@@ -612,7 +602,7 @@ class MachinesResource(SyncResource):
         Replaces the given machines; fields not sent are set to null. Change siteId to move a machine to another site. The set is atomic.
 
         ``PATCH /machines`` (spec route ``machines.update``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = self._client._request(
             _api.MACHINES_UPDATE,
@@ -698,7 +688,7 @@ class ProductsResource(SyncResource):
         Creates the given products. The set is atomic.
 
         ``PUT /products`` (spec route ``products.create``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
         """
         result: None = self._client._request(
             _api.PRODUCTS_CREATE,
@@ -1178,7 +1168,7 @@ class SelectionsResource(SyncResource):
         Creates the given selections. The set is atomic.
 
         ``PUT /selections`` (spec route ``selections.create``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
         """
         result: None = self._client._request(
             _api.SELECTIONS_CREATE,
@@ -1460,7 +1450,7 @@ class SitesResource(SyncResource):
         Creates the given sites (without id). The set is atomic.
 
         ``PUT /sites`` (spec route ``sites.create``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
         """
         result: None = self._client._request(
             _api.SITES_CREATE,
@@ -1480,7 +1470,7 @@ class SitesResource(SyncResource):
         Disables the given sites (sets isEnabled to false). The set is atomic.
 
         ``DELETE /sites`` (spec route ``sites.delete``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = self._client._request(
             _api.SITES_DELETE,
@@ -1570,7 +1560,7 @@ class SitesResource(SyncResource):
         Enables the given deleted sites again. The set is atomic.
 
         ``POST /sites/undelete`` (spec route ``sites.undelete``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = self._client._request(
             _api.SITES_UNDELETE,
@@ -1590,7 +1580,7 @@ class SitesResource(SyncResource):
         Replaces the given sites; fields not sent are set to null. Changes of isEnabled are ignored (use the delete and undelete routes). The set is atomic.
 
         ``PATCH /sites`` (spec route ``sites.update``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = self._client._request(
             _api.SITES_UPDATE,
@@ -1874,7 +1864,7 @@ class AsyncAccountsResource(AsyncResource):
         Replaces the given accounts; fields not sent are set to null. The set is atomic.
 
         ``PATCH /accounts`` (spec route ``accounts.update``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = await self._client._request(
             _api.ACCOUNTS_UPDATE,
@@ -2025,7 +2015,7 @@ class AsyncFilesResource(AsyncResource):
         Deletes the given files. The set is atomic.
 
         ``DELETE /files`` (spec route ``files.delete``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = await self._client._request(
             _api.FILES_DELETE,
@@ -2150,7 +2140,7 @@ class AsyncFilesResource(AsyncResource):
         Uploads files and links each to a record. At most 6 MB per request (larger gives GENERIC_ERROR); an unknown recordId gives MISSING_RECORD. The set is atomic.
 
         ``PUT /files`` (spec route ``files.upload``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError, GenericErrorError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError, GenericError.
         """
         result: None = await self._client._request(
             _api.FILES_UPLOAD,
@@ -2324,7 +2314,7 @@ class AsyncMachinesResource(AsyncResource):
         Replaces the given machines; fields not sent are set to null. Change siteId to move a machine to another site. The set is atomic.
 
         ``PATCH /machines`` (spec route ``machines.update``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = await self._client._request(
             _api.MACHINES_UPDATE,
@@ -2410,7 +2400,7 @@ class AsyncProductsResource(AsyncResource):
         Creates the given products. The set is atomic.
 
         ``PUT /products`` (spec route ``products.create``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
         """
         result: None = await self._client._request(
             _api.PRODUCTS_CREATE,
@@ -2890,7 +2880,7 @@ class AsyncSelectionsResource(AsyncResource):
         Creates the given selections. The set is atomic.
 
         ``PUT /selections`` (spec route ``selections.create``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
         """
         result: None = await self._client._request(
             _api.SELECTIONS_CREATE,
@@ -3172,7 +3162,7 @@ class AsyncSitesResource(AsyncResource):
         Creates the given sites (without id). The set is atomic.
 
         ``PUT /sites`` (spec route ``sites.create``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
         """
         result: None = await self._client._request(
             _api.SITES_CREATE,
@@ -3192,7 +3182,7 @@ class AsyncSitesResource(AsyncResource):
         Disables the given sites (sets isEnabled to false). The set is atomic.
 
         ``DELETE /sites`` (spec route ``sites.delete``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = await self._client._request(
             _api.SITES_DELETE,
@@ -3282,7 +3272,7 @@ class AsyncSitesResource(AsyncResource):
         Enables the given deleted sites again. The set is atomic.
 
         ``POST /sites/undelete`` (spec route ``sites.undelete``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = await self._client._request(
             _api.SITES_UNDELETE,
@@ -3302,7 +3292,7 @@ class AsyncSitesResource(AsyncResource):
         Replaces the given sites; fields not sent are set to null. Changes of isEnabled are ignored (use the delete and undelete routes). The set is atomic.
 
         ``PATCH /sites`` (spec route ``sites.update``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = await self._client._request(
             _api.SITES_UPDATE,

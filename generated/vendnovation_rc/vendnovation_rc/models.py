@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
 from datetime import datetime
 from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Account(BaseModel):

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import date, datetime
 
@@ -297,7 +296,7 @@ class MachinesResource(SyncResource):
         Replaces the given machines; fields not sent are set to null. Change siteId to move a machine to another site. The set is atomic.
 
         ``PATCH /machines`` (spec route ``machines.update``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = self._client._request(
             _api.MACHINES_UPDATE,
@@ -900,7 +899,7 @@ class AsyncMachinesResource(AsyncResource):
         Replaces the given machines; fields not sent are set to null. Change siteId to move a machine to another site. The set is atomic.
 
         ``PATCH /machines`` (spec route ``machines.update``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = await self._client._request(
             _api.MACHINES_UPDATE,

@@ -21,7 +21,7 @@ VendNovationError = VendorError
 """Root of every exception this package raises."""
 
 
-class AccessErrorError(APIErrorResponse):
+class AccessError(APIErrorResponse):
     """ACCESS_ERROR (HTTP 500): Something went wrong while trying to retrieve your data access permissions."""
 
     code: ClassVar[str] = "ACCESS_ERROR"
@@ -49,14 +49,14 @@ class DateParsingError(APIErrorResponse):
     status: ClassVar[int | None] = 400
 
 
-class DeserializationErrorError(APIErrorResponse):
+class DeserializationError(APIErrorResponse):
     """DESERIALIZATION_ERROR (HTTP 400): One of your fields could not be deserialized to the correct type."""
 
     code: ClassVar[str] = "DESERIALIZATION_ERROR"
     status: ClassVar[int | None] = 400
 
 
-class GenericErrorError(APIErrorResponse):
+class GenericError(APIErrorResponse):
     """GENERIC_ERROR (HTTP 400): We encountered an error processing your request."""
 
     code: ClassVar[str] = "GENERIC_ERROR"
@@ -105,7 +105,7 @@ class UnexpectedResultCountError(APIErrorResponse):
     status: ClassVar[int | None] = 400
 
 
-class UnknownErrorError(APIErrorResponse):
+class UnknownError(APIErrorResponse):
     """UNKNOWN_ERROR (HTTP 500): Something went wrong that may be a problem on our end. Reach out to vendnovation support."""
 
     code: ClassVar[str] = "UNKNOWN_ERROR"
@@ -142,19 +142,19 @@ ERROR_CONFIG = ErrorConfig(
     pointers_key="pointers",
     pointer_name_key="pointerName",
     codes={
-        "ACCESS_ERROR": AccessErrorError,
+        "ACCESS_ERROR": AccessError,
         "API_TOKEN": ApiTokenError,
         "DATA_ACCESS": DataAccessError,
         "DATE_PARSING": DateParsingError,
-        "DESERIALIZATION_ERROR": DeserializationErrorError,
-        "GENERIC_ERROR": GenericErrorError,
+        "DESERIALIZATION_ERROR": DeserializationError,
+        "GENERIC_ERROR": GenericError,
         "INVALID_DATE_RANGE": InvalidDateRangeError,
         "INVALID_LOGIN": InvalidLoginError,
         "MISSING_RECORD": MissingRecordError,
         "MISSING_REQUIRED_DATA": MissingRequiredDataError,
         "NO_API_ACCESS": NoApiAccessError,
         "UNEXPECTED_RESULT_COUNT": UnexpectedResultCountError,
-        "UNKNOWN_ERROR": UnknownErrorError,
+        "UNKNOWN_ERROR": UnknownError,
     },
     gateway={
         (403, "Forbidden"): Forbidden,

@@ -3,19 +3,12 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import date, datetime
 
 from . import _api
 from ._runtime import NOT_GIVEN, AsyncResource, NotGiven, Page, SyncResource, Timeout
-from .filters import (
-    AlertFilter,
-    PermissionsFilter,
-    RequestFilter,
-    TemplateFilter,
-    TransactionFilter,
-)
+from .filters import RequestFilter
 from .models import (
     Account,
     Alert,
@@ -140,7 +133,7 @@ class AccountsResource(SyncResource):
         Replaces the given accounts; fields not sent are set to null. The set is atomic.
 
         ``PATCH /accounts`` (spec route ``accounts.update``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = self._client._request(
             _api.ACCOUNTS_UPDATE,
@@ -441,7 +434,7 @@ class MachinesResource(SyncResource):
         Replaces the given machines; fields not sent are set to null. Change siteId to move a machine to another site. The set is atomic.
 
         ``PATCH /machines`` (spec route ``machines.update``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = self._client._request(
             _api.MACHINES_UPDATE,
@@ -527,7 +520,7 @@ class ProductsResource(SyncResource):
         Creates the given products. The set is atomic.
 
         ``PUT /products`` (spec route ``products.create``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
         """
         result: None = self._client._request(
             _api.PRODUCTS_CREATE,
@@ -687,7 +680,7 @@ class SelectionsResource(SyncResource):
         Creates the given selections. The set is atomic.
 
         ``PUT /selections`` (spec route ``selections.create``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
         """
         result: None = self._client._request(
             _api.SELECTIONS_CREATE,
@@ -785,7 +778,7 @@ class SitesResource(SyncResource):
         Creates the given sites (without id). The set is atomic.
 
         ``PUT /sites`` (spec route ``sites.create``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
         """
         result: None = self._client._request(
             _api.SITES_CREATE,
@@ -805,7 +798,7 @@ class SitesResource(SyncResource):
         Disables the given sites (sets isEnabled to false). The set is atomic.
 
         ``DELETE /sites`` (spec route ``sites.delete``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = self._client._request(
             _api.SITES_DELETE,
@@ -895,7 +888,7 @@ class SitesResource(SyncResource):
         Enables the given deleted sites again. The set is atomic.
 
         ``POST /sites/undelete`` (spec route ``sites.undelete``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = self._client._request(
             _api.SITES_UNDELETE,
@@ -915,7 +908,7 @@ class SitesResource(SyncResource):
         Replaces the given sites; fields not sent are set to null. Changes of isEnabled are ignored (use the delete and undelete routes). The set is atomic.
 
         ``PATCH /sites`` (spec route ``sites.update``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = self._client._request(
             _api.SITES_UPDATE,
@@ -1199,7 +1192,7 @@ class AsyncAccountsResource(AsyncResource):
         Replaces the given accounts; fields not sent are set to null. The set is atomic.
 
         ``PATCH /accounts`` (spec route ``accounts.update``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = await self._client._request(
             _api.ACCOUNTS_UPDATE,
@@ -1500,7 +1493,7 @@ class AsyncMachinesResource(AsyncResource):
         Replaces the given machines; fields not sent are set to null. Change siteId to move a machine to another site. The set is atomic.
 
         ``PATCH /machines`` (spec route ``machines.update``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = await self._client._request(
             _api.MACHINES_UPDATE,
@@ -1586,7 +1579,7 @@ class AsyncProductsResource(AsyncResource):
         Creates the given products. The set is atomic.
 
         ``PUT /products`` (spec route ``products.create``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
         """
         result: None = await self._client._request(
             _api.PRODUCTS_CREATE,
@@ -1746,7 +1739,7 @@ class AsyncSelectionsResource(AsyncResource):
         Creates the given selections. The set is atomic.
 
         ``PUT /selections`` (spec route ``selections.create``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
         """
         result: None = await self._client._request(
             _api.SELECTIONS_CREATE,
@@ -1844,7 +1837,7 @@ class AsyncSitesResource(AsyncResource):
         Creates the given sites (without id). The set is atomic.
 
         ``PUT /sites`` (spec route ``sites.create``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
         """
         result: None = await self._client._request(
             _api.SITES_CREATE,
@@ -1864,7 +1857,7 @@ class AsyncSitesResource(AsyncResource):
         Disables the given sites (sets isEnabled to false). The set is atomic.
 
         ``DELETE /sites`` (spec route ``sites.delete``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = await self._client._request(
             _api.SITES_DELETE,
@@ -1954,7 +1947,7 @@ class AsyncSitesResource(AsyncResource):
         Enables the given deleted sites again. The set is atomic.
 
         ``POST /sites/undelete`` (spec route ``sites.undelete``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = await self._client._request(
             _api.SITES_UNDELETE,
@@ -1974,7 +1967,7 @@ class AsyncSitesResource(AsyncResource):
         Replaces the given sites; fields not sent are set to null. Changes of isEnabled are ignored (use the delete and undelete routes). The set is atomic.
 
         ``PATCH /sites`` (spec route ``sites.update``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = await self._client._request(
             _api.SITES_UPDATE,

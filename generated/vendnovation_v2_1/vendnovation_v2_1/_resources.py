@@ -3,22 +3,12 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import date, datetime
 
 from . import _api
 from ._runtime import NOT_GIVEN, AsyncResource, NotGiven, Page, SyncResource, Timeout
-from .filters import (
-    AlertFilter,
-    FileFilter,
-    PermissionsFilter,
-    RequestFilter,
-    SessionEventFilter,
-    SessionFilter,
-    TemplateFilter,
-    TransactionFilter,
-)
+from .filters import RequestFilter
 from .models import (
     Account,
     Alert,
@@ -158,7 +148,7 @@ class AccountsResource(SyncResource):
         Replaces the given accounts; fields not sent are set to null. The set is atomic.
 
         ``PATCH /accounts`` (spec route ``accounts.update``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = self._client._request(
             _api.ACCOUNTS_UPDATE,
@@ -309,7 +299,7 @@ class FilesResource(SyncResource):
         Deletes the given files. The set is atomic.
 
         ``DELETE /files`` (spec route ``files.delete``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = self._client._request(
             _api.FILES_DELETE,
@@ -434,7 +424,7 @@ class FilesResource(SyncResource):
         Uploads files and links each to a record. At most 6 MB per request (larger gives GENERIC_ERROR); an unknown recordId gives MISSING_RECORD. The set is atomic.
 
         ``PUT /files`` (spec route ``files.upload``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError, GenericErrorError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError, GenericError.
         """
         result: None = self._client._request(
             _api.FILES_UPLOAD,
@@ -608,7 +598,7 @@ class MachinesResource(SyncResource):
         Replaces the given machines; fields not sent are set to null. Change siteId to move a machine to another site. The set is atomic.
 
         ``PATCH /machines`` (spec route ``machines.update``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = self._client._request(
             _api.MACHINES_UPDATE,
@@ -694,7 +684,7 @@ class ProductsResource(SyncResource):
         Creates the given products. The set is atomic.
 
         ``PUT /products`` (spec route ``products.create``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
         """
         result: None = self._client._request(
             _api.PRODUCTS_CREATE,
@@ -998,7 +988,7 @@ class SelectionsResource(SyncResource):
         Creates the given selections. The set is atomic.
 
         ``PUT /selections`` (spec route ``selections.create``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
         """
         result: None = self._client._request(
             _api.SELECTIONS_CREATE,
@@ -1280,7 +1270,7 @@ class SitesResource(SyncResource):
         Creates the given sites (without id). The set is atomic.
 
         ``PUT /sites`` (spec route ``sites.create``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
         """
         result: None = self._client._request(
             _api.SITES_CREATE,
@@ -1300,7 +1290,7 @@ class SitesResource(SyncResource):
         Disables the given sites (sets isEnabled to false). The set is atomic.
 
         ``DELETE /sites`` (spec route ``sites.delete``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = self._client._request(
             _api.SITES_DELETE,
@@ -1390,7 +1380,7 @@ class SitesResource(SyncResource):
         Enables the given deleted sites again. The set is atomic.
 
         ``POST /sites/undelete`` (spec route ``sites.undelete``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = self._client._request(
             _api.SITES_UNDELETE,
@@ -1410,7 +1400,7 @@ class SitesResource(SyncResource):
         Replaces the given sites; fields not sent are set to null. Changes of isEnabled are ignored (use the delete and undelete routes). The set is atomic.
 
         ``PATCH /sites`` (spec route ``sites.update``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = self._client._request(
             _api.SITES_UPDATE,
@@ -1694,7 +1684,7 @@ class AsyncAccountsResource(AsyncResource):
         Replaces the given accounts; fields not sent are set to null. The set is atomic.
 
         ``PATCH /accounts`` (spec route ``accounts.update``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = await self._client._request(
             _api.ACCOUNTS_UPDATE,
@@ -1845,7 +1835,7 @@ class AsyncFilesResource(AsyncResource):
         Deletes the given files. The set is atomic.
 
         ``DELETE /files`` (spec route ``files.delete``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = await self._client._request(
             _api.FILES_DELETE,
@@ -1970,7 +1960,7 @@ class AsyncFilesResource(AsyncResource):
         Uploads files and links each to a record. At most 6 MB per request (larger gives GENERIC_ERROR); an unknown recordId gives MISSING_RECORD. The set is atomic.
 
         ``PUT /files`` (spec route ``files.upload``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError, GenericErrorError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError, GenericError.
         """
         result: None = await self._client._request(
             _api.FILES_UPLOAD,
@@ -2144,7 +2134,7 @@ class AsyncMachinesResource(AsyncResource):
         Replaces the given machines; fields not sent are set to null. Change siteId to move a machine to another site. The set is atomic.
 
         ``PATCH /machines`` (spec route ``machines.update``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = await self._client._request(
             _api.MACHINES_UPDATE,
@@ -2230,7 +2220,7 @@ class AsyncProductsResource(AsyncResource):
         Creates the given products. The set is atomic.
 
         ``PUT /products`` (spec route ``products.create``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
         """
         result: None = await self._client._request(
             _api.PRODUCTS_CREATE,
@@ -2534,7 +2524,7 @@ class AsyncSelectionsResource(AsyncResource):
         Creates the given selections. The set is atomic.
 
         ``PUT /selections`` (spec route ``selections.create``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
         """
         result: None = await self._client._request(
             _api.SELECTIONS_CREATE,
@@ -2816,7 +2806,7 @@ class AsyncSitesResource(AsyncResource):
         Creates the given sites (without id). The set is atomic.
 
         ``PUT /sites`` (spec route ``sites.create``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
         """
         result: None = await self._client._request(
             _api.SITES_CREATE,
@@ -2836,7 +2826,7 @@ class AsyncSitesResource(AsyncResource):
         Disables the given sites (sets isEnabled to false). The set is atomic.
 
         ``DELETE /sites`` (spec route ``sites.delete``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = await self._client._request(
             _api.SITES_DELETE,
@@ -2926,7 +2916,7 @@ class AsyncSitesResource(AsyncResource):
         Enables the given deleted sites again. The set is atomic.
 
         ``POST /sites/undelete`` (spec route ``sites.undelete``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = await self._client._request(
             _api.SITES_UNDELETE,
@@ -2946,7 +2936,7 @@ class AsyncSitesResource(AsyncResource):
         Replaces the given sites; fields not sent are set to null. Changes of isEnabled are ignored (use the delete and undelete routes). The set is atomic.
 
         ``PATCH /sites`` (spec route ``sites.update``).
-        Route errors: MissingRequiredDataError, DeserializationErrorError, DataAccessError, MissingRecordError.
+        Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
         """
         result: None = await self._client._request(
             _api.SITES_UPDATE,
