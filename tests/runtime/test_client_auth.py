@@ -7,7 +7,7 @@ import threading
 
 import httpx
 import pytest
-from runtime_support import (
+from tests.runtime.runtime_support import (
     API_KEY,
     CONFIG,
     MACHINES,
@@ -132,7 +132,7 @@ def test_missing_username_fails_before_any_request(api: Api) -> None:
 def test_scheme_prefixes_the_token(api: Api) -> None:
     import dataclasses
 
-    import runtime_support
+    import tests.runtime.runtime_support as runtime_support
 
     token = dataclasses.replace(
         runtime_support.TOKEN, header="Authorization", scheme="Bearer"

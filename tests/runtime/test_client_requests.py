@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 import httpx
 import pytest
-from runtime_support import (
+from tests.runtime.runtime_support import (
     API_KEY,
     MACHINES,
     PASSWORD,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from runtime_support import (
+from tests.runtime.runtime_support import (
     CONFIG,
     MACHINES,
     REPORTS,

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from runtime_support import (
+from tests.runtime.runtime_support import (
     MACHINES,
     NOW,
     REPORTS,

@@ -7,7 +7,7 @@ import pickle
 
 import httpx
 import pytest
-from runtime_support import CONFIG, MACHINES, ApiTokenError, TooManyRequestsError
+from tests.runtime.runtime_support import CONFIG, MACHINES, ApiTokenError, TooManyRequestsError
 
 from generator.runtime import (
     NOT_GIVEN,
