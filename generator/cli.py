@@ -10,7 +10,6 @@ import argparse
 import sys
 from collections.abc import Sequence
 from enum import IntEnum
-from typing import Any
 
 from .errors import SpecError
 from .load import validate
@@ -62,16 +61,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("spec", nargs="?", default=DEFAULT_SPEC)
     p.set_defaults(func=_validate)
-    for module in _command_modules():
+    # Imported here: those modules import this one for Exit and load_api.
+    from . import cli_diff, cli_generate
+    from .mock import cli as mock_cli
+
+    for module in (cli_generate, cli_diff, mock_cli):
         module.add_parser(sub)
     return parser
-
-
-def _command_modules() -> list[Any]:
-    """Sub-commands that live in their own modules (each has add_parser(sub))."""
-    from . import cli_commands
-
-    return cli_commands.modules()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
