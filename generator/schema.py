@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +19,8 @@ SCHEMA_PATH = Path(__file__).resolve().parent.parent / "spec" / "routespec.schem
 
 @lru_cache(maxsize=1)
 def _validator() -> jsonschema.Draft202012Validator:
-    try:
-        text = SCHEMA_PATH.read_text(encoding="utf-8")
-    except OSError:  # installed without the repository: use the packaged copy
-        text = (
-            resources.files("generator")
-            .joinpath("routespec.schema.json")
-            .read_text("utf-8")
-        )
-    schema = json.loads(text)
+    # The editable install reads the schema from the repository, its one copy.
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(schema)
 
 
