@@ -93,6 +93,8 @@ class MockState:
         self.stats = Stats()
         self.plan = UsagePlan(config.limits or stage.limits, config.now)
         self.tokens: dict[str, datetime] = {}
+        #: life of new tokens; tests may shorten it (negative: issued already expired)
+        self.token_lifetime = config.token_lifetime
         self.prefix = f"/{stage.stage.name}"
         self.routes = {(r.method, r.path.rstrip("/")): r for r in stage.routes}
         self._cache: dict[tuple[Any, ...], list[Any]] = {}
@@ -133,13 +135,20 @@ class MockState:
             elif fault.kind == "drop":
                 raise ConnectionDropped(route.name)
             elif fault.kind == "error" and answer is None:
-                message = _FIVE_XX.get(fault.status, "Internal server error")
-                answer = JSONResponse({"message": message}, status_code=fault.status)
+                answer = self._injected_error(fault.status, fault.code)
             elif fault.kind == "throttle" and answer is None:
                 after = fault.retry_after
                 headers = {} if after is None else {"Retry-After": f"{after:g}"}
                 answer = gateway_response(self.stage, "TooManyRequests", headers)
         return answer
+
+    def _injected_error(self, status: int, code: str | None) -> Response:
+        if code is not None:
+            return error_response(
+                self.stage, [MockError(code, "Injected by the mock.")]
+            )
+        message = _FIVE_XX.get(status, "Internal server error")
+        return JSONResponse({"message": message}, status_code=status)
 
     # -- the API ------------------------------------------------------------------------
 
@@ -189,7 +198,10 @@ class MockState:
                 "The username or password was incorrect.",
             )
         issued = self.config.now()
-        expires = issued + (self.config.token_lifetime or token.lifetime)
+        life = (
+            self.token_lifetime if self.token_lifetime is not None else token.lifetime
+        )
+        expires = issued + life
         value = str(uuid.uuid4())
         self.tokens[value] = expires
         body = {

@@ -40,6 +40,7 @@ class Fault:
     next: int = 0
     every: int = 0
     status: int = 503  # kind "error": 502, 503 or 504
+    code: str | None = None  # kind "error": answer this error code's object instead
     delay: float = 0.0  # kind "latency": seconds
     retry_after: float | None = 1.0  # kind "throttle": Retry-After seconds (None: omit)
     routes: tuple[str, ...] = ()  # route names; empty: every route
