@@ -1,0 +1,182 @@
+"""``routegen openapi``: an OpenAPI 3.1 document of one stage, for tools that speak OpenAPI.
+
+The document is derived from the same ``StageApi`` the client is rendered from: the
+standardized request body with this stage's wire names, header pagination, the
+date-range headers, and the error object list. Models reuse ``codegen_models``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from .cli import DEFAULT_SPEC, Exit, load_api
+from .codegen_models import stage_schema, type_schema
+from .model import FilterField, Route, StageApi
+
+_ERRORS_REF = {"$ref": "#/components/schemas/ErrorList"}
+
+
+def _filter_object(fields: tuple[FilterField, ...]) -> dict[str, Any]:
+    props = {
+        f.wire: {**type_schema(f.type), "description": f.description} for f in fields
+    }
+    for schema in props.values():
+        schema.pop("default", None)
+    return {"type": "object", "properties": props, "additionalProperties": False}
+
+
+def _request_body(stage: StageApi, route: Route) -> dict[str, Any] | None:
+    keys, props = stage.body_keys, {}
+    if route.request_filter:
+        props[keys.request_filter] = _filter_object(route.request_filter)
+    if route.route_filter and route.route_filter.fields:
+        props[keys.route_filter] = _filter_object(route.route_filter.fields)
+    if route.body is not None and route.body.model:
+        ref = {"$ref": f"#/components/schemas/{route.body.model}"}
+        props[keys.body] = {"type": "array", "items": ref}
+    if not props:
+        return None
+    schema = {"type": "object", "properties": props}
+    return {
+        "required": route.body is not None,
+        "content": {"application/json": {"schema": schema}},
+    }
+
+
+def _success(stage: StageApi, route: Route) -> dict[str, Any]:
+    ref = (
+        {"$ref": f"#/components/schemas/{route.response.model}"}
+        if route.response.model
+        else None
+    )
+    schemas = {
+        "list": {"type": "array", "items": ref},
+        "object": ref,
+        "text": {"type": "string"},
+    }
+    out: dict[str, Any] = {"description": route.summary}
+    if route.response.kind in schemas:
+        out["content"] = {"application/json": {"schema": schemas[route.response.kind]}}
+    headers = {}
+    if route.paged:
+        p = stage.pagination
+        for name in (
+            p.response_page_header,
+            p.response_size_header,
+            p.total_pages_header,
+        ):
+            headers[name] = {"schema": {"type": "integer", "minimum": 0}}
+    if route.max_range is not None and stage.date_range is not None:
+        for name in (stage.date_range.start_header, stage.date_range.end_header):
+            headers[name] = {"schema": {"type": "string", "format": "date-time"}}
+    if headers:
+        out["headers"] = headers
+    return out
+
+
+def _operation(stage: StageApi, route: Route) -> dict[str, Any]:
+    op: dict[str, Any] = {
+        "operationId": route.name,
+        "summary": route.summary,
+        "description": route.description,
+        "tags": [route.group],
+        "responses": {str(route.status): _success(stage, route)},
+        "security": _security(route),
+    }
+    statuses = sorted({e.status for e in stage.errors if e.code in route.errors})
+    for status in statuses or [400]:
+        op["responses"][str(status)] = {
+            "description": "A list of error objects.",
+            "content": {"application/json": {"schema": _ERRORS_REF}},
+        }
+    if route.paged:
+        p = stage.pagination
+        op["parameters"] = [
+            {
+                "name": p.page_header,
+                "in": "header",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            {
+                "name": p.size_header,
+                "in": "header",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+        ]
+    body = _request_body(stage, route)
+    if body is not None:
+        op["requestBody"] = body
+    return op
+
+
+def _security(route: Route) -> list[dict[str, list[str]]]:
+    if route.auth == "none":
+        return []
+    return [{"apiKey": [], "token": []} if route.auth == "token" else {"apiKey": []}]
+
+
+def openapi_document(stage: StageApi) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of ``stage``."""
+    doc = stage_schema(stage)
+    doc["info"] = {
+        "title": f"{stage.info.title} ({stage.stage.name})",
+        "version": stage.info.version or stage.stage.name,
+        "description": stage.stage.description,
+    }
+    doc["servers"] = [{"url": stage.base_url}]
+    paths: dict[str, dict[str, Any]] = {}
+    for route in stage.routes:
+        paths.setdefault(route.path, {})[route.method.lower()] = _operation(
+            stage, route
+        )
+    doc["paths"] = dict(sorted(paths.items()))
+    eo = stage.error_object
+    error = {
+        "type": "object",
+        "properties": {
+            eo.code: {"type": "string", "enum": [e.code for e in stage.errors]},
+            eo.message: {"type": "string"},
+            eo.pointers: {"type": ["array", "null"]},
+            eo.pointer_name: {"type": ["string", "null"]},
+        },
+    }
+    schemas = doc["components"]["schemas"]
+    schemas["ErrorList"] = {"type": "array", "items": error}
+    doc["components"]["securitySchemes"] = _security_schemes(stage)
+    return doc
+
+
+def _security_schemes(stage: StageApi) -> dict[str, Any]:
+    schemes: dict[str, Any] = {
+        "apiKey": {"type": "apiKey", "in": "header", "name": stage.auth.api_key_header}
+    }
+    token = stage.auth.token
+    if token is not None:
+        schemes["token"] = {"type": "apiKey", "in": "header", "name": token.header}
+    return schemes
+
+
+def add_parser(sub: Any) -> None:
+    """Register ``routegen openapi``."""
+    p = sub.add_parser("openapi", help="print the OpenAPI 3.1 document of a stage")
+    p.add_argument("spec", nargs="?", default=DEFAULT_SPEC)
+    p.add_argument("--stage", required=True)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> Exit:
+    """Print the document as JSON (sorted keys, stable)."""
+    api = load_api(args.spec)
+    if isinstance(api, Exit):
+        return api
+    try:
+        stage = api.stage(args.stage)
+    except KeyError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return Exit.INPUT
+    json.dump(openapi_document(stage), sys.stdout, indent=2, sort_keys=True)
+    print()
+    return Exit.OK
