@@ -12,8 +12,8 @@ from typing import Any
 
 from . import naming
 from .build import Problem
-from .errors import JsonPath
-from .model import Api, Model, StageApi, TypeRef
+from .errors import JsonPath, format_path
+from .model import Api, Model, Route, StageApi, TypeRef
 
 MAX_RANGE_DAYS = 366
 _CLIENT_NAMES = frozenset({"Client", "AsyncClient", "Page", "AsyncPage"})
@@ -98,17 +98,18 @@ def _walk_lifecycles(
 
 def _routes(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
     names: dict[str, JsonPath] = {}
-    endpoints: dict[tuple[str, str], str] = {}
-    for r in stage.routes:
+    endpoints: dict[tuple[str, str], Route] = {}
+    # In declaration order, so the later declaration is the one reported.
+    for r in sorted(stage.routes, key=lambda r: r.where):
         if r.name in names and names[r.name] != r.where:
-            yield r.where, f"duplicate route name {r.name!r}"
+            first = format_path(names[r.name])
+            yield r.where, f"duplicate route name {r.name!r} (first declared at {first})"
         names.setdefault(r.name, r.where)
         key = (r.method, r.path)
-        if key in endpoints and endpoints[key] != r.name:
-            yield r.origin(
-                "path"
-            ), f"{r.method} {r.path} is declared by both {endpoints[key]!r} and {r.name!r}"
-        endpoints.setdefault(key, r.name)
+        other = endpoints.setdefault(key, r)
+        if other.name != r.name:
+            msg = f"{r.method} {r.path} is already declared by route {other.name!r}"
+            yield r.origin("path"), msg
 
 
 def _route_refs(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
@@ -206,7 +207,11 @@ def _filters(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
     if len(standard) > 1:
         yield standard[1].where, "more than one filter is marked standard"
     for flt in stage.filters:
+        seen: dict[str, str] = {}
         for f in flt.fields:
+            if f.py_name in seen:
+                yield f.where, _collides(flt.name, seen[f.py_name], f.name, f.py_name)
+            seen.setdefault(f.py_name, f.name)
             if not f.type.is_primitive and stage.enum(f.type.base) is None:
                 yield (
                     *f.where,
@@ -264,6 +269,25 @@ def _collisions(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
         classes.setdefault(name, f"{kind} {name!r}")
     for m in stage.models:
         yield from _field_collisions(m)
+    for r in stage.routes:
+        yield from _param_collisions(r)
+
+
+def _param_collisions(route: Route) -> Iterator[tuple[JsonPath, str]]:
+    """Filter fields of one route that would become the same keyword argument."""
+    seen: dict[str, str] = {}
+    fields = route.request_filter + (
+        route.route_filter.fields if route.route_filter else ()
+    )
+    for f in fields:
+        if f.py_name in seen and seen[f.py_name] != f.name:
+            first = seen[f.py_name]
+            yield f.where, _collides(f"route {route.name!r}", first, f.name, f.py_name)
+        seen.setdefault(f.py_name, f.name)
+
+
+def _collides(owner: str, first: str, second: str, py_name: str) -> str:
+    return f"{owner}: fields {first!r} and {second!r} both become {py_name!r}"
 
 
 def _class_names(stage: StageApi) -> Iterator[tuple[str, str, JsonPath]]:
@@ -283,9 +307,7 @@ def _field_collisions(model: Model) -> Iterator[tuple[JsonPath, str]]:
     seen: dict[str, str] = {}
     for f in model.fields:
         if f.py_name in seen:
-            first = seen[f.py_name]
-            msg = f"{model.name}: fields {first!r} and {f.name!r} both become {f.py_name!r}"
-            yield f.where, msg
+            yield f.where, _collides(model.name, seen[f.py_name], f.name, f.py_name)
         seen.setdefault(f.py_name, f.name)
 
 

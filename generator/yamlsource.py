@@ -18,6 +18,7 @@ from .errors import JsonPath, SpecError
 MAX_BYTES = 2 * 1024 * 1024  # a spec is hand-written; anything bigger is a mistake
 MAX_NODES = 200_000  # bounds alias expansion (billion laughs) and memory
 MAX_DEPTH = 64
+_STANDARD_TAG = "tag:yaml.org,2002:"  # str, int, float, bool, null, seq, map, timestamp
 
 
 @dataclass
@@ -84,7 +85,9 @@ def parse_text(text: str, name: str) -> tuple[Source, list[SpecError]]:
     except yaml.YAMLError as exc:
         return src, [SpecError(name, 1, 1, f"invalid YAML: {exc}")]
     except RecursionError:
-        return src, [SpecError(name, 1, 1, "invalid YAML: nesting is too deep")]
+        return src, [
+            SpecError(name, 1, 1, f"spec nests deeper than {MAX_DEPTH} levels")
+        ]
     if node is None:
         return src, [SpecError(name, 1, 1, "spec is empty")]
     builder = _Builder(src)
@@ -119,10 +122,15 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: JsonPath, depth: int) -> Any:
         self.count += 1
-        if self.count > MAX_NODES or depth > MAX_DEPTH:
-            what = "too many nodes" if self.count > MAX_NODES else "nesting is too deep"
-            line, col = node.start_mark.line + 1, node.start_mark.column + 1
-            msg = f"spec has {what} (alias expansion bomb or generated input?)"
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        if self.count > MAX_NODES:
+            msg = f"spec expands to more than {MAX_NODES:,} nodes (an alias bomb?)"
+            raise _Abort(SpecError(self.src.file, line, col, msg, path))
+        if depth > MAX_DEPTH:
+            msg = f"spec nests deeper than {MAX_DEPTH} levels"
+            raise _Abort(SpecError(self.src.file, line, col, msg, path))
+        if not node.tag.startswith(_STANDARD_TAG):
+            msg = f"unsupported YAML tag {node.tag!r}"
             raise _Abort(SpecError(self.src.file, line, col, msg, path))
         self.src.positions.setdefault(
             path, (node.start_mark.line + 1, node.start_mark.column + 1)
@@ -134,7 +142,17 @@ class _Builder:
                 self.build(item, (*path, i), depth + 1)
                 for i, item in enumerate(node.value)
             ]
-        return self._constructor.construct_object(node, deep=True)
+        return self._scalar(node, path)
+
+    def _scalar(self, node: yaml.Node, path: JsonPath) -> Any:
+        """A scalar's value; PyYAML's own errors (a date like 2020-13-45) become located."""
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError) as exc:
+            line, col = node.start_mark.line + 1, node.start_mark.column + 1
+            detail = getattr(exc, "problem", None) or str(exc)
+            msg = f"invalid value {node.value!r}: {detail}"
+            raise _Abort(SpecError(self.src.file, line, col, msg, path)) from None
 
     def _mapping(
         self, node: yaml.MappingNode, path: JsonPath, depth: int
@@ -153,7 +171,7 @@ class _Builder:
                     )
                 )
                 continue
-            key = self._constructor.construct_object(key_node, deep=True)
+            key = self._scalar(key_node, path)
             if not isinstance(key, str):
                 msg = f"mapping keys must be strings (got {key!r}; quote it)"
                 self.errors.append(SpecError(self.src.file, line, col, msg, path))
