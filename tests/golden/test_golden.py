@@ -29,6 +29,8 @@ def drift_report(case: str, expected: Tree, actual: Tree) -> str:
     lines += [f"  missing (expected, not generated): {p}" for p in missing]
     lines += [f"  extra (generated, not expected): {p}" for p in extra]
     lines += [f"  differs: {p}" for p in differing]
+    if differing:
+        lines.append("diffs: '(on disk)' is the golden file, '(expected)' what routegen makes now")
     for path in differing[:MAX_DIFFS]:
         lines.append(short_diff(expected[path], actual[path], path).rstrip("\n"))
     if len(differing) > MAX_DIFFS:

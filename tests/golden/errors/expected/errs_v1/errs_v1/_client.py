@@ -9,10 +9,10 @@ import httpx
 
 from ._api import API
 from ._resources import (
-    AuthResource,
     AsyncAuthResource,
-    ThingsResource,
     AsyncThingsResource,
+    AuthResource,
+    ThingsResource,
 )
 from ._runtime import (
     DEFAULT_TIMEOUT,

@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator, Sequence
-from datetime import date, datetime
+from collections.abc import Sequence
 
 from . import _api
-from ._runtime import NOT_GIVEN, AsyncResource, NotGiven, Page, SyncResource, Timeout
+from ._runtime import NOT_GIVEN, AsyncResource, NotGiven, SyncResource, Timeout
 from .filters import RequestFilter
 from .models import AuthToken, Thing
 
@@ -57,7 +56,7 @@ class ThingsResource(SyncResource):
         """Get things.
 
         ``POST /things`` (spec route ``things.get``).
-        Route errors: GenericErrorError.
+        Route errors: GenericError.
         """
         result: builtins.list[Thing] = self._client._request(
             _api.THINGS_GET,
@@ -113,7 +112,7 @@ class AsyncThingsResource(AsyncResource):
         """Get things.
 
         ``POST /things`` (spec route ``things.get``).
-        Route errors: GenericErrorError.
+        Route errors: GenericError.
         """
         result: builtins.list[Thing] = await self._client._request(
             _api.THINGS_GET,

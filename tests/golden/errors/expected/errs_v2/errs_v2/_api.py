@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import timedelta
 
 from ._errors import ERROR_CONFIG
 from ._runtime import (
     ApiConfig,
-    DateRangeConfig,
     FilterField,
     LimitsConfig,
     PaginationConfig,

@@ -35,7 +35,7 @@ class BusyError(APIErrorResponse):
     status: ClassVar[int | None] = 503
 
 
-class GenericErrorError(APIErrorResponse):
+class GenericError(APIErrorResponse):
     """GENERIC_ERROR (HTTP 400): Bad request."""
 
     code: ClassVar[str] = "GENERIC_ERROR"
@@ -63,7 +63,7 @@ class NewCodeError(APIErrorResponse):
     status: ClassVar[int | None] = 422
 
 
-class UnknownErrorError(APIErrorResponse):
+class UnknownError(APIErrorResponse):
     """UNKNOWN_ERROR (HTTP 500): Something broke on our end."""
 
     code: ClassVar[str] = "UNKNOWN_ERROR"
@@ -108,11 +108,11 @@ ERROR_CONFIG = ErrorConfig(
     codes={
         "API_TOKEN": ApiTokenError,
         "BUSY": BusyError,
-        "GENERIC_ERROR": GenericErrorError,
+        "GENERIC_ERROR": GenericError,
         "INVALID_LOGIN": InvalidLoginError,
         "MISSING_RECORD": MissingRecordError,
         "NEW_CODE": NewCodeError,
-        "UNKNOWN_ERROR": UnknownErrorError,
+        "UNKNOWN_ERROR": UnknownError,
     },
     gateway={
         (403, "Forbidden"): Forbidden,

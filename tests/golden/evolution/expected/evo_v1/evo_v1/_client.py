@@ -9,10 +9,10 @@ import httpx
 
 from ._api import API
 from ._resources import (
-    GadgetsResource,
     AsyncGadgetsResource,
-    LegacyResource,
     AsyncLegacyResource,
+    GadgetsResource,
+    LegacyResource,
 )
 from ._runtime import (
     DEFAULT_TIMEOUT,

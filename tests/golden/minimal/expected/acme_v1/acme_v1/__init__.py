@@ -4,9 +4,10 @@
 from ._client import AsyncClient, Client
 from ._errors import (
     AcmeError,
-    GenericErrorError,
+    GenericError,
 )
 from ._runtime import (
+    NOT_GIVEN,
     APIConnectionError,
     APIErrorResponse,
     APIStatusError,
@@ -15,7 +16,6 @@ from ._runtime import (
     GatewayError,
     Hooks,
     MissingCredentialsError,
-    NOT_GIVEN,
     NotGiven,
     Page,
     QuotaExhausted,
@@ -41,7 +41,7 @@ __all__ = [
     "Client",
     "DateRangeError",
     "GatewayError",
-    "GenericErrorError",
+    "GenericError",
     "Hooks",
     "MissingCredentialsError",
     "NOT_GIVEN",

@@ -3,10 +3,11 @@
 
 from ._client import AsyncClient, Client
 from ._errors import (
-    PagerError,
     MissingRequiredDataError,
+    PagerError,
 )
 from ._runtime import (
+    NOT_GIVEN,
     APIConnectionError,
     APIErrorResponse,
     APIStatusError,
@@ -15,7 +16,6 @@ from ._runtime import (
     GatewayError,
     Hooks,
     MissingCredentialsError,
-    NOT_GIVEN,
     NotGiven,
     Page,
     QuotaExhausted,

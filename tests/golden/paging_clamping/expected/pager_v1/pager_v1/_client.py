@@ -9,16 +9,16 @@ import httpx
 
 from ._api import API
 from ._resources import (
-    HourlyResource,
     AsyncHourlyResource,
-    SalesResource,
     AsyncSalesResource,
-    SitesResource,
     AsyncSitesResource,
-    WeeklyResource,
     AsyncWeeklyResource,
-    YearlyResource,
     AsyncYearlyResource,
+    HourlyResource,
+    SalesResource,
+    SitesResource,
+    WeeklyResource,
+    YearlyResource,
 )
 from ._runtime import (
     DEFAULT_TIMEOUT,

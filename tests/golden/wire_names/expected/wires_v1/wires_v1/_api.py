@@ -13,7 +13,6 @@ from ._runtime import (
     LimitsConfig,
     PaginationConfig,
     RouteInfo,
-    TokenConfig,
 )
 
 __all__ = ["API"]

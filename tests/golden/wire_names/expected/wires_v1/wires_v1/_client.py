@@ -9,8 +9,8 @@ import httpx
 
 from ._api import API
 from ._resources import (
-    OrdersResource,
     AsyncOrdersResource,
+    OrdersResource,
 )
 from ._runtime import (
     DEFAULT_TIMEOUT,

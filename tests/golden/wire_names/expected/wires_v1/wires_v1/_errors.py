@@ -21,7 +21,7 @@ WiresError = VendorError
 """Root of every exception this package raises."""
 
 
-class GenericErrorError(APIErrorResponse):
+class GenericError(APIErrorResponse):
     """GENERIC_ERROR (HTTP 400): Bad request."""
 
     code: ClassVar[str] = "GENERIC_ERROR"
@@ -34,7 +34,7 @@ ERROR_CONFIG = ErrorConfig(
     pointers_key="pointers",
     pointer_name_key="pointerName",
     codes={
-        "GENERIC_ERROR": GenericErrorError,
+        "GENERIC_ERROR": GenericError,
     },
     gateway={},
     retryable_gateway=frozenset(),

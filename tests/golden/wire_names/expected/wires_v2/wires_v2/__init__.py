@@ -3,10 +3,11 @@
 
 from ._client import AsyncClient, Client
 from ._errors import (
+    GenericError,
     WiresError,
-    GenericErrorError,
 )
 from ._runtime import (
+    NOT_GIVEN,
     APIConnectionError,
     APIErrorResponse,
     APIStatusError,
@@ -15,7 +16,6 @@ from ._runtime import (
     GatewayError,
     Hooks,
     MissingCredentialsError,
-    NOT_GIVEN,
     NotGiven,
     Page,
     QuotaExhausted,
@@ -40,7 +40,7 @@ __all__ = [
     "Client",
     "DateRangeError",
     "GatewayError",
-    "GenericErrorError",
+    "GenericError",
     "Hooks",
     "MissingCredentialsError",
     "NOT_GIVEN",

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import date, datetime
 
 from . import _api
 from ._runtime import NOT_GIVEN, AsyncResource, NotGiven, Page, SyncResource, Timeout
-from .filters import OrderFilter, RequestFilter
+from .filters import RequestFilter
 from .models import Order
 
 __all__ = ["OrdersResource", "AsyncOrdersResource"]
