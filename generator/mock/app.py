@@ -91,7 +91,9 @@ class MockState:
         self.store = Store(stage, config)
         self.faults = Faults(config.faults, seed=config.seed)
         self.stats = Stats()
-        self.plan = UsagePlan(config.limits or stage.limits, config.now)
+        self.plan = UsagePlan(
+            config.limits or stage.limits, config.now, slack=config.limit_slack
+        )
         self.tokens: dict[str, datetime] = {}
         #: life of new tokens; tests may shorten it (negative: issued already expired)
         self.token_lifetime = config.token_lifetime

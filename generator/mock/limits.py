@@ -16,14 +16,24 @@ Admission = Literal["ok", "throttled", "quota"]
 
 
 class TokenBucket:
-    """``burst`` tokens, refilled at ``rate`` per second; each request takes one."""
+    """``burst`` tokens, refilled at ``rate`` per second; each request takes one.
+
+    ``slack`` seconds of arrival jitter are forgiven (the bucket may dip that far below
+    zero), as a real gateway's best-effort throttling does: a client pacing itself at
+    exactly ``rate`` is not refused because one request arrived a few ms early.
+    """
 
     def __init__(
-        self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic
+        self,
+        rate: float,
+        burst: int,
+        clock: Callable[[], float] = time.monotonic,
+        slack: float = 0.0,
     ) -> None:
         self.rate = rate
         self.burst = burst
         self._clock = clock
+        self._floor = 1.0 - rate * slack
         self._tokens = float(burst)
         self._last = clock()
 
@@ -32,7 +42,7 @@ class TokenBucket:
         now = self._clock()
         self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
         self._last = now
-        if self._tokens >= 1.0:
+        if self._tokens >= self._floor:
             self._tokens -= 1.0
             return True
         return False
@@ -46,8 +56,10 @@ class UsagePlan:
         limits: Limits,
         now: Callable[[], datetime],
         clock: Callable[[], float] = time.monotonic,
+        slack: float = 0.0,
     ) -> None:
         self.limits = limits
+        self.slack = slack
         self._now = now
         self._clock = clock
         self._lock = threading.Lock()
@@ -63,7 +75,8 @@ class UsagePlan:
                 return "quota"
             bucket = self._buckets.get(key)
             if bucket is None:
-                bucket = TokenBucket(self.limits.rate, self.limits.burst, self._clock)
+                limits = self.limits
+                bucket = TokenBucket(limits.rate, limits.burst, self._clock, self.slack)
                 self._buckets[key] = bucket
             if not bucket.take():
                 return "throttled"

@@ -126,3 +126,15 @@ def test_faults_from_config(make_mock: MockFactory) -> None:
 def test_config_with_limits() -> None:
     cfg = MockConfig().with_limits(5, 10, quota=100)
     assert cfg.limits is not None and (cfg.limits.rate, cfg.limits.burst) == (5, 10)
+
+
+def test_token_bucket_refills_at_rate_and_forgives_only_the_slack() -> None:
+    from generator.mock.limits import TokenBucket
+
+    now = [0.0]
+    strict = TokenBucket(20, 2, clock=lambda: now[0])
+    lenient = TokenBucket(20, 2, clock=lambda: now[0], slack=0.05)
+    assert [strict.take() for _ in range(3)] == [True, True, False]
+    assert [lenient.take() for _ in range(4)] == [True, True, True, False]
+    now[0] += 0.05  # one token at 20/s
+    assert strict.take() and not strict.take()
