@@ -7,6 +7,8 @@ import threading
 
 import httpx
 import pytest
+
+from generator.runtime import AsyncAPIClient, MissingCredentialsError, SyncAPIClient
 from tests.runtime.runtime_support import (
     API_KEY,
     CONFIG,
@@ -20,8 +22,6 @@ from tests.runtime.runtime_support import (
     json_response,
     page_headers,
 )
-
-from generator.runtime import AsyncAPIClient, MissingCredentialsError, SyncAPIClient
 
 MACHINE = {"id": 1, "name": "Snack 1"}
 

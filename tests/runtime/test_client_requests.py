@@ -8,6 +8,20 @@ from datetime import UTC, date, datetime
 
 import httpx
 import pytest
+
+from generator.runtime import (
+    APIConnectionError,
+    APIErrorResponse,
+    APIStatusError,
+    APITimeoutError,
+    DateRangeError,
+    GatewayError,
+    Hooks,
+    RequestEvent,
+    ResponseValidationError,
+    RetryConfig,
+    UnhonouredFilterError,
+)
 from tests.runtime.runtime_support import (
     API_KEY,
     MACHINES,
@@ -25,20 +39,6 @@ from tests.runtime.runtime_support import (
     Site,
     json_response,
     page_headers,
-)
-
-from generator.runtime import (
-    APIConnectionError,
-    APIErrorResponse,
-    APIStatusError,
-    APITimeoutError,
-    DateRangeError,
-    GatewayError,
-    Hooks,
-    RequestEvent,
-    ResponseValidationError,
-    RetryConfig,
-    UnhonouredFilterError,
 )
 
 MACHINE = {"id": 1, "name": "Snack 1"}

@@ -5,6 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+
+from generator.runtime import DateRangeError, UnhonouredFilterError, UsageError
+from generator.runtime._filters import build_body, collect_filters
+from generator.runtime._types import NOT_GIVEN
 from tests.runtime.runtime_support import (
     CONFIG,
     MACHINES,
@@ -14,10 +18,6 @@ from tests.runtime.runtime_support import (
     RequestFilter,
     Site,
 )
-
-from generator.runtime import DateRangeError, UnhonouredFilterError, UsageError
-from generator.runtime._filters import build_body, collect_filters
-from generator.runtime._types import NOT_GIVEN
 
 
 def body_of(route, **kwargs):  # type: ignore[no-untyped-def]

@@ -8,6 +8,13 @@ from typing import Any
 
 import httpx
 import pytest
+
+from generator.runtime import (
+    DateRangeError,
+    Page,
+    ResponseValidationError,
+    UsageError,
+)
 from tests.runtime.runtime_support import (
     MACHINES,
     NOW,
@@ -18,13 +25,6 @@ from tests.runtime.runtime_support import (
     json_response,
     page_headers,
     paged,
-)
-
-from generator.runtime import (
-    DateRangeError,
-    Page,
-    ResponseValidationError,
-    UsageError,
 )
 
 RECORDS = [{"id": i, "name": f"m{i}"} for i in range(1, 8)]

@@ -7,7 +7,6 @@ import pickle
 
 import httpx
 import pytest
-from tests.runtime.runtime_support import CONFIG, MACHINES, ApiTokenError, TooManyRequestsError
 
 from generator.runtime import (
     NOT_GIVEN,
@@ -24,6 +23,12 @@ from generator.runtime import (
     VendorError,
     make_status_error,
     omit_not_given,
+)
+from tests.runtime.runtime_support import (
+    CONFIG,
+    MACHINES,
+    ApiTokenError,
+    TooManyRequestsError,
 )
 
 
