@@ -62,9 +62,12 @@ def test_gateway_errors(v21: Served) -> None:
     pkg = v21.pkg
     with v21.client(api_key="wrong") as client, pytest.raises(pkg.Forbidden):
         client.auth.token_test()
-    with v21.client(base_url=v21.url.replace("/v2.1", "/v9")) as client:
-        with pytest.raises(pkg.MissingAuthenticationToken):
-            client.auth.token_test()
+    elsewhere = v21.url.replace("/v2.1", "/v9")
+    with (
+        v21.client(base_url=elsewhere) as client,
+        pytest.raises(pkg.MissingAuthenticationToken),
+    ):
+        client.auth.token_test()
     with v21.client(retry=pkg.RetryConfig.disabled()) as client:
         v21.app.state.faults.throttle_next(1)
         with pytest.raises(pkg.TooManyRequests):
