@@ -15,8 +15,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def vendor() -> Vendor:
-    return Vendor()
+def vendor(clock: FakeClock) -> Vendor:
+    return Vendor(clock)
 
 
 @pytest.fixture(params=["sync", "async"])

@@ -216,14 +216,18 @@ def paged(records: list[dict[str, Any]]) -> Handler:
 class Vendor:
     """The fake server: a login route plus per-route handlers; records every request."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: FakeClock | None = None) -> None:
+        self.clock = clock
         self.requests: list[httpx.Request] = []
+        self.sent_at: list[float] = []  # the fake clock's time of each request
         self.routes: dict[str, Handler] = {}
         self.logins = 0
         self.expires = "3/13/2024 12:00:00 PM"  # NOW + 3 days, US format, UTC
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
+        if self.clock is not None:
+            self.sent_at.append(self.clock.now())
         path = request.url.path.removeprefix("/v2")
         if path == "/authenticate":
             return self.authenticate(request)
