@@ -20,6 +20,7 @@ from tests.runtime.runtime_support import (
     page_headers,
 )
 
+
 def ok(request: httpx.Request | None = None) -> httpx.Response:
     return json_response(200, [], **page_headers(1, 50, 0))
 
