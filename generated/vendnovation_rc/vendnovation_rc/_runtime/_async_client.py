@@ -13,13 +13,14 @@ import httpx
 import pydantic
 
 from ._auth import AsyncTokenCache, token_route
-from ._base_client import DEFAULT_TIMEOUT, BaseClient, Hooks
+from ._base_client import DEFAULT_TIMEOUT, BaseClient, Hooks, _Call
 from ._config import ApiConfig, RouteInfo
 from ._exceptions import UsageError
 from ._filters import FilterValues
 from ._limits import Clock, RateLimiter
 from ._pagination import Page, make_page
 from ._retry import RetryConfig
+from ._timeouts import Deadline
 from ._types import NOT_GIVEN, NotGiven, Timeout
 
 __all__ = ["AsyncAPIClient"]
@@ -28,7 +29,15 @@ T = TypeVar("T")
 
 
 class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
-    """Sends requests for one API stage over an ``httpx.AsyncClient``; safe to share by tasks."""
+    """Sends requests for one API stage over an ``httpx.AsyncClient``; safe to share by tasks.
+
+    Timeouts, limits, retries and logging work as described on ``SyncAPIClient``:
+    ``timeout`` takes seconds, an ``httpx.Timeout`` or ``Timeouts(connect=10, read=30,
+    total=None)``, where ``total`` bounds a whole call (token fetch, rate-limit waits,
+    attempts and retry waits) and its end raises ``APITimeoutError``.
+    """
+
+    _tokens: AsyncTokenCache | None
 
     def __init__(
         self,
@@ -61,7 +70,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         self._http = (
             http_client
             if http_client is not None
-            else httpx.AsyncClient(timeout=timeout)
+            else httpx.AsyncClient(timeout=self._timeouts.for_attempt())
         )
         self._tokens = (
             AsyncTokenCache(config.token, self._clock) if config.token else None
@@ -190,22 +199,28 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         )
 
     async def _auth(
-        self, route: RouteInfo
+        self, route: RouteInfo, call: _Call
     ) -> tuple[str | None, tuple[str, str] | None]:
         """The token a route needs (fetched or cached) and the header that carries it."""
         if route.auth != "token" or self._tokens is None:
             return None, None
-        token = await self._tokens.get(self._fetch_token)
+        token = await self._tokens.get(lambda: self._fetch_token(call))
         return token, self._tokens.header(token)
 
     def _forget(self, token: str) -> None:
         if self._tokens is not None:
             self._tokens.invalidate(token)
 
-    async def _fetch_token(self) -> httpx.Response:
+    async def _fetch_token(self, call: _Call | None = None) -> httpx.Response:
+        """Log in; a login made for a call shares that call's timeouts and deadline."""
         assert self._tokens is not None
         login = self._tokens.login_body(*self._credentials())
-        return await self._send(token_route(self._tokens.config), login)
+        route = token_route(self._tokens.config)
+        if call is None:
+            return await self._send(route, login)
+        return await self._send(
+            route, login, timeout=call.timeouts, deadline=call.deadline
+        )
 
     async def _send(
         self,
@@ -214,51 +229,51 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         *,
         headers: Mapping[str, str] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        deadline: Deadline | None = None,
     ) -> httpx.Response:
         """Send with rate limiting, retries and one token renewal; return a 2xx response."""
-        attempt, renewed, budget = 0, False, self._retry_state()
+        call = self._start(timeout, deadline)
         while True:
-            attempt += 1
-            token, auth = await self._auth(route)
+            call.attempt += 1
+            token, auth = await self._auth(route, call)
             request = self._build_request(
-                route, payload, auth=auth, headers=headers, timeout=timeout
+                route, payload, auth=auth, headers=headers, timeout=call.timeouts
             )
             try:
-                response = await self._attempt(route, request, attempt)
+                response = await self._attempt(route, request, call)
             except httpx.TransportError as exc:
-                wait = self._retry_wait(route, attempt, budget, exc=exc)
-                if wait is None:
-                    raise self._transport_error(route, exc) from exc
-                await self._pause(route, request, attempt, wait, type(exc).__name__)
+                self._log_response(route, type(exc).__name__, call.attempt)
+                wait = self._next_wait(route, call, exc=exc)
+                await self._pause(
+                    route, request, call.attempt, wait, type(exc).__name__
+                )
                 continue
             if response.is_success:
                 return response
             error = self._status_error(route, response, token)
-            if not renewed and token and self._is_expired_token(error, token):
-                renewed = True  # renew once; a second 401 is a real error
+            if token and self._renews(call, error, token):
                 self._forget(token)
                 continue
-            wait = self._retry_wait(route, attempt, budget, error=error)
-            if wait is None:
-                raise error
+            wait = self._next_wait(route, call, error=error)
             await self._pause(
-                route, request, attempt, wait, f"HTTP {response.status_code}"
+                route, request, call.attempt, wait, f"HTTP {error.status_code}"
             )
 
     async def _attempt(
-        self, route: RouteInfo, request: httpx.Request, attempt: int
+        self, route: RouteInfo, request: httpx.Request, call: _Call
     ) -> httpx.Response:
         if self._limiter is not None:
             await self._limiter.aacquire(route)
-        self._hooks.on_request(self._event(route, request, attempt))
+        self._arm(route, request, call)
+        self._hooks.on_request(self._event(route, request, call.attempt))
         started = self._clock.now()
         response = await self._http.send(request)
         elapsed = self._clock.now() - started
         status = response.status_code
         self._hooks.on_response(
-            self._event(route, request, attempt, status=status, elapsed=elapsed)
+            self._event(route, request, call.attempt, status=status, elapsed=elapsed)
         )
-        self._log_response(route, status, attempt)
+        self._log_response(route, status, call.attempt)
         return response
 
     async def _pause(

@@ -11,13 +11,14 @@ import httpx
 import pydantic
 
 from ._auth import SyncTokenCache, token_route
-from ._base_client import DEFAULT_TIMEOUT, BaseClient, Hooks
+from ._base_client import DEFAULT_TIMEOUT, BaseClient, Hooks, _Call
 from ._config import ApiConfig, RouteInfo
 from ._exceptions import UsageError
 from ._filters import FilterValues
 from ._limits import Clock, RateLimiter
 from ._pagination import Page, make_page
 from ._retry import RetryConfig
+from ._timeouts import Deadline
 from ._types import NOT_GIVEN, NotGiven, Timeout
 
 __all__ = ["SyncAPIClient"]
@@ -26,7 +27,22 @@ T = TypeVar("T")
 
 
 class SyncAPIClient(BaseClient[httpx.Client]):
-    """Sends requests for one API stage over an ``httpx.Client``; safe to share by threads."""
+    """Sends requests for one API stage over an ``httpx.Client``; safe to share by threads.
+
+    ``timeout`` (here, and per call on every route method) takes seconds, an
+    ``httpx.Timeout`` or ``Timeouts(connect=10, read=30, total=None)``. ``total`` bounds
+    a whole call: its token fetch, rate-limit waits, every attempt and every retry
+    wait. Each attempt's httpx timeouts are cut to the time left, a retry wait that
+    would cross the deadline is not taken, and the call raises ``APITimeoutError``
+    naming the route. Per-call values replace the client's.
+
+    ``limiter``: None builds the stage's usage plan, ``False`` turns limiting off, and
+    one ``RateLimiter`` may be shared by clients that use the same API key. Records go
+    to the logger named ``config.name`` (DEBUG per attempt, INFO per retry wait) with
+    every live client's key, password and tokens masked.
+    """
+
+    _tokens: SyncTokenCache | None
 
     def __init__(
         self,
@@ -57,7 +73,9 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         )
         self._owns_http = http_client is None
         self._http = (
-            http_client if http_client is not None else httpx.Client(timeout=timeout)
+            http_client
+            if http_client is not None
+            else httpx.Client(timeout=self._timeouts.for_attempt())
         )
         self._tokens = (
             SyncTokenCache(config.token, self._clock) if config.token else None
@@ -180,21 +198,27 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             self._config, route, response, items, self._fallback_range(route, values)
         )
 
-    def _auth(self, route: RouteInfo) -> tuple[str | None, tuple[str, str] | None]:
+    def _auth(
+        self, route: RouteInfo, call: _Call
+    ) -> tuple[str | None, tuple[str, str] | None]:
         """The token a route needs (fetched or cached) and the header that carries it."""
         if route.auth != "token" or self._tokens is None:
             return None, None
-        token = self._tokens.get(self._fetch_token)
+        token = self._tokens.get(lambda: self._fetch_token(call))
         return token, self._tokens.header(token)
 
     def _forget(self, token: str) -> None:
         if self._tokens is not None:
             self._tokens.invalidate(token)
 
-    def _fetch_token(self) -> httpx.Response:
+    def _fetch_token(self, call: _Call | None = None) -> httpx.Response:
+        """Log in; a login made for a call shares that call's timeouts and deadline."""
         assert self._tokens is not None
         login = self._tokens.login_body(*self._credentials())
-        return self._send(token_route(self._tokens.config), login)
+        route = token_route(self._tokens.config)
+        if call is None:
+            return self._send(route, login)
+        return self._send(route, login, timeout=call.timeouts, deadline=call.deadline)
 
     def _send(
         self,
@@ -203,49 +227,47 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         *,
         headers: Mapping[str, str] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        deadline: Deadline | None = None,
     ) -> httpx.Response:
         """Send with rate limiting, retries and one token renewal; return a 2xx response."""
-        attempt, renewed, budget = 0, False, self._retry_state()
+        call = self._start(timeout, deadline)
         while True:
-            attempt += 1
-            token, auth = self._auth(route)
+            call.attempt += 1
+            token, auth = self._auth(route, call)
             request = self._build_request(
-                route, payload, auth=auth, headers=headers, timeout=timeout
+                route, payload, auth=auth, headers=headers, timeout=call.timeouts
             )
             try:
-                response = self._attempt(route, request, attempt)
+                response = self._attempt(route, request, call)
             except httpx.TransportError as exc:
-                wait = self._retry_wait(route, attempt, budget, exc=exc)
-                if wait is None:
-                    raise self._transport_error(route, exc) from exc
-                self._pause(route, request, attempt, wait, type(exc).__name__)
+                self._log_response(route, type(exc).__name__, call.attempt)
+                wait = self._next_wait(route, call, exc=exc)
+                self._pause(route, request, call.attempt, wait, type(exc).__name__)
                 continue
             if response.is_success:
                 return response
             error = self._status_error(route, response, token)
-            if not renewed and token and self._is_expired_token(error, token):
-                renewed = True  # renew once; a second 401 is a real error
+            if token and self._renews(call, error, token):
                 self._forget(token)
                 continue
-            wait = self._retry_wait(route, attempt, budget, error=error)
-            if wait is None:
-                raise error
-            self._pause(route, request, attempt, wait, f"HTTP {response.status_code}")
+            wait = self._next_wait(route, call, error=error)
+            self._pause(route, request, call.attempt, wait, f"HTTP {error.status_code}")
 
     def _attempt(
-        self, route: RouteInfo, request: httpx.Request, attempt: int
+        self, route: RouteInfo, request: httpx.Request, call: _Call
     ) -> httpx.Response:
         if self._limiter is not None:
             self._limiter.acquire(route)
-        self._hooks.on_request(self._event(route, request, attempt))
+        self._arm(route, request, call)
+        self._hooks.on_request(self._event(route, request, call.attempt))
         started = self._clock.now()
         response = self._http.send(request)
         elapsed = self._clock.now() - started
         status = response.status_code
         self._hooks.on_response(
-            self._event(route, request, attempt, status=status, elapsed=elapsed)
+            self._event(route, request, call.attempt, status=status, elapsed=elapsed)
         )
-        self._log_response(route, status, attempt)
+        self._log_response(route, status, call.attempt)
         return response
 
     def _pause(

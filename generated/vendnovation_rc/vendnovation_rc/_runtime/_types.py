@@ -7,9 +7,13 @@ from typing import Final, Literal, TypeAlias
 
 import httpx
 
+from ._timeouts import Timeouts
+
 __all__ = ["NOT_GIVEN", "NotGiven", "Timeout", "omit_not_given"]
 
-Timeout: TypeAlias = float | httpx.Timeout | None
+#: seconds for every phase, httpx's per-phase timeouts, or ``Timeouts`` (adds a total
+#: budget per call); None means no limit at all
+Timeout: TypeAlias = float | httpx.Timeout | Timeouts | None
 
 
 class NotGiven:

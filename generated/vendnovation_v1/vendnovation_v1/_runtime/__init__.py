@@ -38,6 +38,7 @@ from ._limits import Clock, RateLimiter, SystemClock
 from ._pagination import Page
 from ._resource import AsyncResource, SyncResource
 from ._retry import RetryConfig
+from ._timeouts import Timeouts
 from ._types import NOT_GIVEN, NotGiven, Timeout, omit_not_given
 
 __all__ = [
@@ -73,6 +74,7 @@ __all__ = [
     "SyncResource",
     "SystemClock",
     "Timeout",
+    "Timeouts",
     "TokenConfig",
     "UnhonouredFilterError",
     "UsageError",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import weakref
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
@@ -42,6 +43,13 @@ class _TokenState:
         self._clock = clock
         self._token: str | None = None
         self._expires_at: datetime | None = None
+        # The token replaced last: requests still in flight may carry it, so it stays
+        # a secret to redact even after it was dropped.
+        self._previous: str | None = None
+
+    def secrets(self) -> list[str]:
+        """Every token this cache may still see in a request, response or log."""
+        return [t for t in (self._token, self._previous) if t]
 
     def current(self) -> str | None:
         """The cached token, or None when there is none or it is due for renewal."""
@@ -54,6 +62,7 @@ class _TokenState:
     def invalidate(self, token: str) -> None:
         """Drop ``token`` if it is still the cached one (a newer one is kept)."""
         if self._token == token:
+            self._previous = token
             self._token = None
             self._expires_at = None
 
@@ -86,6 +95,8 @@ class _TokenState:
                 response=response,
                 detail="no token",
             )
+        if self._token is not None and self._token != token:
+            self._previous = self._token
         self._token = token
         self._expires_at = self._expiry(data)
         return token
@@ -127,17 +138,19 @@ class AsyncTokenCache(_TokenState):
 
     def __init__(self, config: TokenConfig, clock: Clock) -> None:
         super().__init__(config, clock)
-        # Created lazily so it binds to the loop that first uses it, not to import time.
-        self._lock: asyncio.Lock | None = None
+        # One lock per event loop, created on first use: an asyncio.Lock is bound to
+        # the loop it first waits on, and a client may outlive one ``asyncio.run``.
+        self._locks: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, asyncio.Lock
+        ] = weakref.WeakKeyDictionary()
 
     async def get(self, fetch: Callable[[], Awaitable[httpx.Response]]) -> str:
         """The cached token, fetching a new one with ``fetch`` when needed."""
         token = self.current()
         if token is not None:
             return token
-        if self._lock is None:
-            self._lock = asyncio.Lock()
-        async with self._lock:
+        lock = self._locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+        async with lock:
             token = self.current()
             if token is not None:
                 return token

@@ -3,6 +3,17 @@
 
 Nothing here performs I/O; ``_client.py`` and ``_async_client.py`` add the sending
 loops, which differ only in ``await``.
+
+Which failures are retried, and only while attempts, retry delay and the call's total
+timeout last:
+
+- reads (idempotent routes): 502, 503, 504, the gateway's 429 Too Many Requests,
+  connection errors, read errors and timeouts;
+- writes (non-idempotent routes): only errors raised before the request left this
+  machine (``ConnectError``, ``ConnectTimeout``, ``PoolTimeout``). Any status, and a
+  ``ReadError``, ``RemoteProtocolError``, ``ReadTimeout`` or ``WriteError`` (the
+  request may have reached the server and been applied), raises after one request;
+- never: the quota gateway message (429 Limit Exceeded), other 4xx, and a failed login.
 """
 
 from __future__ import annotations
@@ -12,9 +23,8 @@ import logging
 import os
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import httpx
 import pydantic
@@ -34,48 +44,33 @@ from ._exceptions import (
     make_status_error,
 )
 from ._filters import FilterValues, build_body, collect_filters
+from ._hooks import Hooks, RequestEvent
 from ._limits import Clock, RateLimiter, SystemClock
 from ._pagination import Page
-from ._redact import Secret, redact
+from ._redact import Secret, redact, redact_logger
 from ._retry import RetryConfig, RetryState
+from ._timeouts import Deadline, Timeouts
 from ._types import NotGiven, Timeout
+
+if TYPE_CHECKING:
+    from ._auth import _TokenState
 
 __all__ = ["DEFAULT_TIMEOUT", "BaseClient", "Hooks", "RequestEvent"]
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 _RETRYABLE_STATUS = frozenset({502, 503, 504})
 # Errors raised before the request left this machine: safe to retry even for writes.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout)
-_MAYBE_SENT = (httpx.ReadError, httpx.RemoteProtocolError)
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_MAYBE_SENT = (
+    httpx.ReadError,
+    httpx.RemoteProtocolError,
+    httpx.ReadTimeout,
+    httpx.WriteError,
+    httpx.WriteTimeout,
+)
 
 T = TypeVar("T")
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
-
-
-@dataclass(frozen=True, slots=True)
-class RequestEvent:
-    """What a hook learns about one attempt; never headers or bodies."""
-
-    route: str
-    method: str
-    url: str  # without the query string
-    attempt: int
-    status: int | None = None
-    elapsed: float | None = None  # seconds from send to response
-    wait: float | None = None  # seconds before the next attempt (on_retry only)
-
-
-class Hooks:
-    """Observer of requests; subclass and override what you need (all no-ops here)."""
-
-    def on_request(self, event: RequestEvent) -> None:
-        """Called before each attempt is sent."""
-
-    def on_response(self, event: RequestEvent) -> None:
-        """Called when an attempt got a response (any status)."""
-
-    def on_retry(self, event: RequestEvent) -> None:
-        """Called before waiting ``event.wait`` seconds for the next attempt."""
 
 
 @functools.lru_cache(maxsize=256)
@@ -90,10 +85,22 @@ def _loc(error: pydantic.ValidationError) -> str:
     return ".".join(str(part) for part in loc) or "body"
 
 
+class _Call:
+    """One call's state across its attempts: count, token renewal and both budgets."""
+
+    def __init__(self, timeouts: Timeouts, deadline: Deadline, retry: RetryState):
+        self.timeouts = timeouts
+        self.deadline = deadline
+        self.retry = retry
+        self.attempt = 0
+        self.renewed = False
+
+
 class BaseClient(Generic[HttpT]):
     """State and pure helpers shared by ``SyncAPIClient`` and ``AsyncAPIClient``."""
 
     _http: HttpT
+    _tokens: _TokenState | None = None
 
     def __init__(
         self,
@@ -125,6 +132,7 @@ class BaseClient(Generic[HttpT]):
         self._username = username
         self._password = Secret(password) if password is not None else None
         self.timeout = timeout
+        self._timeouts = Timeouts.of(timeout)
         self._clock: Clock = clock if clock is not None else SystemClock()
         if limiter is None:
             limiter = RateLimiter.from_config(config.limits, clock=self._clock)
@@ -132,6 +140,7 @@ class BaseClient(Generic[HttpT]):
         self._retry = retry if retry is not None else RetryConfig()
         self._hooks = hooks if hooks is not None else Hooks()
         self._log = logging.getLogger(config.name)
+        redact_logger(self._log, self)
         self._rng = random.Random()
 
     def __repr__(self) -> str:
@@ -145,9 +154,12 @@ class BaseClient(Generic[HttpT]):
     # -- building requests ---------------------------------------------------------
 
     def _secrets(self) -> list[str]:
+        """Every credential this client holds now: key, password and session tokens."""
         values = [self._api_key.get()]
         if self._password is not None:
             values.append(self._password.get())
+        if self._tokens is not None:
+            values.extend(self._tokens.secrets())
         return values
 
     def _credentials(self) -> tuple[str, str]:
@@ -199,7 +211,7 @@ class BaseClient(Generic[HttpT]):
         *,
         auth: tuple[str, str] | None,
         headers: Mapping[str, str] | None,
-        timeout: Timeout | NotGiven,
+        timeout: Timeouts,
     ) -> httpx.Request:
         """One attempt's request: auth headers, user agent, JSON body and timeout."""
         merged = {"User-Agent": self._config.user_agent, **(headers or {})}
@@ -207,13 +219,12 @@ class BaseClient(Generic[HttpT]):
             merged[self._config.api_key_header] = self._api_key.get()
         if auth is not None:
             merged[auth[0]] = auth[1]
-        effective = self.timeout if isinstance(timeout, NotGiven) else timeout
         return self._http.build_request(
             route.method,
             self.base_url + route.path,
             json=payload,
             headers=merged,
-            timeout=effective,
+            timeout=timeout.for_attempt(),
         )
 
     def _body(
@@ -349,6 +360,48 @@ class BaseClient(Generic[HttpT]):
         """A fresh retry budget for one call."""
         return RetryState(self._retry, rng=self._rng)
 
+    def _start(self, timeout: Timeout | NotGiven, deadline: Deadline | None) -> _Call:
+        """A call's state; a token fetch made for a call passes on its ``deadline``."""
+        timeouts = (
+            self._timeouts if isinstance(timeout, NotGiven) else Timeouts.of(timeout)
+        )
+        if deadline is None:
+            deadline = Deadline(self._clock, timeouts.total)
+        return _Call(timeouts, deadline, self._retry_state())
+
+    def _arm(self, route: RouteInfo, request: httpx.Request, call: _Call) -> None:
+        """Cap the attempt's httpx timeouts by the time left; raise if none is left."""
+        remaining = call.deadline.check(route.name)
+        # Set after the rate limiter's wait, so that wait is already deducted.
+        request.extensions["timeout"] = call.timeouts.for_attempt(remaining).as_dict()
+
+    def _renews(self, call: _Call, error: APIStatusError, token: str | None) -> bool:
+        """Whether to renew the token and repeat: once per call, on an expired token."""
+        if call.renewed or not self._is_expired_token(error, token):
+            return False
+        call.renewed = True  # a second 401 is a real error
+        return True
+
+    def _next_wait(
+        self,
+        route: RouteInfo,
+        call: _Call,
+        *,
+        error: APIStatusError | None = None,
+        exc: httpx.TransportError | None = None,
+    ) -> float:
+        """Seconds to wait before the next attempt; raises the call's error to give up."""
+        wait = self._retry_wait(route, call.attempt, call.retry, error=error, exc=exc)
+        if wait is None:
+            if exc is not None:
+                raise self._transport_error(route, exc) from exc
+            assert error is not None
+            raise error
+        if not call.deadline.allows(wait):
+            detail = f"instead of a {wait:g}s retry wait"
+            raise call.deadline.error(route.name, detail) from (exc or error)
+        return wait
+
     def _retry_wait(
         self,
         route: RouteInfo,
@@ -387,7 +440,12 @@ class BaseClient(Generic[HttpT]):
         self, route: RouteInfo, exc: httpx.TransportError
     ) -> APIConnectionError:
         """Map an httpx transport error, with any secret scrubbed from its text."""
-        text = redact(f"{type(exc).__name__}: {exc}", self._secrets())
+        secrets = self._secrets()
+        # The httpx error stays attached as __cause__, so its own text is scrubbed too.
+        exc.args = tuple(
+            redact(arg, secrets) if isinstance(arg, str) else arg for arg in exc.args
+        )
+        text = redact(f"{type(exc).__name__}: {exc}", secrets)
         if isinstance(exc, httpx.TimeoutException):
             return APITimeoutError(route.name, text)
         return APIConnectionError(route.name, text)
@@ -400,9 +458,10 @@ class BaseClient(Generic[HttpT]):
         url = str(request.url.copy_with(query=None))
         return RequestEvent(route.name, route.method, url, attempt, **extra)
 
-    def _log_response(self, route: RouteInfo, status: int, attempt: int) -> None:
+    def _log_response(self, route: RouteInfo, status: int | str, attempt: int) -> None:
+        """One DEBUG record per attempt: its status, or the transport error's name."""
         self._log.debug(
-            "%s %s -> %d (attempt %d)", route.method, route.path, status, attempt
+            "%s %s -> %s (attempt %d)", route.method, route.path, status, attempt
         )
 
     def _log_retry(

@@ -4,6 +4,10 @@
 Credentials (API key, password, session token) are held as ``Secret`` so that printing
 a client or its config never shows them, and ``RedactingFilter`` scrubs any that still
 reach a log message, for example inside a URL or an exception's text.
+
+Every client registers with ``redact_logger``: its logger gets one ``RedactingFilter``
+(however many clients share the logger) that masks the secrets of every client still
+alive, read per record so a renewed token is covered at once.
 """
 
 from __future__ import annotations
@@ -11,11 +15,13 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
+import weakref
 from collections.abc import Callable, Iterable
-from typing import NoReturn
+from typing import NoReturn, Protocol
 from urllib.parse import quote
 
-__all__ = ["MASK", "RedactingFilter", "Secret", "redact"]
+__all__ = ["MASK", "HasSecrets", "RedactingFilter", "Secret", "redact", "redact_logger"]
 
 MASK = "***"
 
@@ -118,3 +124,47 @@ def _message(record: logging.LogRecord) -> str:
     except Exception:
         # A bad format must not raise out of the caller's log call; keep the text.
         return f"{record.msg} {record.args!r}"
+
+
+class HasSecrets(Protocol):
+    """An object (a client) that can list the credentials it currently holds."""
+
+    def _secrets(self) -> list[str]: ...
+
+
+class _LiveSecretsFilter(RedactingFilter):
+    """The one filter of a logger: masks the secrets of every registered live client."""
+
+    def __init__(self) -> None:
+        super().__init__(self._live_secrets)
+        self._owners: weakref.WeakSet[HasSecrets] = weakref.WeakSet()
+        self._owners_lock = threading.Lock()
+
+    def add(self, owner: HasSecrets) -> None:
+        with self._owners_lock:
+            self._owners.add(owner)
+
+    def _live_secrets(self) -> list[str]:
+        # Copy under the lock: another thread may register a client mid-iteration.
+        with self._owners_lock:
+            owners = list(self._owners)
+        return [secret for owner in owners for secret in owner._secrets()]
+
+
+_install_lock = threading.Lock()
+
+
+def redact_logger(logger: logging.Logger, owner: HasSecrets) -> None:
+    """Mask ``owner``'s secrets in every record ``logger`` emits while it is alive.
+
+    The filter is installed once per logger; later clients only join its weak set, so
+    creating many clients neither stacks filters nor keeps dead clients alive.
+    """
+    with _install_lock:
+        found = next(
+            (f for f in logger.filters if isinstance(f, _LiveSecretsFilter)), None
+        )
+        if found is None:
+            found = _LiveSecretsFilter()
+            logger.addFilter(found)
+    found.add(owner)

@@ -23,7 +23,6 @@ import logging
 import os
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
@@ -45,6 +44,7 @@ from ._exceptions import (
     make_status_error,
 )
 from ._filters import FilterValues, build_body, collect_filters
+from ._hooks import Hooks, RequestEvent
 from ._limits import Clock, RateLimiter, SystemClock
 from ._pagination import Page
 from ._redact import Secret, redact, redact_logger
@@ -71,32 +71,6 @@ _MAYBE_SENT = (
 
 T = TypeVar("T")
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
-
-
-@dataclass(frozen=True, slots=True)
-class RequestEvent:
-    """What a hook learns about one attempt; never headers or bodies."""
-
-    route: str
-    method: str
-    url: str  # without the query string
-    attempt: int
-    status: int | None = None
-    elapsed: float | None = None  # seconds from send to response
-    wait: float | None = None  # seconds before the next attempt (on_retry only)
-
-
-class Hooks:
-    """Observer of requests; subclass and override what you need (all no-ops here)."""
-
-    def on_request(self, event: RequestEvent) -> None:
-        """Called before each attempt is sent."""
-
-    def on_response(self, event: RequestEvent) -> None:
-        """Called when an attempt got a response (any status)."""
-
-    def on_retry(self, event: RequestEvent) -> None:
-        """Called before waiting ``event.wait`` seconds for the next attempt."""
 
 
 @functools.lru_cache(maxsize=256)
