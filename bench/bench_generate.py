@@ -74,11 +74,17 @@ def main() -> int:
     cold_t = timed(cold, args.repeat)
     with tempfile.TemporaryDirectory() as cache:
         build_tree(api, formatter=Formatter(Path(cache)))
-        warm_t = timed(lambda: build_tree(api, formatter=Formatter(Path(cache))), args.repeat)
+        warm_t = timed(
+            lambda: build_tree(api, formatter=Formatter(Path(cache))), args.repeat
+        )
     print(f"baseline (naive, all files through black): {base:.2f}s")
-    print(f"cold (empty cache):                        {cold_t:.2f}s  ratio {cold_t / base:.2f}")
+    print(
+        f"cold (empty cache):                        {cold_t:.2f}s  ratio {cold_t / base:.2f}"
+    )
     print(f"  of which black:                          {statistics.median(shares):.0%}")
-    print(f"warm (cache filled):                       {warm_t:.2f}s  ratio {warm_t / base:.2f}")
+    print(
+        f"warm (cache filled):                       {warm_t:.2f}s  ratio {warm_t / base:.2f}"
+    )
     return 0
 
 

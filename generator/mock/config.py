@@ -123,7 +123,9 @@ class MockConfig:
     organizations: tuple[int, ...] = (1, 2)  # the key's organizations; 3 exists outside
     enforce_limits: bool = True
     limits: Limits | None = None  # None: the stage's usage plan
-    limit_slack: float = 0.05  # seconds of arrival jitter the rate limit forgives
+    limit_slack: float = (
+        0.0  # seconds of arrival jitter the rate limit forgives (strict)
+    )
     token_lifetime: timedelta | None = None  # None: the stage's token lifetime
     history: timedelta = timedelta(days=120)  # how far back dated rows are spread
     faults: tuple[Fault, ...] = ()

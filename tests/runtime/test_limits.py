@@ -253,7 +253,10 @@ def test_no_quota_means_unlimited() -> None:
 
 def test_from_config_uses_the_usage_plan() -> None:
     limiter = RateLimiter.from_config(LimitsConfig(), FakeClock())
-    assert (limiter.rate, limiter.burst, limiter.quota) == (20.0, 100, 5000)
+    # two requests (100 ms at 20/s) of headroom below the server's burst of 100
+    assert (limiter.rate, limiter.burst, limiter.quota) == (20.0, 98, 5000)
+    tiny = RateLimiter.from_config(LimitsConfig(rate=1.0, burst=1), FakeClock())
+    assert tiny.burst == 1  # never below one
     assert limiter.remaining_quota == 5000
     with pytest.raises(ValueError, match="daily"):
         RateLimiter.from_config(LimitsConfig(quota_period=timedelta(hours=1)))

@@ -122,7 +122,11 @@ class RateLimiter:
             raise ValueError(
                 f"only a daily quota is supported, got {limits.quota_period}"
             )
-        return cls(limits.rate, limits.burst, limits.quota, clock=clock)
+        # Keep a little headroom below the server's bucket: requests reach the gateway
+        # with network jitter, and one arriving a few ms early against an exactly
+        # matched bucket gets a 429. 100 ms of rate (2 requests at 20/s) absorbs it.
+        headroom = min(limits.burst - 1, math.ceil(limits.rate * 0.1))
+        return cls(limits.rate, limits.burst - headroom, limits.quota, clock=clock)
 
     @property
     def rate(self) -> float:
