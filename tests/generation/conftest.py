@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,18 +14,17 @@ from generator.generate import IGNORED, Tree, build_tree
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = "spec/vendnovation.yaml"
-STAGE_PACKAGES = ["vendnovation_rc", "vendnovation_v1", "vendnovation_v2", "vendnovation_v2_1"]
+STAGE_PACKAGES = [
+    "vendnovation_rc",
+    "vendnovation_v1",
+    "vendnovation_v2",
+    "vendnovation_v2_1",
+]
 
 
-@contextlib.contextmanager
-def cwd(path: Path) -> Iterator[None]:
+def cwd(path: Path) -> contextlib.chdir[Path]:
     """Run the body in ``path`` (spec display paths are relative to the working directory)."""
-    before = Path.cwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(before)
+    return contextlib.chdir(path)
 
 
 def read_tree(directory: Path) -> Tree:

@@ -24,9 +24,7 @@ HOSTILE_PARTS = [
 ]
 HOSTILE = " ".join(HOSTILE_PARTS) + ' ends with a quote and a backslash \\"'
 # Short slots (summaries, titles, messages) hold at most 200 characters.
-HOSTILE_SHORT = (
-    '""" \'\'\' \\ {{ x }} {% raw %} </script> # c ``` \\"""; import os; os.system(\'x\') "'
-)
+HOSTILE_SHORT = '""" \'\'\' \\ {{ x }} {% raw %} </script> # c ``` \\"""; import os; os.system(\'x\') "'  # noqa: E501
 ENUM_VALUES = [
     '"""',
     "a'b",
@@ -70,7 +68,11 @@ def hostile_spec(text: str = HOSTILE, short: str = HOSTILE_SHORT) -> dict[str, A
                 "standard": True,
                 "description": text,
                 "fields": {
-                    "startDate": {"type": "DateTime?", "description": text, "default": short},
+                    "startDate": {
+                        "type": "DateTime?",
+                        "description": text,
+                        "default": short,
+                    },
                     "endDate": {"type": "DateTime?", "description": text},
                     "page": {"type": "int?", "description": text},
                     "size": {"type": "int?", "description": text},
@@ -85,7 +87,11 @@ def hostile_spec(text: str = HOSTILE, short: str = HOSTILE_SHORT) -> dict[str, A
                 "description": text,
                 "fields": {
                     "id": {"type": "int", "description": text, "example": text},
-                    "class": {"type": "string?", "description": text, "pattern": PATTERN},
+                    "class": {
+                        "type": "string?",
+                        "description": text,
+                        "pattern": PATTERN,
+                    },
                     "from": {"type": "DateTime?", "description": text},
                     "self": {"type": "int?", "description": text, "example": short},
                     "mood": {"type": "Mood?", "description": text},
@@ -116,7 +122,14 @@ def hostile_spec(text: str = HOSTILE, short: str = HOSTILE_SHORT) -> dict[str, A
                 "description": text,
                 "example": short,
                 "paged": True,
-                "request_filter": ["startDate", "endDate", "page", "size", "self", "mood"],
+                "request_filter": [
+                    "startDate",
+                    "endDate",
+                    "page",
+                    "size",
+                    "self",
+                    "mood",
+                ],
                 "response": {"list_of": "Thing"},
                 "max_range": "7d",
                 "errors": ["BAD_THING"],

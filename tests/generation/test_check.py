@@ -30,13 +30,17 @@ CLI_SAMPLE = [
 ]
 
 
-def check(out: Path, capsys: pytest.CaptureFixture[str], spec: str = SPEC) -> tuple[int, str]:
+def check(
+    out: Path, capsys: pytest.CaptureFixture[str], spec: str = SPEC
+) -> tuple[int, str]:
     """Run ``routegen check SPEC --out OUT``; status and stdout+stderr, asserting no writes."""
     before = tree_digest(out) if out.exists() else None
     status = routegen(["check", spec, "--out", str(out)])
     captured = capsys.readouterr()
     if before is not None:
-        assert tree_digest(out) == before, "routegen check modified the output directory"
+        assert (
+            tree_digest(out) == before
+        ), "routegen check modified the output directory"
     return status, captured.out + captured.err
 
 
@@ -52,13 +56,17 @@ def test_fresh_copy_of_committed_generated_dir_is_fresh(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "generated"
-    shutil.copytree(ROOT / "generated", out, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "generated", out, ignore=shutil.ignore_patterns("__pycache__")
+    )
     status, text = check(out, capsys)
     assert status == 0, text
     assert "up to date" in text
 
 
-def test_fresh_output_is_fresh(out_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_fresh_output_is_fresh(
+    out_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     status, text = check(out_copy, capsys)
     assert status == 0, text
 
@@ -119,11 +127,15 @@ def test_deleted_file_is_missing(
     assert "stale:" not in text
 
 
-def test_deleted_package_is_missing(out_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_deleted_package_is_missing(
+    out_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     shutil.rmtree(out_copy / "vendnovation_v2_1")
     status, text = check(out_copy, capsys)
     assert status == 1, text
-    assert f"missing: {out_copy}/vendnovation_v2_1/vendnovation_v2_1/__init__.py" in text
+    assert (
+        f"missing: {out_copy}/vendnovation_v2_1/vendnovation_v2_1/__init__.py" in text
+    )
 
 
 @pytest.mark.parametrize(
@@ -135,7 +147,9 @@ def test_deleted_package_is_missing(out_copy: Path, capsys: pytest.CaptureFixtur
         "vendnovation_v9/vendnovation_v9/__init__.py",  # a stage dir the spec does not have
     ],
 )
-def test_extra_file_is_listed(rel: str, out_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_extra_file_is_listed(
+    rel: str, out_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (out_copy / rel).parent.mkdir(parents=True, exist_ok=True)
     (out_copy / rel).write_text("# hand edit\n")
     status, text = check(out_copy, capsys)
@@ -144,7 +158,9 @@ def test_extra_file_is_listed(rel: str, out_copy: Path, capsys: pytest.CaptureFi
     assert "stale:" not in text and "missing:" not in text
 
 
-def test_missing_output_dir_is_stale(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_output_dir_is_stale(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "nothing"
     status, text = check(out, capsys)
     assert status == 1, text
@@ -214,12 +230,18 @@ def _tree_from(raw: dict[str, Any], directory: Path, formatter: Formatter) -> Tr
 )
 def test_rc_only_change_touches_only_rc_package(mutate: Any, tmp_path: Path) -> None:
     raw = yaml.safe_load((ROOT / SPEC).read_text("utf-8"))
-    formatter = Formatter(tmp_path / "cache")  # shared: the second build reuses the first
+    formatter = Formatter(
+        tmp_path / "cache"
+    )  # shared: the second build reuses the first
     before = _tree_from(raw, tmp_path / "before", formatter)
     mutate(raw)
     after = _tree_from(raw, tmp_path / "after", formatter)
     changed = {p.split("/", 1)[0] for p in before.keys() ^ after.keys()}
-    changed |= {p.split("/", 1)[0] for p in before.keys() & after.keys() if before[p] != after[p]}
+    changed |= {
+        p.split("/", 1)[0]
+        for p in before.keys() & after.keys()
+        if before[p] != after[p]
+    }
     assert "vendnovation_rc" in changed
     assert changed - {"STAGES.md"} == {"vendnovation_rc"}
     assert set(package_roots(after)) == {*STAGE_PACKAGES, "STAGES.md"}

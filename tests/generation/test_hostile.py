@@ -24,7 +24,14 @@ from generator.formatting import Formatter
 from generator.generate import Tree, build_tree
 
 from .conftest import cwd
-from .hostile_spec import BENIGN, ENUM_VALUES, HOSTILE, HOSTILE_SHORT, PATTERN, hostile_spec
+from .hostile_spec import (
+    BENIGN,
+    ENUM_VALUES,
+    HOSTILE,
+    HOSTILE_SHORT,
+    PATTERN,
+    hostile_spec,
+)
 
 PACKAGES = ["hostile_v1", "hostile_v2_1"]
 ALLOWED_IMPORTS = {
@@ -37,7 +44,16 @@ ALLOWED_IMPORTS = {
     "pydantic",
     "httpx",
 }
-FORBIDDEN_NAMES = {"os", "__import__", "eval", "exec", "system", "alert", "compile", "open"}
+FORBIDDEN_NAMES = {
+    "os",
+    "__import__",
+    "eval",
+    "exec",
+    "system",
+    "alert",
+    "compile",
+    "open",
+}
 SAFE_TITLE = "Hostile ''' {{ title }} {% raw %} # c \\ </script>"
 
 
@@ -69,7 +85,9 @@ def trees(tmp_path_factory: pytest.TempPathFactory) -> tuple[Tree, Tree, Path]:
     """(hostile tree, benign twin tree, directory the hostile tree was written to)."""
     base = tmp_path_factory.mktemp("hostile")
     formatter = Formatter(base / "cache")
-    hostile = _build(_spec(HOSTILE, HOSTILE_SHORT, SAFE_TITLE), base / "hostile", formatter)
+    hostile = _build(
+        _spec(HOSTILE, HOSTILE_SHORT, SAFE_TITLE), base / "hostile", formatter
+    )
     benign = _build(_spec(BENIGN, BENIGN, BENIGN), base / "benign", formatter)
     out = base / "out"
     for rel, data in hostile.items():
@@ -89,7 +107,9 @@ def _modules(tree: Tree) -> dict[str, ast.Module]:
 
 
 def _class(module: ast.Module, name: str) -> ast.ClassDef:
-    return next(n for n in module.body if isinstance(n, ast.ClassDef) and n.name == name)
+    return next(
+        n for n in module.body if isinstance(n, ast.ClassDef) and n.name == name
+    )
 
 
 class _BlankStrings(ast.NodeTransformer):
@@ -122,7 +142,9 @@ def test_every_python_file_compiles(trees: tuple[Tree, Tree, Path]) -> None:
 # -- nothing from the spec became code -----------------------------------------------------
 
 
-def test_only_expected_imports_and_no_injected_names(trees: tuple[Tree, Tree, Path]) -> None:
+def test_only_expected_imports_and_no_injected_names(
+    trees: tuple[Tree, Tree, Path],
+) -> None:
     hostile, _, _ = trees
     for rel, module in _modules(hostile).items():
         for node in ast.walk(module):
@@ -130,14 +152,22 @@ def test_only_expected_imports_and_no_injected_names(trees: tuple[Tree, Tree, Pa
                 names = {a.name for a in node.names}
                 assert names <= ALLOWED_IMPORTS, f"{rel}: import {names}"
             elif isinstance(node, ast.ImportFrom) and node.level == 0:
-                assert node.module in ALLOWED_IMPORTS, f"{rel}: from {node.module} import"
+                assert (
+                    node.module in ALLOWED_IMPORTS
+                ), f"{rel}: from {node.module} import"
             elif isinstance(node, ast.Name):
-                assert node.id not in FORBIDDEN_NAMES, f"{rel}:{node.lineno}: name {node.id}"
+                assert (
+                    node.id not in FORBIDDEN_NAMES
+                ), f"{rel}:{node.lineno}: name {node.id}"
             elif isinstance(node, ast.Attribute):
-                assert node.attr not in FORBIDDEN_NAMES, f"{rel}:{node.lineno}: .{node.attr}"
+                assert (
+                    node.attr not in FORBIDDEN_NAMES
+                ), f"{rel}:{node.lineno}: .{node.attr}"
 
 
-def test_code_shape_does_not_depend_on_spec_text(trees: tuple[Tree, Tree, Path]) -> None:
+def test_code_shape_does_not_depend_on_spec_text(
+    trees: tuple[Tree, Tree, Path],
+) -> None:
     hostile, benign, _ = trees
     hostile_modules, benign_modules = _modules(hostile), _modules(benign)
     assert sorted(hostile_modules) == sorted(benign_modules)
@@ -168,20 +198,34 @@ def test_docstrings_round_trip(trees: tuple[Tree, Tree, Path]) -> None:
         for name in ("Thing", "Mood"):
             doc = ast.get_docstring(_class(models, name)) or ""
             assert norm(HOSTILE) in norm(doc), f"{pkg}.{name}"
-        doc = ast.get_docstring(_class(modules[f"{pkg}/{pkg}/filters.py"], "RequestFilter")) or ""
+        doc = (
+            ast.get_docstring(
+                _class(modules[f"{pkg}/{pkg}/filters.py"], "RequestFilter")
+            )
+            or ""
+        )
         assert norm(HOSTILE) in norm(doc)
-        doc = ast.get_docstring(_class(modules[f"{pkg}/{pkg}/_errors.py"], "BadThingError")) or ""
+        doc = (
+            ast.get_docstring(
+                _class(modules[f"{pkg}/{pkg}/_errors.py"], "BadThingError")
+            )
+            or ""
+        )
         assert norm(HOSTILE) in norm(doc)
         resources = _class(modules[f"{pkg}/{pkg}/_resources.py"], "ThingsResource")
         method = next(
-            n for n in resources.body if isinstance(n, ast.FunctionDef) and n.name == "list"
+            n
+            for n in resources.body
+            if isinstance(n, ast.FunctionDef) and n.name == "list"
         )
         doc = ast.get_docstring(method) or ""
         assert norm(HOSTILE_SHORT) in norm(doc)
         assert norm(HOSTILE) in norm(doc)
 
 
-def test_field_descriptions_and_pattern_are_exact(trees: tuple[Tree, Tree, Path]) -> None:
+def test_field_descriptions_and_pattern_are_exact(
+    trees: tuple[Tree, Tree, Path],
+) -> None:
     hostile, _, _ = trees
     models = _modules(hostile)["hostile_v2_1/hostile_v2_1/models.py"]
     strings = {n.value for n in ast.walk(models) if isinstance(n, ast.Constant)}
@@ -201,10 +245,13 @@ def test_reserved_filter_names_are_renamed(trees: tuple[Tree, Tree, Path]) -> No
         method = next(
             n
             for n in node.body
-            if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name == "list"
+            if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+            and n.name == "list"
         )
         kwargs = [a.arg for a in method.args.kwonlyargs]
-        assert {"page_", "size_", "self_", "start_date", "end_date", "mood"} <= set(kwargs)
+        assert {"page_", "size_", "self_", "start_date", "end_date", "mood"} <= set(
+            kwargs
+        )
         assert len(kwargs) == len(set(kwargs))
 
 
@@ -228,7 +275,9 @@ print(json.dumps(out))
 
 
 @pytest.mark.parametrize("pkg", PACKAGES)
-def test_hostile_package_imports_and_round_trips(pkg: str, trees: tuple[Tree, Tree, Path]) -> None:
+def test_hostile_package_imports_and_round_trips(
+    pkg: str, trees: tuple[Tree, Tree, Path]
+) -> None:
     _, _, out = trees
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("PYTHONPATH", None)
@@ -245,7 +294,13 @@ def test_hostile_package_imports_and_round_trips(pkg: str, trees: tuple[Tree, Tr
 
     got = json.loads(result.stdout)
     assert got["enum"] == ENUM_VALUES
-    assert got["dump"] == {"class": "a", "from": None, "id": 1, "mood": "import os", "self": 2}
+    assert got["dump"] == {
+        "class": "a",
+        "from": None,
+        "id": 1,
+        "mood": "import os",
+        "self": 2,
+    }
     assert {"page_", "size_", "self_", "size"} <= set(got["params"])
     assert {"page_", "size_", "self_"} <= set(got["filter"])
     assert got["public"] == ["Client", "AsyncClient", "HostileError"]
@@ -273,12 +328,18 @@ def test_stage_v2_1_package(trees: tuple[Tree, Tree, Path]) -> None:
     ids=["hostile", "injection", "quote", "backslash"],
 )
 def test_hostile_api_title(title: str, tmp_path: Path) -> None:
-    tree = _build(_spec(BENIGN, BENIGN, title), tmp_path / "spec", Formatter(tmp_path / "cache"))
+    tree = _build(
+        _spec(BENIGN, BENIGN, title), tmp_path / "spec", Formatter(tmp_path / "cache")
+    )
     for rel, module in _modules(tree).items():
-        if rel.endswith("/models.py"):  # datamodel-code-generator writes no module docstring
+        if rel.endswith(
+            "/models.py"
+        ):  # datamodel-code-generator writes no module docstring
             continue
         first = module.body[0]
-        assert isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant), rel
+        assert isinstance(first, ast.Expr) and isinstance(
+            first.value, ast.Constant
+        ), rel
         for node in ast.walk(module):
             assert not (isinstance(node, ast.Name) and node.id == "__import__"), rel
     client = _modules(tree)["hostile_v1/hostile_v1/_client.py"]

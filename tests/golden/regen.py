@@ -9,10 +9,8 @@ every checkout.
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import generator
@@ -32,15 +30,9 @@ def spec_path(case: str) -> str:
     return f"tests/golden/{case}/spec.yaml"
 
 
-@contextlib.contextmanager
-def at_root() -> Iterator[None]:
+def at_root() -> contextlib.chdir[Path]:
     """Run the body with the repository root as working directory."""
-    before = Path.cwd()
-    os.chdir(ROOT)
-    try:
-        yield
-    finally:
-        os.chdir(before)
+    return contextlib.chdir(ROOT)
 
 
 def generate_case(case: str) -> Tree:

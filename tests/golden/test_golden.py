@@ -22,7 +22,9 @@ def drift_report(case: str, expected: Tree, actual: Tree) -> str:
     """Missing, extra and differing files with the first diffs, and how to accept them."""
     missing = sorted(expected.keys() - actual.keys())
     extra = sorted(actual.keys() - expected.keys())
-    differing = sorted(p for p in expected.keys() & actual.keys() if expected[p] != actual[p])
+    differing = sorted(
+        p for p in expected.keys() & actual.keys() if expected[p] != actual[p]
+    )
     if not (missing or extra or differing):
         return ""
     lines = [f"golden case {case!r} drifted from tests/golden/{case}/expected/:"]
@@ -30,19 +32,25 @@ def drift_report(case: str, expected: Tree, actual: Tree) -> str:
     lines += [f"  extra (generated, not expected): {p}" for p in extra]
     lines += [f"  differs: {p}" for p in differing]
     if differing:
-        lines.append("diffs: '(on disk)' is the golden file, '(expected)' what routegen makes now")
+        lines.append(
+            "diffs: '(on disk)' is the golden file, '(expected)' what routegen makes now"
+        )
     for path in differing[:MAX_DIFFS]:
         lines.append(short_diff(expected[path], actual[path], path).rstrip("\n"))
     if len(differing) > MAX_DIFFS:
         lines.append(f"... and {len(differing) - MAX_DIFFS} more differing files")
-    lines.append("If the change is intended, run `make regen-goldens` and commit the result.")
+    lines.append(
+        "If the change is intended, run `make regen-goldens` and commit the result."
+    )
     return "\n".join(lines)
 
 
 def test_every_required_case_exists() -> None:
     assert set(CASES) >= REQUIRED
     for case in CASES:
-        assert (GOLDEN / case / "expected").is_dir(), f"run `make regen-goldens` for {case}"
+        assert (
+            GOLDEN / case / "expected"
+        ).is_dir(), f"run `make regen-goldens` for {case}"
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -70,5 +78,7 @@ def test_real_spec_golden_is_generated_dir(capsys: pytest.CaptureFixture[str]) -
     with at_root():
         status = routegen(["check"])
     out = capsys.readouterr()
-    assert status == 0, f"generated/ is stale; run `make generate`\n{out.out}\n{out.err}"
+    assert (
+        status == 0
+    ), f"generated/ is stale; run `make generate`\n{out.out}\n{out.err}"
     assert (ROOT / "generated").is_dir()
