@@ -266,3 +266,25 @@ def test_base_url_per_stage(api: Api) -> None:
         == "https://vendor-api.vendnovation-services.com/v2.1"
     )
     assert stage(api, "v2.1").package == "vendnovation_v2_1"
+
+
+def test_every_schema_property_has_a_description() -> None:
+    import json
+    from pathlib import Path
+
+    schema = json.loads(Path("spec/routespec.schema.json").read_text("utf-8"))
+    missing: list[str] = []
+
+    def walk(node: object, path: str) -> None:
+        if isinstance(node, dict):
+            for key, value in (node.get("properties") or {}).items():
+                if isinstance(value, dict) and "description" not in value:
+                    missing.append(f"{path}.{key}")
+            for key, value in node.items():
+                walk(value, f"{path}/{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{path}[{i}]")
+
+    walk(schema, "$")
+    assert missing == []
