@@ -1,0 +1,86 @@
+"""The verdict table of ``routegen diff``: for each kind of change, breaking or not, and why.
+
+Kept apart from the engine (``diff.py``) so the policy reads as one table.
+"""
+
+from __future__ import annotations
+
+__all__ = ["KINDS", "RULES", "RULES_TABLE"]
+
+# One line per verdict: kind, "breaking" or "ok", reason. A kind with two lines is
+# decided per change (e.g. a field made nullable breaks readers, not writers).
+RULES_TABLE = """
+auth-api-key-header-changed     breaking  clients send the key in the old header
+auth-token-added                breaking  clients authenticate the old way
+auth-token-removed              breaking  clients authenticate the old way
+auth-token-header-changed       breaking  clients send the token in the old header
+auth-token-scheme-changed       breaking  clients send the token with the old scheme
+auth-token-changed              breaking  clients use the old token settings and are rejected
+auth-token-lifetime-changed     ok        clients renew on an expired-token error
+auth-token-renew-before-changed ok        a client-side renewal margin only
+error-added                     ok        a new code gets its own exception class
+error-removed                   breaking  its exception class disappears
+error-status-changed            breaking  callers handling the error by status miss it
+filter-added                    ok        only routes that honour it use it
+filter-removed                  breaking  callers passing this filter fail
+filter-field-added              ok        it is optional; existing calls do not send it
+filter-field-removed            breaking  callers passing this field fail
+filter-field-retyped            breaking  values of the old type are rejected
+filter-field-retyped            ok        it only became nullable
+filter-wire-renamed             breaking  values under the old wire name are ignored
+model-added                     ok        a new model does not affect existing callers
+model-removed                   breaking  code importing or receiving this model breaks
+field-added                     breaking  writers must now send this required field
+field-added                     ok        optional, read-only or only read: no caller breaks
+field-removed                   breaking  readers and writers of this field break
+field-renamed                   breaking  the old wire and attribute names are gone
+field-retyped                   breaking  values of the old type no longer validate
+field-made-nullable             breaking  readers relying on a value get null
+field-made-nullable             ok        the model is only written: writers may omit it
+field-made-required             breaking  writers must now send a value
+field-made-required             ok        the model is only read: readers always get one
+field-read-only-changed         breaking  the server now ignores the value writers send
+field-read-only-changed         ok        no caller loses anything
+field-constraint-changed        breaking  values writers sent before may be rejected
+field-constraint-changed        ok        loosened, or the model is only read
+enum-added                      ok        a new enum does not affect existing callers
+enum-removed                    breaking  code importing or receiving this enum breaks
+enum-value-added                ok        existing values keep their meaning
+enum-value-removed              breaking  callers sending or matching this value break
+route-added                     ok        new routes do not affect existing callers
+route-removed                   breaking  callers of this route get an error
+route-renamed                   breaking  the client method moves to a new name
+route-method-changed            breaking  requests to the old endpoint fail
+route-path-changed              breaking  requests to the old endpoint fail
+route-paged-changed             breaking  the client method's shape changes
+route-auth-changed              breaking  callers sending less authentication are rejected
+route-auth-changed              ok        callers already send more than needed
+route-body-changed              breaking  callers send the old body
+route-response-changed          breaking  callers expect the old response
+request-filter-field-added      ok        it is optional; existing calls do not send it
+request-filter-field-removed    breaking  the server ignores it: callers get unfiltered data
+route-filter-added              ok        it is optional; existing calls do not send it
+route-filter-removed            breaking  the server ignores it: callers get unfiltered data
+route-filter-field-added        ok        it is optional; existing calls do not send it
+route-filter-field-removed      breaking  the server ignores it: callers get unfiltered data
+route-error-added               ok        the code's exception class already exists
+route-error-removed             ok        handlers for it are merely unused
+max-page-size-changed           breaking  larger pages are clamped: more calls needed
+max-page-size-changed           ok        larger pages are allowed
+max-range-changed               breaking  longer ranges are clamped: records silently missing
+max-range-changed               ok        longer ranges are served
+dates-required-changed          breaking  calls without both dates are rejected
+dates-required-changed          ok        calls with dates still work
+"""
+
+
+def _parse_rules(table: str) -> dict[str, dict[bool, str]]:
+    rules: dict[str, dict[bool, str]] = {}
+    for line in table.strip().splitlines():
+        kind, verdict, reason = line.split(None, 2)
+        rules.setdefault(kind, {})[verdict == "breaking"] = reason
+    return rules
+
+
+RULES = _parse_rules(RULES_TABLE)
+KINDS: tuple[str, ...] = tuple(sorted(RULES))
