@@ -20,14 +20,22 @@ or silently change meaning, against ``new``):
 - Model fields depend on the direction the model travels (a model reached from a
   route ``response`` is *read*, from a ``body`` is *written*; a model no route uses
   counts as both, since its class is public):
-  retyped -> breaking; made nullable -> breaking when read (readers relied on a
-  value), else not; made non-nullable (required) -> breaking when written (writers
-  must now send it), else not; a constraint tightened (smaller ``max_length`` /
-  ``maximum``, larger ``min_length`` / ``minimum`` / ``exclusive_minimum``, a new or
-  changed ``pattern``) -> breaking when written; became read-only -> breaking when
-  written (the value is ignored); a new required field -> breaking when written.
+  retyped -> breaking; made nullable
+  -> breaking when read (readers relied on a value), else not; made non-nullable
+  (required) -> breaking when written (writers must now send it), else not; a
+  constraint tightened (smaller ``max_length`` / ``maximum``, larger ``min_length``
+  / ``minimum`` / ``exclusive_minimum``, a new or changed ``pattern``) -> breaking
+  when written; became read-only -> breaking when written (the value is ignored);
+  a new required field -> breaking when written.
 - Smaller max page size, smaller (or new) max range, dates becoming required,
-  a changed error status -> breaking.
+  a changed error status, a new or longer ``min_interval``, a changed success
+  status (unless it only follows a response change) -> breaking; ``idempotent``
+  changing either way is not (retries only: callers handle the final error anyway).
+- Stage-wide settings (``diff_stagewide``, differ only across spec files): renamed
+  body keys, error-object keys, pagination or date-range headers and fields, a
+  changed first page or day bound, a lower rate/burst/quota or global max size, a
+  removed or re-messaged gateway error -> breaking; the base URL template, default
+  page size and gateway retry flags -> not.
 - Auth: api-key header, token header, scheme, route, body/response keys or the
   expiry error changed, or token auth added/removed -> breaking. A token lifetime
   change is not: clients renew before expiry and once on ``401 API_TOKEN``.
@@ -43,15 +51,14 @@ points into that entry, so ``checks._breaking_in_stable`` reports the right line
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Literal, Protocol
 
+from .diff_core import Change, Changes, Side, at_change, mk, presence, show
 from .diff_rules import KINDS
 from .diff_rules import RULES as _RULES
-
-__all__ = ["KINDS", "Change", "compare", "sort_key"]
+from .diff_stagewide import STAGEWIDE
 from .errors import JsonPath
 from .model import (
     Filter,
@@ -64,41 +71,14 @@ from .model import (
     format_duration,
 )
 
-Side = Literal["old", "new"]
-Changes = Iterator["Change"]
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Change:
-    """One difference between two stages."""
-
-    subject: str  # what changed, e.g. "route transactions.list" or "model Site"
-    kind: str  # e.g. "route-added", "field-retyped" (every kind: ``KINDS``)
-    message: str
-    breaking: bool
-    reason: str  # why it breaks (or why not) existing callers
-    where: JsonPath = ()  # spec location of the new (or removed) element
-    side: Side = "new"  # which stage's spec ``where`` points into
-
-
-def _mk(
-    subject: str,
-    kind: str,
-    message: str,
-    where: JsonPath,
-    breaking: bool | None = None,
-    side: Side = "new",
-) -> Change:
-    """A change with the verdict and reason its kind's rule gives."""
-    verdicts = _RULES[kind]
-    verdict = next(iter(verdicts)) if len(verdicts) == 1 else bool(breaking)
-    return Change(subject, kind, message, verdict, verdicts[verdict], where, side)
+__all__ = ["KINDS", "Change", "compare", "sort_key"]
 
 
 def compare(old: StageApi, new: StageApi) -> list[Change]:
     """Every change from ``old`` to ``new``, sorted."""
     changes: list[Change] = []
-    for part in (_auth, _error_codes, _filters, _models, _enums, _routes):
+    parts = (_auth, _error_codes, _filters, _models, _enums, _routes, *STAGEWIDE)
+    for part in parts:
         changes.extend(part(old, new))
     return sorted(changes, key=sort_key)
 
@@ -106,39 +86,6 @@ def compare(old: StageApi, new: StageApi) -> list[Change]:
 def sort_key(change: Change) -> tuple[str, str, str]:
     """Deterministic order: subject, kind, message (JSON paths mix str and int)."""
     return (change.subject, change.kind, change.message)
-
-
-def _at_change(where: JsonPath, stage: str, key: str) -> JsonPath:
-    """Path of ``changes.<stage>.<key>`` under ``where``; a locator falls back to the
-    nearest ancestor that exists (the element itself when no such entry exists)."""
-    return (*where, "changes", stage, key)
-
-
-class _Located(Protocol):
-    @property
-    def where(self) -> JsonPath: ...
-
-
-def _presence(
-    kind: str,
-    a: Mapping[str, _Located],
-    b: Mapping[str, _Located],
-    label: str,
-    subject: str | None = None,
-) -> Changes:
-    """``<kind>-removed`` / ``<kind>-added`` for names in only one side."""
-    for name in sorted(a.keys() - b.keys()):
-        what, msg = subject or label + name, f"{label}{name} removed"
-        yield _mk(what, f"{kind}-removed", msg, a[name].where, side="old")
-    for name in sorted(b.keys() - a.keys()):
-        what, msg = subject or label + name, f"{label}{name} added"
-        yield _mk(what, f"{kind}-added", msg, b[name].where)
-
-
-def _show(value: object) -> str:
-    if isinstance(value, timedelta):
-        return format_duration(value)
-    return "none" if value is None else str(value)
 
 
 # ---------------------------------------------------------------- auth and errors
@@ -149,31 +96,31 @@ def _auth(old: StageApi, new: StageApi) -> Changes:
     if a.api_key_header != b.api_key_header:
         msg = f"api key header changed from {a.api_key_header} to {b.api_key_header}"
         where: JsonPath = ("auth", "api_key", "header")
-        yield _mk("auth", "auth-api-key-header-changed", msg, where)
+        yield mk("auth", "auth-api-key-header-changed", msg, where)
     if a.token is None or b.token is None:
         if a.token is not b.token:
             kind = "auth-token-added" if b.token else "auth-token-removed"
             msg = f"token authentication {'added' if b.token else 'removed'}"
             side: Side = "new" if b.token else "old"
-            yield _mk("auth", kind, msg, ("auth", "token"), side=side)
+            yield mk("auth", kind, msg, ("auth", "token"), side=side)
         return
     for attr in a.token.__slots__:
         va, vb = getattr(a.token, attr), getattr(b.token, attr)
         if va != vb:
             kind = f"auth-token-{attr.replace('_', '-')}-changed"
             kind = kind if kind in _RULES else "auth-token-changed"
-            msg = f"token {attr} changed from {_show(va)} to {_show(vb)}"
-            where = _at_change(("auth", "token"), new.stage.name, attr)
-            yield _mk("auth", kind, msg, where)
+            msg = f"token {attr} changed from {show(va)} to {show(vb)}"
+            where = at_change(("auth", "token"), new.stage.name, attr)
+            yield mk("auth", kind, msg, where)
 
 
 def _error_codes(old: StageApi, new: StageApi) -> Changes:
     a, b = {e.code: e for e in old.errors}, {e.code: e for e in new.errors}
-    yield from _presence("error", a, b, "error code ")
+    yield from presence("error", a, b, "error code ")
     for code in sorted(a.keys() & b.keys()):
         if a[code].status != b[code].status:
             msg = f"error code {code} status changed from {a[code].status} to {b[code].status}"
-            yield _mk(f"error code {code}", "error-status-changed", msg, b[code].where)
+            yield mk(f"error code {code}", "error-status-changed", msg, b[code].where)
 
 
 # ---------------------------------------------------------------- filters
@@ -181,7 +128,7 @@ def _error_codes(old: StageApi, new: StageApi) -> Changes:
 
 def _filters(old: StageApi, new: StageApi) -> Changes:
     a, b = {f.name: f for f in old.filters}, {f.name: f for f in new.filters}
-    yield from _presence("filter", a, b, "filter ")
+    yield from presence("filter", a, b, "filter ")
     for name in sorted(a.keys() & b.keys()):
         yield from _filter_fields(a[name], b[name], new.stage.name)
 
@@ -189,7 +136,7 @@ def _filters(old: StageApi, new: StageApi) -> Changes:
 def _filter_fields(a: Filter, b: Filter, stage: str) -> Changes:
     subject = f"filter {b.name}"
     fa, fb = {f.name: f for f in a.fields}, {f.name: f for f in b.fields}
-    yield from _presence("filter-field", fa, fb, f"field {b.name}.", subject)
+    yield from presence("filter-field", fa, fb, f"field {b.name}.", subject)
     for name in sorted(fa.keys() & fb.keys()):
         yield from _filter_field(subject, fa[name], fb[name], stage)
 
@@ -198,13 +145,13 @@ def _filter_field(subject: str, a: FilterField, b: FilterField, stage: str) -> C
     label = f"field {subject.removeprefix('filter ')}.{b.name}"
     if a.wire != b.wire:
         msg = f"{label} wire name changed from {a.wire} to {b.wire}"
-        where = _at_change(b.where, stage, "wire")
-        yield _mk(subject, "filter-wire-renamed", msg, where)
+        where = at_change(b.where, stage, "wire")
+        yield mk(subject, "filter-wire-renamed", msg, where)
     if a.type != b.type:
         loosened = _same_shape(a.type, b.type) and b.type.nullable
         msg = f"{label} type changed from {a.type} to {b.type}"
-        where = _at_change(b.where, stage, "type")
-        yield _mk(subject, "filter-field-retyped", msg, where, not loosened)
+        where = at_change(b.where, stage, "type")
+        yield mk(subject, "filter-field-retyped", msg, where, not loosened)
 
 
 def _same_shape(a: TypeRef, b: TypeRef) -> bool:
@@ -241,7 +188,7 @@ def _mark(stage: StageApi, name: str, role: str, roles: dict[str, set[str]]) -> 
 
 def _models(old: StageApi, new: StageApi) -> Changes:
     a, b = {m.name: m for m in old.models}, {m.name: m for m in new.models}
-    yield from _presence("model", a, b, "model ")
+    yield from presence("model", a, b, "model ")
     roles = _model_roles(old, new)
     for name in sorted(a.keys() & b.keys()):
         found = roles.get(name) or _BOTH
@@ -261,12 +208,11 @@ class _FieldCtx:
         return f"model {self.model}"
 
     def change(
-        self, kind: str, f: ModelField, text: str, key: str, bad: bool
+        self, kind: str, f: ModelField, text: str, key: str, bad: bool, case: str = ""
     ) -> Change:
-        where = _at_change(f.where, self.stage, key)
-        return _mk(
-            self.subject, kind, f"field {self.model}.{f.name} {text}", where, bad
-        )
+        where = at_change(f.where, self.stage, key)
+        msg = f"field {self.model}.{f.name} {text}"
+        return mk(self.subject, kind, msg, where, bad, case=case)
 
 
 def _model_fields(a: Model, b: Model, roles: Roles, stage: str) -> Changes:
@@ -281,18 +227,18 @@ def _model_fields(a: Model, b: Model, roles: Roles, stage: str) -> Changes:
         if name in renamed:
             to = renamed[name]
             msg = f"field {b.name}.{name} renamed to {to.name}"
-            yield _mk(ctx.subject, "field-renamed", msg, to.where)
+            yield mk(ctx.subject, "field-renamed", msg, to.where)
             yield from _model_field(ctx, fa[name], to)
         else:
             msg = f"field {b.name}.{name} removed"
-            yield _mk(ctx.subject, "field-removed", msg, fa[name].where, side="old")
+            yield mk(ctx.subject, "field-removed", msg, fa[name].where, side="old")
     moved = {f.name for f in renamed.values()}
     for name in sorted(fb.keys() - fa.keys() - moved):
         f = fb[name]
         required = not f.type.nullable and not f.read_only
         msg = f"field {b.name}.{name} ({f.type}) added"
         breaking = required and "write" in roles
-        yield _mk(ctx.subject, "field-added", msg, f.where, breaking)
+        yield mk(ctx.subject, "field-added", msg, f.where, breaking)
     for name in sorted(fa.keys() & fb.keys()):
         yield from _model_field(ctx, fa[name], fb[name])
 
@@ -315,7 +261,7 @@ def _model_field(ctx: _FieldCtx, a: ModelField, b: ModelField) -> Changes:
     for attr in _CONSTRAINTS:
         va, vb = getattr(a, attr), getattr(b, attr)
         if va != vb:
-            text = f"{attr} changed from {_show(va)} to {_show(vb)}"
+            text = f"{attr} changed from {show(va)} to {show(vb)}"
             breaking = writes and _tighter(attr, va, vb)
             yield ctx.change("field-constraint-changed", b, text, attr, breaking)
 
@@ -337,19 +283,19 @@ def _tighter(attr: str, a: object, b: object) -> bool:
 
 def _enums(old: StageApi, new: StageApi) -> Changes:
     a, b = {e.name: e for e in old.enums}, {e.name: e for e in new.enums}
-    yield from _presence("enum", a, b, "enum ")
+    yield from presence("enum", a, b, "enum ")
     for name in sorted(a.keys() & b.keys()):
         va, vb = a[name].values, b[name].values
         subject, where = f"enum {name}", (*b[name].where, "enum")
         for value in [v for v in va if v not in vb]:
-            yield _mk(
+            yield mk(
                 subject,
                 "enum-value-removed",
                 f"enum {name} value {value} removed",
                 where,
             )
         for value in [v for v in vb if v not in va]:
-            yield _mk(
+            yield mk(
                 subject, "enum-value-added", f"enum {name} value {value} added", where
             )
 
@@ -369,7 +315,7 @@ class _Pair:
     def change(self, kind: str, text: str, key: str, bad: bool | None = None) -> Change:
         """A change located at the new route's value of ``key``."""
         msg = f"{self.b.name}: {text}"
-        return _mk(f"route {self.b.name}", kind, msg, self.b.origin(key), bad)
+        return mk(f"route {self.b.name}", kind, msg, self.b.origin(key), bad)
 
 
 def _routes(old: StageApi, new: StageApi) -> Changes:
@@ -386,16 +332,16 @@ def _routes(old: StageApi, new: StageApi) -> Changes:
             to = renames[name]
             msg = f"route {name} renamed to {to.name}"
             where = to.origin("renamed_from")
-            yield _mk(f"route {to.name}", "route-renamed", msg, where)
+            yield mk(f"route {to.name}", "route-renamed", msg, where)
             pairs.append(_Pair(old, new, r, to))
         else:
             msg = f"route {name} ({r.method} {r.path}) removed"
-            yield _mk(f"route {name}", "route-removed", msg, r.where, side="old")
+            yield mk(f"route {name}", "route-removed", msg, r.where, side="old")
     moved = {r.name for r in renames.values()}
     for name in sorted(b.keys() - a.keys() - moved):
         r = b[name]
         msg = f"route {name} ({r.method} {r.path}) added"
-        yield _mk(f"route {name}", "route-added", msg, r.where)
+        yield mk(f"route {name}", "route-added", msg, r.where)
     for pair in pairs:
         for check in _ROUTE_CHECKS:
             yield from check(pair)
@@ -484,9 +430,32 @@ def _route_errors(p: _Pair) -> Changes:
         yield p.change("route-error-removed", f"no longer fails with {code}", "errors")
 
 
+def _route_policy(p: _Pair) -> Changes:
+    a, b = p.a, p.b
+    if a.min_interval != b.min_interval:
+        longer = b.min_interval is not None and (
+            a.min_interval is None or b.min_interval > a.min_interval
+        )
+        text = f"min interval changed from {show(a.min_interval)} to {show(b.min_interval)}"
+        yield p.change("route-min-interval-changed", text, "min_interval", longer)
+    if a.idempotent != b.idempotent:
+        text = "became idempotent" if b.idempotent else "is no longer idempotent"
+        yield p.change("route-idempotent-changed", text, "idempotent")
+    if a.status != b.status and not (_default_status(a) and _default_status(b)):
+        text = f"success status changed from {a.status} to {b.status}"
+        yield p.change("route-status-changed", text, "status")
+
+
+def _default_status(r: Route) -> bool:
+    """True when the status is the one the response implies (204 for none, else 200):
+    a response change already reports it."""
+    return r.status == (204 if r.response.kind == "none" else 200)
+
+
 _ROUTE_CHECKS: tuple[Callable[[_Pair], Changes], ...] = (
     _endpoint,
     _filters_used,
     _limits,
     _route_errors,
+    _route_policy,
 )

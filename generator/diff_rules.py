@@ -5,10 +5,12 @@ Kept apart from the engine (``diff.py``) so the policy reads as one table.
 
 from __future__ import annotations
 
-__all__ = ["KINDS", "RULES", "RULES_TABLE"]
+__all__ = ["KINDS", "RULES", "RULES_TABLE", "Verdict"]
 
-# One line per verdict: kind, "breaking" or "ok", reason. A kind with two lines is
-# decided per change (e.g. a field made nullable breaks readers, not writers).
+# One line per verdict: kind, verdict, reason. A kind with two lines is decided per
+# change (e.g. a field made nullable breaks readers, not writers). The verdict is
+# "breaking" or "ok", optionally with ":<case>" when one verdict has two reasons
+# (a field that became writable breaks writers because it is now required).
 RULES_TABLE = """
 auth-api-key-header-changed     breaking  clients send the key in the old header
 auth-token-added                breaking  clients authenticate the old way
@@ -71,14 +73,43 @@ max-range-changed               breaking  longer ranges are clamped: records sil
 max-range-changed               ok        longer ranges are served
 dates-required-changed          breaking  calls without both dates are rejected
 dates-required-changed          ok        calls with dates still work
+route-min-interval-changed      breaking  calls closer together than the new interval are throttled
+route-min-interval-changed      ok        calls paced for the old interval still fit
+route-idempotent-changed        ok        retries only; callers handle the final error either way
+route-status-changed            breaking  code checking the documented success status sees another
+api-base-url-changed            ok        the generated client uses the new default
+body-key-renamed                breaking  requests carry filters and data under the old key
+error-object-key-renamed        breaking  codes and pointers are read from the old key
+gateway-error-added             ok        a new gateway message gets its own exception class
+gateway-error-removed           breaking  its exception class disappears
+gateway-error-changed           breaking  old clients miss it: handlers for its class are skipped
+gateway-error-retry-changed     ok        retries only; callers handle the final error either way
+limit-changed                   breaking  calls that fitted the old plan may now be throttled
+limit-changed                   ok        calls that fitted the old plan still fit
+pagination-header-renamed       breaking  clients send or read paging in the old header
+pagination-first-page-changed   breaking  page numbers callers pass now select another page
+pagination-max-size-changed     breaking  larger pages are clamped: more calls needed
+pagination-max-size-changed     ok        larger pages are allowed
+pagination-default-size-changed ok        pages report the size used; callers needing one pass it
+date-range-added                ok        the effective range is now reported as well
+date-range-removed              breaking  the effective range is no longer reported on pages
+date-range-header-renamed       breaking  clients read the effective range from the old header
+date-range-field-renamed        breaking  clients clamp and split ranges on the old fields
+date-range-day-bounds-changed   breaking  a date-only value now means another time of day
 """
 
 
-def _parse_rules(table: str) -> dict[str, dict[bool, str]]:
-    rules: dict[str, dict[bool, str]] = {}
+Verdict = tuple[bool, str]  # (breaking, case); case "" is the kind's default line
+
+
+def _parse_rules(table: str) -> dict[str, dict[Verdict, str]]:
+    rules: dict[str, dict[Verdict, str]] = {}
     for line in table.strip().splitlines():
         kind, verdict, reason = line.split(None, 2)
-        rules.setdefault(kind, {})[verdict == "breaking"] = reason
+        label, _, case = verdict.partition(":")
+        if label not in ("breaking", "ok"):
+            raise ValueError(f"bad verdict {verdict!r} for {kind}")
+        rules.setdefault(kind, {})[(label == "breaking", case)] = reason
     return rules
 
 

@@ -417,6 +417,8 @@ def test_against_another_spec() -> None:
         ("enum-value-removed", True, "new"),
         ("error-status-changed", True, "new"),
         ("filter-removed", True, "old"),
+        ("filter-added", False, "new"),
+        ("date-range-added", False, "new"),
     }
 
 
