@@ -26,7 +26,8 @@ or silently change meaning, against ``new``):
   constraint tightened (smaller ``max_length`` / ``maximum``, larger ``min_length``
   / ``minimum`` / ``exclusive_minimum``, a new or changed ``pattern``) -> breaking
   when written; became read-only -> breaking when written (the value is ignored);
-  a new required field -> breaking when written.
+  became writable while non-nullable -> breaking when written (the generated model
+  now requires it); a new required field -> breaking when written.
 - Smaller max page size, smaller (or new) max range, dates becoming required,
   a changed error status, a new or longer ``min_interval``, a changed success
   status (unless it only follows a response change) -> breaking; ``idempotent``
@@ -255,15 +256,26 @@ def _model_field(ctx: _FieldCtx, a: ModelField, b: ModelField) -> Changes:
         text = f"made non-nullable ({b.type})"
         yield ctx.change("field-made-required", b, text, "type", writes)
     if a.read_only != b.read_only:
-        text = "became read-only" if b.read_only else "became writable"
-        breaking = b.read_only and "write" in ctx.roles
-        yield ctx.change("field-read-only-changed", b, text, "read_only", breaking)
+        yield _read_only(ctx, a, b)
     for attr in _CONSTRAINTS:
         va, vb = getattr(a, attr), getattr(b, attr)
         if va != vb:
             text = f"{attr} changed from {show(va)} to {show(vb)}"
             breaking = writes and _tighter(attr, va, vb)
             yield ctx.change("field-constraint-changed", b, text, attr, breaking)
+
+
+def _read_only(ctx: _FieldCtx, a: ModelField, b: ModelField) -> Change:
+    """Read-only breaks writers (value ignored); writable breaks them too when the
+    field is non-nullable: the generated model makes it required (``codegen_models``).
+    """
+    kind, written = "field-read-only-changed", "write" in ctx.roles
+    if b.read_only:
+        return ctx.change(kind, b, "became read-only", "read_only", written)
+    required = written and not b.type.nullable
+    text = "became writable" + (f" and required ({b.type})" if required else "")
+    case = "required" if required else ""
+    return ctx.change(kind, b, text, "read_only", required, case)
 
 
 _CONSTRAINTS: tuple[str, ...] = ("max_length", "min_length", "minimum", "maximum")

@@ -42,6 +42,7 @@ field-made-nullable             ok        the model is only written: writers may
 field-made-required             breaking  writers must now send a value
 field-made-required             ok        the model is only read: readers always get one
 field-read-only-changed         breaking  the server now ignores the value writers send
+field-read-only-changed         breaking:required  writers must now send this non-nullable field
 field-read-only-changed         ok        no caller loses anything
 field-constraint-changed        breaking  values writers sent before may be rejected
 field-constraint-changed        ok        loosened, or the model is only read

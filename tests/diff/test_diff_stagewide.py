@@ -140,9 +140,9 @@ EXPECTED = [
     (
         "wide",
         "field-read-only-changed",
-        False,
+        True,
         "stagewide_new.yaml:44",
-        "field Sale.id became writable",
+        "field Sale.id became writable and required (int)",
     ),
     (
         "wide",
