@@ -32,6 +32,20 @@ _PRIMITIVE_SCHEMAS: dict[str, dict[str, Any]] = {
 }
 
 
+def json_type(base: str) -> str:
+    """The JSON type a C#-style base type renders to, with its format if any.
+
+    ``int``/``long`` -> ``integer``, ``decimal``/``double`` -> ``number``,
+    ``DateTime`` -> ``string:date-time``; a model or enum name is returned as is.
+    Two bases with the same result render to the same wire and Python type.
+    """
+    schema = _PRIMITIVE_SCHEMAS.get(base)
+    if schema is None:
+        return base
+    fmt = schema.get("format")
+    return f"{schema['type']}:{fmt}" if fmt else str(schema["type"])
+
+
 def _item_schema(base: str) -> dict[str, Any]:
     if base in _PRIMITIVE_SCHEMAS:
         return dict(_PRIMITIVE_SCHEMAS[base])

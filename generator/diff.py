@@ -16,11 +16,13 @@ or silently change meaning, against ``new``):
   replaced or narrowed -> breaking: the server silently ignores unhonoured fields,
   so callers would get unfiltered data.
 - A filter field's wire name changed (v1 ``StartDate`` -> v2 ``startDate``) or its
-  type changed (except only becoming nullable) -> breaking.
+  type changed (except only becoming nullable, or int -> long alike) -> breaking.
 - Model fields depend on the direction the model travels (a model reached from a
   route ``response`` is *read*, from a ``body`` is *written*; a model no route uses
   counts as both, since its class is public):
-  retyped -> breaking; made nullable
+  retyped -> breaking, unless both C# types map to the same JSON type
+  (``codegen_models.json_type``: ``int``/``long``, ``decimal``/``double``/``float``),
+  which is reported as an ok ``field-retyped`` (filter fields alike); made nullable
   -> breaking when read (readers relied on a value), else not; made non-nullable
   (required) -> breaking when written (writers must now send it), else not; a
   constraint tightened (smaller ``max_length`` / ``maximum``, larger ``min_length``
@@ -56,6 +58,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from .codegen_models import json_type
 from .diff_core import Change, Changes, Side, at_change, mk, presence, show
 from .diff_rules import KINDS
 from .diff_rules import RULES as _RULES
@@ -149,7 +152,8 @@ def _filter_field(subject: str, a: FilterField, b: FilterField, stage: str) -> C
         where = at_change(b.where, stage, "wire")
         yield mk(subject, "filter-wire-renamed", msg, where)
     if a.type != b.type:
-        loosened = _same_shape(a.type, b.type) and b.type.nullable
+        nullable_ok = b.type.nullable or not a.type.nullable
+        loosened = _same_wire_shape(a.type, b.type) and nullable_ok
         msg = f"{label} type changed from {a.type} to {b.type}"
         where = at_change(b.where, stage, "type")
         yield mk(subject, "filter-field-retyped", msg, where, not loosened)
@@ -157,6 +161,13 @@ def _filter_field(subject: str, a: FilterField, b: FilterField, stage: str) -> C
 
 def _same_shape(a: TypeRef, b: TypeRef) -> bool:
     return (a.base, a.is_list, a.item_nullable) == (b.base, b.is_list, b.item_nullable)
+
+
+def _same_wire_shape(a: TypeRef, b: TypeRef) -> bool:
+    """Same shape once C# bases map to JSON types: ``int`` = ``long``,
+    ``decimal`` = ``double`` (one wire and one Python type, ``codegen_models``)."""
+    ka = (json_type(a.base), a.is_list, a.item_nullable)
+    return ka == (json_type(b.base), b.is_list, b.item_nullable)
 
 
 # ---------------------------------------------------------------- models and enums
@@ -246,13 +257,14 @@ def _model_fields(a: Model, b: Model, roles: Roles, stage: str) -> Changes:
 
 def _model_field(ctx: _FieldCtx, a: ModelField, b: ModelField) -> Changes:
     writes = "write" in ctx.roles and not b.read_only
+    same_wire = _same_wire_shape(a.type, b.type)
     if not _same_shape(a.type, b.type):
         text = f"retyped from {a.type} to {b.type}"
-        yield ctx.change("field-retyped", b, text, "type", True)
-    elif b.type.nullable and not a.type.nullable:
+        yield ctx.change("field-retyped", b, text, "type", not same_wire)
+    if same_wire and b.type.nullable and not a.type.nullable:
         text = f"made nullable ({b.type})"
         yield ctx.change("field-made-nullable", b, text, "type", "read" in ctx.roles)
-    elif a.type.nullable and not b.type.nullable:
+    elif same_wire and a.type.nullable and not b.type.nullable:
         text = f"made non-nullable ({b.type})"
         yield ctx.change("field-made-required", b, text, "type", writes)
     if a.read_only != b.read_only:

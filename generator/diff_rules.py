@@ -28,7 +28,7 @@ filter-removed                  breaking  callers passing this filter fail
 filter-field-added              ok        it is optional; existing calls do not send it
 filter-field-removed            breaking  callers passing this field fail
 filter-field-retyped            breaking  values of the old type are rejected
-filter-field-retyped            ok        it only became nullable
+filter-field-retyped            ok        only nullable, or the same wire and Python type
 filter-wire-renamed             breaking  values under the old wire name are ignored
 model-added                     ok        a new model does not affect existing callers
 model-removed                   breaking  code importing or receiving this model breaks
@@ -37,6 +37,7 @@ field-added                     ok        optional, read-only or only read: no c
 field-removed                   breaking  readers and writers of this field break
 field-renamed                   breaking  the old wire and attribute names are gone
 field-retyped                   breaking  values of the old type no longer validate
+field-retyped                   ok        same wire and Python type, e.g. int and long
 field-made-nullable             breaking  readers relying on a value get null
 field-made-nullable             ok        the model is only written: writers may omit it
 field-made-required             breaking  writers must now send a value

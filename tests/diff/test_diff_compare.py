@@ -67,11 +67,11 @@ EXPECTED = [
         38,
         "field RequestFilter.legacyIds removed",
     ),
-    (
+    (  # int and long: the same JSON integer and Python int
         "v1",
         "v2",
         "filter-field-retyped",
-        True,
+        False,
         36,
         "field RequestFilter.orgIds type changed from List<int>? to List<long>?",
     ),

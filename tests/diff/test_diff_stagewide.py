@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator import load
+from generator.codegen_models import json_type
 from generator.diff import Change
 from generator.diff_report import source_locator
 
@@ -154,21 +155,21 @@ EXPECTED = [
     (
         "wide",
         "field-retyped",
-        True,
+        False,
         "stagewide_new.yaml:46",
         "field Sale.amount retyped from decimal to double",
     ),
     (
         "wide",
         "field-retyped",
-        True,
+        False,
         "stagewide_new.yaml:47",
         "field Sale.count retyped from int to long",
     ),
     (
         "wide",
         "field-retyped",
-        True,
+        False,
         "stagewide_new.yaml:48",
         "field Sale.ratio retyped from float to double",
     ),
@@ -384,6 +385,30 @@ def test_stagewide_changes_are_pinned_one_way(
     pinned = sorted(m for n, _, _, _, m in EXPECTED if n == "wide")
     found = sorted(c.message for c in all_changes["wide"] if c.kind in kinds)
     assert found == pinned
+
+
+def test_same_shape_retype_keeps_nullability_checks(
+    all_changes: dict[str, list[Change]],
+) -> None:
+    """A wire-compatible retype is ok and reports nothing else for the field."""
+    sale = [c for c in all_changes["wide"] if "Sale.count" in c.message]
+    assert [(c.kind, c.breaking) for c in sale] == [("field-retyped", False)]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("int", "long", True),
+        ("decimal", "double", True),
+        ("float", "double", True),
+        ("int", "decimal", False),
+        ("string", "DateTime", False),
+        ("string", "Guid", False),
+        ("Sale", "Sale", True),
+    ],
+)
+def test_json_type(a: str, b: str, same: bool) -> None:
+    assert (json_type(a) == json_type(b)) is same
 
 
 def test_same_spec_stages_share_stagewide_settings(
