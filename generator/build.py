@@ -143,11 +143,18 @@ def _auth(ctx: _Ctx) -> Auth:
             header=t["header"],
             scheme=t.get("scheme"),
             lifetime=parse_duration(t["lifetime"]),
-            renew_before=parse_duration(t.get("renew_before", "1h")),
+            renew_before=_renew_before(t),
             expired_error=t["expired_error"],
             invalid_error=t.get("invalid_error"),
         )
     return Auth(auth["api_key"]["header"], token)
+
+
+def _renew_before(token: Mapping[str, Any]) -> timedelta:
+    """The declared margin, else an hour, but never more than a tenth of the lifetime."""
+    if "renew_before" in token:
+        return parse_duration(token["renew_before"])
+    return min(timedelta(hours=1), parse_duration(token["lifetime"]) / 10)
 
 
 def _limits(raw: Mapping[str, Any]) -> Limits:

@@ -10,13 +10,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from . import naming
 from .build import Problem
+from .collisions import collisions, describe
 from .errors import JsonPath, format_path
-from .model import Api, Model, Route, StageApi, TypeRef
+from .model import Api, Route, StageApi, TypeRef
 
 MAX_RANGE_DAYS = 366
-_CLIENT_NAMES = frozenset({"Client", "AsyncClient", "Page", "AsyncPage"})
 
 
 def check_api(raw: Mapping[str, Any], api: Api) -> list[Problem]:
@@ -30,7 +29,7 @@ def check_api(raw: Mapping[str, Any], api: Api) -> list[Problem]:
 
 def _stage_checks(stage: StageApi) -> list[Problem]:
     found: list[Problem] = []
-    for check in (_routes, _route_refs, _limits, _models, _filters, _auth, _collisions):
+    for check in (_routes, _route_refs, _limits, _models, _filters, _auth, collisions):
         found += [Problem(w, m, stage.stage.name) for w, m in check(stage)]
     return found
 
@@ -87,13 +86,30 @@ def _walk_lifecycles(
     for key in ("changes", "wire_case"):
         if isinstance(node.get(key), Mapping) and path[:1] != ("errors",):
             for stage in node[key]:
+                where = (*path, key, stage)
                 if stage not in order:
-                    yield Problem(
-                        (*path, key, stage), f"unknown stage {stage!r} in {key!r}", ""
-                    )
+                    yield Problem(where, f"unknown stage {stage!r} in {key!r}", "")
+                else:
+                    yield from _outside_lifetime(node, where, stage, order)
     for key, value in node.items():
         if key not in ("changes",) and isinstance(value, Mapping | list):
             yield from _walk_lifecycles(value, (*path, key), order)
+
+
+def _outside_lifetime(
+    node: Mapping[str, Any], where: JsonPath, stage: str, order: tuple[str, ...]
+) -> Iterator[Problem]:
+    """A change for a stage the element does not exist in would be silently lost."""
+    idx = order.index(stage)
+    since, until = node.get("since"), node.get("until")
+    if since in order and idx < order.index(since):
+        yield Problem(
+            where, f"change for stage {stage!r} is before 'since: {since}'", ""
+        )
+    if until in order and idx >= order.index(until):
+        yield Problem(
+            where, f"change for stage {stage!r} is not before 'until: {until}'", ""
+        )
 
 
 def _routes(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
@@ -133,6 +149,9 @@ def _route_refs(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
                 yield r.origin(
                     "errors"
                 ), f"route {r.name!r}: unknown error code {code!r}"
+        if r.status == 204 and r.response.kind != "none":
+            msg = f"route {r.name!r}: status 204 (No Content) with a {r.response.kind} response"
+            yield r.origin("status"), msg
         if r.paged and r.response.kind != "list":
             yield r.origin(
                 "paged"
@@ -210,7 +229,8 @@ def _filters(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
         seen: dict[str, str] = {}
         for f in flt.fields:
             if f.py_name in seen:
-                yield f.where, _collides(flt.name, seen[f.py_name], f.name, f.py_name)
+                owner = f"{flt.name}: fields"
+                yield f.where, describe(owner, seen[f.py_name], f.name, f.py_name)
             seen.setdefault(f.py_name, f.name)
             if not f.type.is_primitive and stage.enum(f.type.base) is None:
                 yield (
@@ -230,6 +250,9 @@ def _auth(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
     token = stage.auth.token
     if token is None:
         return
+    if token.renew_before >= token.lifetime:
+        msg = "renew_before must be shorter than the token lifetime"
+        yield ("auth", "token", "renew_before"), msg
     names = {r.name for r in stage.routes}
     if token.route not in names:
         yield (
@@ -243,72 +266,6 @@ def _auth(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
     ):
         if code is not None and stage.error(code) is None:
             yield ("auth", "token", key), f"unknown error code {code!r}"
-
-
-def _collisions(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
-    """Names that would collide once converted to Python identifiers."""
-    methods: dict[tuple[str, str], str] = {}
-    for r in stage.routes:
-        verbs = (
-            [r.verb, "page" if r.verb == "list" else f"{r.verb}_page"]
-            if r.paged
-            else [r.verb]
-        )
-        for verb in verbs:
-            key = (naming.snake_case(r.group), naming.snake_case(verb))
-            if key in methods and methods[key] != r.name:
-                method = ".".join(key)
-                msg = f"route {r.name!r}: method {method}() collides with {methods[key]!r}"
-                yield r.where, msg
-            methods.setdefault(key, r.name)
-    classes: dict[str, str] = {n: "the client" for n in _CLIENT_NAMES}
-    classes[stage.info.error_root] = "the root error"
-    for kind, name, where in _class_names(stage):
-        if name in classes:
-            yield where, f"{kind} {name!r} collides with {classes[name]} after conversion to Python"
-        classes.setdefault(name, f"{kind} {name!r}")
-    for m in stage.models:
-        yield from _field_collisions(m)
-    for r in stage.routes:
-        yield from _param_collisions(r)
-
-
-def _param_collisions(route: Route) -> Iterator[tuple[JsonPath, str]]:
-    """Filter fields of one route that would become the same keyword argument."""
-    seen: dict[str, str] = {}
-    fields = route.request_filter + (
-        route.route_filter.fields if route.route_filter else ()
-    )
-    for f in fields:
-        if f.py_name in seen and seen[f.py_name] != f.name:
-            first = seen[f.py_name]
-            yield f.where, _collides(f"route {route.name!r}", first, f.name, f.py_name)
-        seen.setdefault(f.py_name, f.name)
-
-
-def _collides(owner: str, first: str, second: str, py_name: str) -> str:
-    return f"{owner}: fields {first!r} and {second!r} both become {py_name!r}"
-
-
-def _class_names(stage: StageApi) -> Iterator[tuple[str, str, JsonPath]]:
-    for m in stage.models:
-        yield "model", m.name, m.where
-    for e in stage.enums:
-        yield "enum", e.name, e.where
-    for f in stage.filters:
-        yield "filter", f.name, f.where
-    for code in stage.errors:
-        yield "error code", code.class_name, code.where
-    for i, g in enumerate(stage.gateway):
-        yield "gateway error", g.name, ("errors", "gateway", i, "name")
-
-
-def _field_collisions(model: Model) -> Iterator[tuple[JsonPath, str]]:
-    seen: dict[str, str] = {}
-    for f in model.fields:
-        if f.py_name in seen:
-            yield f.where, _collides(model.name, seen[f.py_name], f.name, f.py_name)
-        seen.setdefault(f.py_name, f.name)
 
 
 def _breaking_in_stable(api: Api) -> list[Problem]:

@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 a requested comparison failed (stale output, ``--fail-o
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from enum import IntEnum
@@ -81,6 +82,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `routegen check | head`: the reader left. Silence the flush at exit too
+        # (the recipe of the Python docs) instead of printing a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

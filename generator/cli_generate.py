@@ -12,6 +12,7 @@ from .cli import DEFAULT_SPEC, Exit, load_api
 from .formatting import FormatError, Formatter
 from .generate import build_tree, compare_tree, default_cache, package_roots, write_tree
 from .model import Api
+from .naming import package_prefix
 
 
 def add_parser(sub: Any) -> None:
@@ -66,7 +67,7 @@ def run_generate(args: argparse.Namespace) -> Exit:
     tree = _tree(api, None if not args.stage else stages, formatter)
     if isinstance(tree, Exit):
         return tree
-    prune = f"{api.info.name}_" if not args.stage else None
+    prune = package_prefix(api.info.name) if not args.stage else None
     changed = write_tree(tree, Path(args.out), prune)
     elapsed = time.perf_counter() - started
     print(
@@ -87,7 +88,9 @@ def run_check(args: argparse.Namespace) -> Exit:
         return tree
     out = Path(args.out)
     roots = set(package_roots(tree))
-    roots |= {p.name for p in out.glob(f"{api.info.name}_*") if p.is_dir()}
+    roots |= {
+        p.name for p in out.glob(package_prefix(api.info.name) + "*") if p.is_dir()
+    }
     drift = compare_tree(tree, out, sorted(roots))
     if drift.fresh:
         print(f"ok: {args.out} is up to date ({len(tree)} files)")

@@ -16,6 +16,7 @@ from typing import Any
 
 from .model import Model, ModelField, StageApi, TypeRef
 
+_BASE_CLASS = "_runtime._model.VendorModel"
 _PRIMITIVE_SCHEMAS: dict[str, dict[str, Any]] = {
     "int": {"type": "integer"},
     "long": {"type": "integer"},
@@ -137,11 +138,18 @@ def render_models(stage: StageApi, header: str) -> str:
         strict_nullable=True,
         field_constraints=True,
         output_datetime_class=DatetimeClassType.Datetime,
+        # Unknown fields the server adds within a stage survive a read-modify-write
+        # (the vendor's PATCH sets every field that is not sent to null).
+        extra_fields="allow",
+        base_class=f"{stage.package}.{_BASE_CLASS}",
     )
     if not isinstance(out, str):
         raise TypeError(
             "datamodel-code-generator returned several modules for one document"
         )
+    # datamodel-code-generator writes the base class import absolute; generated packages
+    # import only relatively, so a vendored copy works under any parent package.
+    out = out.replace(f"from {stage.package}._runtime.", "from ._runtime.")
     return sort_imports(out)
 
 
@@ -165,11 +173,11 @@ def sort_imports(source: str) -> str:
         return source
     first, last = block[0], block[-1]
     imports = [ln for ln in lines[first : last + 1] if ln.strip()]
-    std = sorted(
-        (ln for ln in imports if _top(ln) in sys.stdlib_module_names), key=_top
-    )
-    other = sorted(
-        (ln for ln in imports if _top(ln) not in sys.stdlib_module_names), key=_top
-    )
-    grouped = std + ([""] if std and other else []) + other
+    std = sorted(ln for ln in imports if _top(ln) in sys.stdlib_module_names)
+    local = sorted(ln for ln in imports if _top(ln) == "")
+    other = sorted(ln for ln in imports if ln not in std and ln not in local)
+    grouped: list[str] = []
+    for section in (std, other, local):
+        if section:
+            grouped += ([""] if grouped else []) + section
     return "\n".join(lines[:first] + grouped + lines[last + 1 :])

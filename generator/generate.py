@@ -21,7 +21,10 @@ from .render import header, render_stage
 
 Tree = dict[str, bytes]
 STAGES_FILE = "STAGES.md"
-IGNORED = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"})
+# Tool caches and build output a user may leave inside a package (pip install, build).
+IGNORED = frozenset(
+    {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", "build", "dist"}
+)
 
 
 def default_cache() -> Path | None:
@@ -139,9 +142,15 @@ def _disk_tree(out: Path, roots: Iterable[str]) -> Tree:
         elif base.is_dir():
             for path in sorted(base.rglob("*")):
                 rel = path.relative_to(out)
-                if path.is_file() and not IGNORED.intersection(rel.parts):
+                if path.is_file() and not _ignored(rel.parts):
                     tree[rel.as_posix()] = path.read_bytes()
     return tree
+
+
+def _ignored(parts: tuple[str, ...]) -> bool:
+    return bool(IGNORED.intersection(parts)) or any(
+        p.endswith(".egg-info") for p in parts
+    )
 
 
 @dataclass

@@ -21,6 +21,7 @@ _RESERVED = frozenset(
         "page",
         "split_range",
         "request_filter",
+        "route_filter",
         "body",
         "builtins",
     }
@@ -70,7 +71,12 @@ def param_name(name: str) -> str:
 
 def package_name(api_name: str, stage: str) -> str:
     """``vendnovation`` + ``v2.1`` -> ``vendnovation_v2_1``."""
-    return f"{snake_case(api_name)}_{stage_suffix(stage)}"
+    return package_prefix(api_name) + stage_suffix(stage)
+
+
+def package_prefix(api_name: str) -> str:
+    """What every package of an API starts with: ``acme_2`` -> ``acme2_``."""
+    return f"{snake_case(api_name)}_"
 
 
 def stage_suffix(stage: str) -> str:

@@ -207,32 +207,23 @@ def _sections(*groups: list[str]) -> list[str]:
 
 def _resource_imports(stage: StageApi, groups: tuple[GroupView, ...]) -> list[str]:
     routes = [r for g in groups for r in g.routes]
-    params = [p for r in routes for p in r.request_params + r.route_params]
-    paged = any(r.paged for r in routes)
-    sequences = any(r.body_model for r in routes) or any(
-        p.annotation.startswith("Sequence") for p in params
-    )
-    abc = (["Iterator", "AsyncIterator"] if paged else []) + (
-        ["Sequence"] if sequences else []
-    )
+    types = [p.type for r in routes for p in r.request_params + r.route_params]
+    abc = ["Iterator", "AsyncIterator"] if any(r.paged for r in routes) else []
+    if any(r.body_model for r in routes) or any(t.is_list for t in types):
+        abc.append("Sequence")
     lists = any(not r.paged and r.return_type.startswith("list[") for r in routes)
     stdlib = ["import builtins"] if lists else []
     stdlib += _from("collections.abc", abc)
-    stdlib += _from(
-        "datetime",
-        ["date", "datetime"] if any("date" in p.annotation for p in params) else [],
-    )
+    dates = any(t.base == "DateTime" for t in types)
+    stdlib += _from("datetime", ["date", "datetime"] if dates else [])
     runtime = ["NOT_GIVEN", "NotGiven", "Timeout", "SyncResource", "AsyncResource"]
     runtime += ["Page"] if any(r.paged for r in routes) else []
-    uses_filter = (
-        any(r.request_params for r in routes) and stage.request_filter is not None
-    )
+    standard = stage.request_filter
+    uses_filter = standard is not None and any(r.request_params for r in routes)
+    enums = {t.base for t in types if stage.enum(t.base) is not None}
     local = ["from . import _api", *_from("._runtime", runtime)]
-    local += _from(
-        ".filters",
-        [stage.request_filter.name] if uses_filter and stage.request_filter else [],
-    )
-    local += _from(".models", _used_models(stage))
+    local += _from(".filters", [standard.name] if uses_filter and standard else [])
+    local += _from(".models", sorted(set(_used_models(stage)) | enums))
     return _sections(stdlib, local)
 
 

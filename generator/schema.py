@@ -35,7 +35,10 @@ def schema_errors(src: Source) -> list[SpecError]:
 def _deepest(error: ValidationError) -> ValidationError:
     """For oneOf/anyOf failures, the alternative that got furthest explains it best."""
     while error.context:
-        best = best_match(error.context)
+        # The alternative whose error lies deepest in the instance matched the most
+        # of it (a model with one bad field, not "an enum has no key 'fields'").
+        depth = max(len(e.absolute_path) for e in error.context)
+        best = best_match(e for e in error.context if len(e.absolute_path) == depth)
         if best is None or len(best.absolute_path) < len(error.absolute_path):
             break
         if best.validator in ("oneOf", "anyOf") and not best.context:

@@ -25,7 +25,8 @@ _FILTER_TYPES = {
     "float": "float",
     "bool": "bool",
     "string": "str",
-    "DateTime": "datetime | date",
+    # date first: pydantic's smart union then keeps "2024-01-02" a date (end of day)
+    "DateTime": "date | datetime",
     "Guid": "str",
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
@@ -50,8 +51,11 @@ def docstring(text: str, indent: str = "    ") -> str:
     """A safely escaped triple-quoted docstring; spec text cannot close it early."""
     clean = _CONTROL.sub(" ", text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     lines = [ln.rstrip() for ln in clean.strip().splitlines()] or [""]
-    if clean.endswith('"'):
-        lines[-1] += " "
+    last = lines[-1]
+    backslashes = len(last[:-1]) - len(last[:-1].rstrip("\\"))
+    if last.endswith('"') and backslashes % 2 == 0:
+        # An unescaped quote right before the closing quotes would merge with them.
+        lines[-1] = last[:-1] + '\\"'
     if len(lines) == 1:
         return f'"""{lines[0]}"""'
     body = "\n".join((indent + ln) if ln else "" for ln in lines[1:])
@@ -78,6 +82,7 @@ class Param:
     annotation: str
     default: str
     value: str  # how the body passes it on
+    type: TypeRef  # what the annotation names (for imports)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +116,8 @@ class RouteView:
 
 def _params(fields: tuple[FilterField, ...]) -> tuple[Param, ...]:
     return tuple(
-        Param(f.py_name, filter_annotation(f.type), "None", f.py_name) for f in fields
+        Param(f.py_name, filter_annotation(f.type), "None", f.py_name, f.type)
+        for f in fields
     )
 
 

@@ -344,3 +344,18 @@ def test_hostile_api_title(title: str, tmp_path: Path) -> None:
             assert not (isinstance(node, ast.Name) and node.id == "__import__"), rel
     client = _modules(tree)["hostile_v1/hostile_v1/_client.py"]
     assert norm(title) in norm(ast.get_docstring(client) or "")
+
+
+def test_hostile_packages_pass_mypy_strict(trees: tuple[Tree, Tree, Path]) -> None:
+    """Compiling is not enough: the hostile tree must also type-check."""
+    _, _, out = trees
+    packages = sorted(p / p.name for p in out.iterdir() if (p / p.name).is_dir())
+    assert packages
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *map(str, packages)],
+        capture_output=True,
+        text=True,
+        cwd=out,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]

@@ -288,3 +288,41 @@ def test_every_schema_property_has_a_description() -> None:
 
     walk(schema, "$")
     assert missing == []
+
+
+def test_schema_uses_only_known_keywords() -> None:
+    """A stray key (e.g. from a comma inside a YAML flow mapping) is not a keyword."""
+    import json
+    from pathlib import Path
+
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(Path("spec/routespec.schema.json").read_text("utf-8"))
+    known = set(Draft202012Validator.VALIDATORS) | {
+        "$schema",
+        "$id",
+        "$defs",
+        "$ref",
+        "title",
+        "description",
+        "default",
+        "examples",
+    }
+    strays: list[str] = []
+
+    def walk(node: object, path: str, named: bool = False) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if not named and key not in known:
+                    strays.append(f"{path}/{key}")
+                walk(
+                    value,
+                    f"{path}/{key}",
+                    named=not named and key in ("properties", "$defs"),
+                )
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{path}[{i}]")
+
+    walk(schema, "$")
+    assert strays == []

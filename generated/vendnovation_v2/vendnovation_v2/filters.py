@@ -54,12 +54,12 @@ class RequestFilter(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    start_date: datetime | date | None = Field(
+    start_date: date | datetime | None = Field(
         default=None,
         description="Start of the date range (UTC). A date without a time means 00:00:00. Clamped to the route's maximum range.",
     )
 
-    end_date: datetime | date | None = Field(
+    end_date: date | datetime | None = Field(
         default=None,
         description="End of the date range (UTC). A date without a time means 23:59:59. Trimmed to startDate plus the route's maximum range.",
     )

@@ -5,15 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from ._runtime._model import VendorModel
 
 
-class Account(BaseModel):
+class Account(VendorModel):
     """
     A customer account of an organization.
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     account_number: str | None = Field(
@@ -32,12 +35,13 @@ class Account(BaseModel):
     )
 
 
-class AccountInformation(BaseModel):
+class AccountInformation(VendorModel):
     """
     Account payment details of a transaction.
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     account_number: str | None = Field(
@@ -48,12 +52,13 @@ class AccountInformation(BaseModel):
     )
 
 
-class Alert(BaseModel):
+class Alert(VendorModel):
     """
     An alert raised by a machine.
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     cleared_at_utc: datetime | None = Field(
@@ -73,12 +78,13 @@ class Alert(BaseModel):
     site_id: int = Field(..., alias="siteId", description="Site of the machine.")
 
 
-class AuthToken(BaseModel):
+class AuthToken(VendorModel):
     """
     A session token issued by the authenticate route. Dates are US-format strings.
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     access_token: str = Field(
@@ -108,12 +114,13 @@ class CommissionTerms(StrEnum):
     net60 = "Net60"
 
 
-class CreditInformation(BaseModel):
+class CreditInformation(VendorModel):
     """
     Card payment details of a transaction.
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     authorization_number: str | None = Field(
@@ -137,12 +144,13 @@ class CreditInformation(BaseModel):
     )
 
 
-class FirmwareVersion(BaseModel):
+class FirmwareVersion(VendorModel):
     """
     Installed and pending firmware of a machine component.
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     current: str | None = Field(None, description="The firmware version installed now.")
@@ -151,12 +159,13 @@ class FirmwareVersion(BaseModel):
     )
 
 
-class IdReference(BaseModel):
+class IdReference(VendorModel):
     """
     Reference to a record by ID, as sent to delete and undelete routes.
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     id: int = Field(..., description="ID of the record.", gt=0)
@@ -173,12 +182,13 @@ class MachineMode(StrEnum):
     out_of_order = "OutOfOrder"
 
 
-class MachineType(BaseModel):
+class MachineType(VendorModel):
     """
     A machine type.
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     id: int = Field(..., description="Machine type ID.")
@@ -188,12 +198,13 @@ class MachineType(BaseModel):
     name: str = Field(..., description="Machine type name.")
 
 
-class Organization(BaseModel):
+class Organization(VendorModel):
     """
     An organization (operator).
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     id: int | None = Field(
@@ -211,12 +222,13 @@ class Organization(BaseModel):
     )
 
 
-class PaymentInformation(BaseModel):
+class PaymentInformation(VendorModel):
     """
     How a transaction was paid.
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     account_information: AccountInformation | None = Field(
@@ -233,12 +245,13 @@ class PaymentInformation(BaseModel):
     )
 
 
-class Product(BaseModel):
+class Product(VendorModel):
     """
     A product sold in machines.
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     cost: float | None = Field(None, description="Cost price.", ge=0.0)
@@ -266,12 +279,13 @@ class Product(BaseModel):
     upc: str | None = Field(None, description="UPC code.")
 
 
-class RoleMachineAccess(BaseModel):
+class RoleMachineAccess(VendorModel):
     """
     Whether a role can access a machine (one row per role and machine).
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     can_access: bool = Field(
@@ -285,12 +299,13 @@ class RoleMachineAccess(BaseModel):
     role_name: str = Field(..., alias="roleName", description="Role name.")
 
 
-class Selection(BaseModel):
+class Selection(VendorModel):
     """
     A selection (slot) of a machine and the product it holds.
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     count: int = Field(..., description="Items currently in the selection.", ge=0)
@@ -320,12 +335,13 @@ class Selection(BaseModel):
     )
 
 
-class Site(BaseModel):
+class Site(VendorModel):
     """
     A site (location) of an account where machines stand.
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     account_id: int = Field(
@@ -390,12 +406,13 @@ class Site(BaseModel):
     )
 
 
-class TemplateSelection(BaseModel):
+class TemplateSelection(VendorModel):
     """
     One selection of a template.
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     depth: int = Field(..., description="Capacity of the selection.", ge=0)
@@ -408,12 +425,13 @@ class TemplateSelection(BaseModel):
     )
 
 
-class TransactionLineItem(BaseModel):
+class TransactionLineItem(VendorModel):
     """
     One vended item of a transaction.
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     commission: float = Field(..., description="Commission on the item.")
@@ -453,12 +471,13 @@ class TransactionLineItem(BaseModel):
     )
 
 
-class Machine(BaseModel):
+class Machine(VendorModel):
     """
     A vending machine.
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     asset_id: str | None = Field(
@@ -544,12 +563,13 @@ class Machine(BaseModel):
     type_id: int = Field(..., alias="typeId", description="Machine type ID.", gt=0)
 
 
-class Template(BaseModel):
+class Template(VendorModel):
     """
     A planogram template that can be applied to machines.
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     id: int | None = Field(
@@ -569,12 +589,13 @@ class Template(BaseModel):
     )
 
 
-class Transaction(BaseModel):
+class Transaction(VendorModel):
     """
     A sales transaction at a machine.
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     id: str = Field(..., description="Transaction identifier, e.g. B1467.")

@@ -37,7 +37,7 @@ API = ApiConfig(
         header="access-token",
         scheme=None,
         lifetime=timedelta(seconds=3600),
-        renew_before=timedelta(seconds=3600),
+        renew_before=timedelta(seconds=360),
         expired_code="API_TOKEN",
     ),
     pagination=PaginationConfig(

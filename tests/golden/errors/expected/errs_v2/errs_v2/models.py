@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from ._runtime._model import VendorModel
 
 
-class AuthToken(BaseModel):
+class AuthToken(VendorModel):
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     access_token: str = Field(..., alias="accessToken")
 
 
-class Thing(BaseModel):
+class Thing(VendorModel):
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     id: int

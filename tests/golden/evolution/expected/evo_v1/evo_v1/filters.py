@@ -16,9 +16,9 @@ class RequestFilter(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    start_date: datetime | date | None = Field(default=None, description="")
+    start_date: date | datetime | None = Field(default=None, description="")
 
-    end_date: datetime | date | None = Field(default=None, description="")
+    end_date: date | datetime | None = Field(default=None, description="")
 
     site_ids: Sequence[int] | None = Field(
         default=None, description="Sites to include."

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from ._runtime._model import VendorModel
 
 
-class Gadget(BaseModel):
+class Gadget(VendorModel):
     """
     A gadget.
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     id: int | None = Field(
@@ -19,12 +22,13 @@ class Gadget(BaseModel):
     name: str = Field(..., description="Display name.", max_length=40)
 
 
-class Legacy(BaseModel):
+class Legacy(VendorModel):
     """
     A record only v1 knows.
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     id: int = Field(..., description="Identifier.")

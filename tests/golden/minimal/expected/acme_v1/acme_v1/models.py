@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from ._runtime._model import VendorModel
 
 
-class Widget(BaseModel):
+class Widget(VendorModel):
     """
     A widget.
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     id: int | None = Field(

@@ -16,9 +16,9 @@ class RequestFilter(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    start_date: datetime | date | None = Field(default=None, description="Range start.")
+    start_date: date | datetime | None = Field(default=None, description="Range start.")
 
-    end_date: datetime | date | None = Field(default=None, description="Range end.")
+    end_date: date | datetime | None = Field(default=None, description="Range end.")
 
     site_ids: Sequence[int] | None = Field(
         default=None, description="Sites to include."

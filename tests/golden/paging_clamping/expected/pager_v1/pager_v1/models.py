@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from ._runtime._model import VendorModel
 
 
-class Sale(BaseModel):
+class Sale(VendorModel):
     """
     A sale.
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     amount: float = Field(..., ge=0.0)

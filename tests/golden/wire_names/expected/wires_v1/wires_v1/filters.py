@@ -24,9 +24,9 @@ class RequestFilter(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    start_date: datetime | date | None = Field(default=None, description="")
+    start_date: date | datetime | None = Field(default=None, description="")
 
-    end_date: datetime | date | None = Field(default=None, description="")
+    end_date: date | datetime | None = Field(default=None, description="")
 
     machine_identifiers: Sequence[str] | None = Field(
         default=None, description="Machines by id or name."

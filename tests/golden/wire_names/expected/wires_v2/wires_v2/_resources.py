@@ -20,8 +20,8 @@ class OrdersResource(SyncResource):
     def list(
         self,
         *,
-        start_date: datetime | date | None = None,
-        end_date: datetime | date | None = None,
+        start_date: date | datetime | None = None,
+        end_date: date | datetime | None = None,
         machine_identifiers: Sequence[str] | None = None,
         site_ids: Sequence[int] | None = None,
         order_numbers: Sequence[str] | None = None,
@@ -58,8 +58,8 @@ class OrdersResource(SyncResource):
     def page(
         self,
         *,
-        start_date: datetime | date | None = None,
-        end_date: datetime | date | None = None,
+        start_date: date | datetime | None = None,
+        end_date: date | datetime | None = None,
         machine_identifiers: Sequence[str] | None = None,
         site_ids: Sequence[int] | None = None,
         order_numbers: Sequence[str] | None = None,
@@ -100,8 +100,8 @@ class AsyncOrdersResource(AsyncResource):
     def list(
         self,
         *,
-        start_date: datetime | date | None = None,
-        end_date: datetime | date | None = None,
+        start_date: date | datetime | None = None,
+        end_date: date | datetime | None = None,
         machine_identifiers: Sequence[str] | None = None,
         site_ids: Sequence[int] | None = None,
         order_numbers: Sequence[str] | None = None,
@@ -138,8 +138,8 @@ class AsyncOrdersResource(AsyncResource):
     async def page(
         self,
         *,
-        start_date: datetime | date | None = None,
-        end_date: datetime | date | None = None,
+        start_date: date | datetime | None = None,
+        end_date: date | datetime | None = None,
         machine_identifiers: Sequence[str] | None = None,
         site_ids: Sequence[int] | None = None,
         order_numbers: Sequence[str] | None = None,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from ._runtime._model import VendorModel
 
 
-class Order(BaseModel):
+class Order(VendorModel):
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     order_number: str = Field(..., alias="orderNumber")
