@@ -21,6 +21,7 @@ from ._pagination import Page, make_page
 from ._retry import RetryConfig
 from ._timeouts import Deadline
 from ._types import NOT_GIVEN, NotGiven, Timeout
+from ._walk import Walk
 
 __all__ = ["AsyncAPIClient"]
 
@@ -170,17 +171,17 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         timeout: Timeout | NotGiven,
     ) -> AsyncIterator[T]:
         for values in plan:
-            page_no = self._config.pagination.first_page
+            walk = Walk(self._config, route, values)
             while True:
-                headers = self._page_headers(route, page_no, size)
+                headers = self._page_headers(route, walk.page_no, size)
                 page = await self._fetch_page(
-                    route, item_type, values, headers, timeout
+                    route, item_type, walk.values, headers, timeout
                 )
+                walk.check(page)
                 for item in page.items:
                     yield item
-                if self._is_last(page_no, page):
+                if not walk.advance(page):
                     break
-                page_no += 1
 
     async def _fetch_page(
         self,

@@ -45,7 +45,6 @@ from ._exceptions import (
 from ._filters import FilterValues, build_body, collect_filters
 from ._hooks import Hooks, RequestEvent
 from ._limits import Clock, RateLimiter, SystemClock
-from ._pagination import Page
 from ._redact import Secret, redact, redact_logger
 from ._retry import RetryConfig, RetryState
 from ._timeouts import Deadline, Timeouts
@@ -247,15 +246,6 @@ class BaseClient(Generic[HttpT]):
             values.with_range(s, e)
             for s, e in split_windows(start, end, route.max_range)
         ]
-
-    def _is_last(self, page_no: int, page: Page[Any]) -> bool:
-        """Whether a walk stops after ``page``: it is empty or the latest total is reached.
-
-        Counting from the requested number (not the echoed one) means a server that
-        always answers ``page: 1`` cannot make the walk loop forever.
-        """
-        seen = page_no - self._config.pagination.first_page + 1
-        return not page.items or seen >= page.total_pages
 
     def _fallback_range(
         self, route: RouteInfo, values: FilterValues

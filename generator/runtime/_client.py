@@ -19,6 +19,7 @@ from ._pagination import Page, make_page
 from ._retry import RetryConfig
 from ._timeouts import Deadline
 from ._types import NOT_GIVEN, NotGiven, Timeout
+from ._walk import Walk
 
 __all__ = ["SyncAPIClient"]
 
@@ -173,14 +174,14 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         timeout: Timeout | NotGiven,
     ) -> Iterator[T]:
         for values in plan:
-            page_no = self._config.pagination.first_page
+            walk = Walk(self._config, route, values)
             while True:
-                headers = self._page_headers(route, page_no, size)
-                page = self._fetch_page(route, item_type, values, headers, timeout)
+                headers = self._page_headers(route, walk.page_no, size)
+                page = self._fetch_page(route, item_type, walk.values, headers, timeout)
+                walk.check(page)
                 yield from page.items
-                if self._is_last(page_no, page):
+                if not walk.advance(page):
                     break
-                page_no += 1
 
     def _fetch_page(
         self,

@@ -160,12 +160,17 @@ def test_empty_page_stops_iteration(api: Api) -> None:
     assert len(api.vendor.calls) == 2
 
 
-def test_server_echoing_page_one_cannot_loop_forever(api: Api) -> None:
+def test_server_ignoring_the_page_header_is_an_error_not_duplicates(
+    api: Api,
+) -> None:
     api.vendor.routes["/machines"] = lambda r: json_response(
         200, RECORDS[:1], **page_headers(1, 1, 3)
     )
     client = api.client()
-    assert len(api.collect(client, MACHINES, Machine, size=1)) == 3
+    with pytest.raises(ResponseValidationError) as info:
+        api.collect(client, MACHINES, Machine, size=1)
+    assert info.value.field == "page" and info.value.route == "machines.list"
+    assert len(api.vendor.calls) == 2  # page 2 was asked for and page 1 came back
 
 
 @pytest.mark.parametrize(

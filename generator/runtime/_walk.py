@@ -1,0 +1,49 @@
+"""How ``list()`` walks the pages of a paged route, and when a walk must stop or fail.
+
+The sync and async clients run the same loop; every decision lives here so the two
+cannot drift. A walk never returns a record twice nor drops one silently: a server
+that ignores the ``page`` request header raises instead of repeating page 1.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._config import ApiConfig, RouteInfo
+from ._exceptions import ResponseValidationError
+from ._filters import FilterValues
+from ._pagination import Page
+
+__all__ = ["Walk"]
+
+
+class Walk:
+    """The state of one walk over the pages of one filter (or one range window)."""
+
+    def __init__(self, config: ApiConfig, route: RouteInfo, values: FilterValues):
+        self.route = route
+        self.values = values  # the filter sent with the next page
+        self._paging = config.pagination
+        self.page_no = self._paging.first_page  # the page to ask for next
+
+    def check(self, page: Page[Any]) -> None:
+        """Validate a page before its items are used."""
+        if page.page != self.page_no:
+            # Page 1 again for page 2 would repeat records; say so instead.
+            raise ResponseValidationError(
+                self.route.name,
+                field=self._paging.response_page_header,
+                response=page.response,
+                detail=(
+                    f"asked for page {self.page_no}, got page {page.page}: the server "
+                    f"ignores the {self._paging.page_header!r} request header"
+                ),
+            )
+
+    def advance(self, page: Page[Any]) -> bool:
+        """Move to the next page; False when ``page`` was the last one."""
+        seen = self.page_no - self._paging.first_page + 1
+        if not page.items or seen >= page.total_pages:
+            return False
+        self.page_no += 1
+        return True
