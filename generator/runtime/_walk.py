@@ -3,6 +3,11 @@
 The sync and async clients run the same loop; every decision lives here so the two
 cannot drift. A walk never returns a record twice nor drops one silently: a server
 that ignores the ``page`` request header raises instead of repeating page 1.
+
+A walk ends at an empty page, a short page (fewer items than the echoed size: nothing
+can follow it) or when the latest ``total-pages`` is reached. A total that keeps
+growing is followed only up to ``max(2 * first, first + 100)`` pages, so a buggy
+server cannot make ``list()`` run forever; beyond that the walk raises.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ class Walk:
         self.values = values  # the filter sent with the next page
         self._paging = config.pagination
         self.page_no = self._paging.first_page  # the page to ask for next
+        self.first_total: int | None = None  # total-pages of the walk's first page
 
     def check(self, page: Page[Any]) -> None:
         """Validate a page before its items are used."""
@@ -39,11 +45,26 @@ class Walk:
                     f"ignores the {self._paging.page_header!r} request header"
                 ),
             )
+        if self.first_total is None:
+            self.first_total = page.total_pages
 
     def advance(self, page: Page[Any]) -> bool:
         """Move to the next page; False when ``page`` was the last one."""
         seen = self.page_no - self._paging.first_page + 1
-        if not page.items or seen >= page.total_pages:
+        short = len(page.items) < page.size
+        if not page.items or short or seen >= page.total_pages:
             return False
+        first = self.first_total if self.first_total is not None else page.total_pages
+        cap = max(2 * first, first + 100)
+        if seen >= cap:
+            raise ResponseValidationError(
+                self.route.name,
+                field=self._paging.total_pages_header,
+                response=page.response,
+                detail=(
+                    f"still growing after {seen} pages (first said {first}); "
+                    "stopped rather than walk forever"
+                ),
+            )
         self.page_no += 1
         return True

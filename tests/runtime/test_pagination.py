@@ -173,6 +173,44 @@ def test_server_ignoring_the_page_header_is_an_error_not_duplicates(
     assert len(api.vendor.calls) == 2  # page 2 was asked for and page 1 came back
 
 
+def test_short_page_ends_the_walk(api: Api) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        page = int(request.headers["page"])
+        body = RECORDS[:2] if page == 1 else RECORDS[2:3]
+        return json_response(200, body, **page_headers(page, 2, 10))
+
+    api.vendor.routes["/machines"] = handler
+    client = api.client()
+    assert len(api.collect(client, MACHINES, Machine, size=2)) == 3
+    assert len(api.vendor.calls) == 2
+
+
+def test_ever_growing_total_is_capped(api: Api) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        page = int(request.headers["page"])
+        assert page < 1000, "the walk never ends"
+        return json_response(200, RECORDS[:1], **page_headers(page, 1, page + 1))
+
+    api.vendor.routes["/machines"] = handler
+    client = api.client(limiter=False)
+    with pytest.raises(ResponseValidationError) as info:
+        api.collect(client, MACHINES, Machine, size=1)
+    assert info.value.field == "total-pages"
+    assert len(api.vendor.calls) == 102  # max(2 * 2, 2 + 100)
+
+
+def test_growing_total_within_the_cap_is_followed(api: Api) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        page = int(request.headers["page"])
+        return json_response(
+            200, RECORDS[:1], **page_headers(page, 1, min(page + 1, 50))
+        )
+
+    api.vendor.routes["/machines"] = handler
+    client = api.client(limiter=False)
+    assert len(api.collect(client, MACHINES, Machine, size=1)) == 50
+
+
 @pytest.mark.parametrize(
     ("headers", "field"),
     [
