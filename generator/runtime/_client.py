@@ -192,11 +192,12 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         timeout: Timeout | NotGiven,
     ) -> Page[T]:
         payload = self._body(route, values, None)
+        # Clamped before sending: the server clamps to its "now" when it receives the
+        # request, not when the response has arrived.
+        fallback = self._fallback_range(route, values)
         response = self._send(route, payload, headers=headers, timeout=timeout)
         items: list[T] = self._parse(route, response, item_type, "list")
-        return make_page(
-            self._config, route, response, items, self._fallback_range(route, values)
-        )
+        return make_page(self._config, route, response, items, fallback)
 
     def _auth(
         self, route: RouteInfo, call: _Call

@@ -8,6 +8,12 @@ A walk ends at an empty page, a short page (fewer items than the echoed size: no
 can follow it) or when the latest ``total-pages`` is reached. A total that keeps
 growing is followed only up to ``max(2 * first, first + 100)`` pages, so a buggy
 server cannot make ``list()`` run forever; beyond that the walk raises.
+
+On a route with ``max_range`` the range is pinned after the first page: every later
+page sends the effective range of the first one (``search-range-*`` headers, else the
+client-side clamp) as explicit dates. Otherwise a walk without dates would be
+re-clamped to the server's moving "now" on every page, and records would slide off
+between pages unnoticed.
 """
 
 from __future__ import annotations
@@ -47,6 +53,8 @@ class Walk:
             )
         if self.first_total is None:
             self.first_total = page.total_pages
+            if self.route.max_range is not None:
+                self.values = self.values.with_range(page.start_date, page.end_date)
 
     def advance(self, page: Page[Any]) -> bool:
         """Move to the next page; False when ``page`` was the last one."""

@@ -1,0 +1,113 @@
+"""Date-ranged walks: pinning the server's range, windows and clamp detection."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import httpx
+import pytest
+
+from tests.runtime.runtime_support import (
+    NOW,
+    TRANSACTIONS,
+    Api,
+    Machine,
+    json_response,
+    page_headers,
+)
+
+HOUR = timedelta(hours=1)
+WIRE = "%Y-%m-%dT%H:%M:%S.%f"
+
+
+def wire(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
+
+
+def parse(text: str) -> datetime:
+    return datetime.strptime(text, WIRE).replace(tzinfo=NOW.tzinfo)
+
+
+class SlidingServer:
+    """Hourly records; applies the four clamp rules against a "now" that moves.
+
+    Every request moves the server's clock on by an hour, as a real server's
+    ``DateTime.Now`` moves between the pages of a long walk.
+    """
+
+    def __init__(self, api: Api, max_range: timedelta, *, headers: bool = True):
+        self.api = api
+        self.max_range = max_range
+        self.headers = headers
+        self.filters: list[dict[str, str]] = []
+        self.first = NOW - timedelta(days=30)
+
+    def clamp(self, flt: dict[str, str]) -> tuple[datetime, datetime]:
+        start = parse(flt["startDate"]) if "startDate" in flt else None
+        end = parse(flt["endDate"]) if "endDate" in flt else None
+        if start is not None and end is not None:
+            return start, min(end, start + self.max_range)
+        if start is not None:
+            return start, start + self.max_range
+        if end is not None:
+            return end - self.max_range, end
+        now = self.api.clock.wall
+        return now - self.max_range, now
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        flt = json.loads(request.content)["requestFilter"]
+        self.filters.append(flt)
+        start, end = self.clamp(flt)
+        self.api.clock.advance(3600)
+        first = -(-(start - self.first) // HOUR)
+        last = (end - self.first) // HOUR
+        ids = list(range(first, last + 1))
+        page, size = int(request.headers["page"]), int(request.headers["size"])
+        chunk = ids[(page - 1) * size : page * size]
+        body = [{"id": i, "name": wire(self.first + i * HOUR)} for i in chunk]
+        headers = page_headers(page, size, max(1, -(-len(ids) // size)))
+        if self.headers and (start, end) != (
+            flt.get("startDate") and parse(flt["startDate"]),
+            flt.get("endDate") and parse(flt["endDate"]),
+        ):
+            headers["search-range-start-date"] = wire(start) + "Z"
+            headers["search-range-end-date"] = wire(end) + "Z"
+        return json_response(200, body, **headers)
+
+    def ids_between(self, start: datetime, end: datetime) -> list[int]:
+        return list(
+            range(-(-(start - self.first) // HOUR), (end - self.first) // HOUR + 1)
+        )
+
+
+@pytest.mark.parametrize("headers", [True, False], ids=["headers", "client-clamp"])
+def test_walk_without_dates_is_pinned_to_the_first_pages_range(
+    api: Api, headers: bool
+) -> None:
+    server = SlidingServer(api, timedelta(days=7), headers=headers)
+    api.vendor.routes["/transactions"] = server
+    client = api.client(limiter=False)
+    items = api.collect(client, TRANSACTIONS, Machine, size=50)
+    expected = server.ids_between(NOW - timedelta(days=7), NOW)
+    assert [m.id for m in items] == expected  # no record slid off between pages
+    assert len(server.filters) == 4
+    assert server.filters[0] == {}
+    pinned = {"startDate": wire(NOW - timedelta(days=7)), "endDate": wire(NOW)}
+    assert all(flt == pinned for flt in server.filters[1:])
+
+
+def test_start_only_walk_pins_the_end_after_the_first_page(api: Api) -> None:
+    server = SlidingServer(api, timedelta(days=7))
+    api.vendor.routes["/transactions"] = server
+    client = api.client(limiter=False)
+    start = NOW - timedelta(days=20)
+    items = api.collect(
+        client, TRANSACTIONS, Machine, size=100, request_filter={"start_date": start}
+    )
+    assert [m.id for m in items] == server.ids_between(start, start + timedelta(7))
+    assert server.filters[0] == {"startDate": wire(start)}
+    assert server.filters[1] == {
+        "startDate": wire(start),
+        "endDate": wire(start + timedelta(days=7)),
+    }
