@@ -21,7 +21,7 @@ from ._pagination import Page, make_page
 from ._retry import RetryConfig
 from ._timeouts import Deadline
 from ._types import NOT_GIVEN, NotGiven, Timeout
-from ._walk import Walk
+from ._walk import Walk, plan_walks
 
 __all__ = ["AsyncAPIClient"]
 
@@ -138,7 +138,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         route_filter: Mapping[str, object] | None = None,
         filters: pydantic.BaseModel | None = None,
         size: int | None = None,
-        split_range: bool = False,
+        split_range: bool = True,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[T]:
         """Iterate every record across pages (and range windows), fetching lazily.
@@ -147,7 +147,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         """
         values = self._prepare(route, request_filter, route_filter, filters)
         self._page_headers(route, None, size)
-        plan = self._plan(route, values, split_range)
+        plan = plan_walks(self._config, route, values, split_range)
         return self._walk(route, item_type, plan, size, timeout)
 
     async def _authenticate(self, cast_to: type[T]) -> T:
@@ -166,12 +166,11 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         self,
         route: RouteInfo,
         item_type: type[T],
-        plan: list[FilterValues],
+        plan: list[Walk],
         size: int | None,
         timeout: Timeout | NotGiven,
     ) -> AsyncIterator[T]:
-        for values in plan:
-            walk = Walk(self._config, route, values)
+        for walk in plan:
             while True:
                 headers = self._page_headers(route, walk.page_no, size)
                 page = await self._fetch_page(

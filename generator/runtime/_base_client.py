@@ -29,13 +29,12 @@ import httpx
 import pydantic
 
 from ._config import ApiConfig, ResponseKind, RouteInfo
-from ._dates import clamp_range, split_windows
+from ._dates import clamp_range
 from ._exceptions import (
     APIConnectionError,
     APIErrorResponse,
     APIStatusError,
     APITimeoutError,
-    DateRangeError,
     GatewayError,
     MissingCredentialsError,
     ResponseValidationError,
@@ -234,19 +233,6 @@ class BaseClient(Generic[HttpT]):
         """The standardized JSON body of one request."""
         return build_body(self._config, route, values, body)
 
-    def _plan(
-        self, route: RouteInfo, values: FilterValues, split_range: bool
-    ) -> list[FilterValues]:
-        """The filter values of each walk: one, or one per ``max_range`` window."""
-        if not split_range:
-            return [values]
-        start, end = self._windows_of(route, values)
-        assert route.max_range is not None  # checked by _windows_of
-        return [
-            values.with_range(s, e)
-            for s, e in split_windows(start, end, route.max_range)
-        ]
-
     def _fallback_range(
         self, route: RouteInfo, values: FilterValues
     ) -> tuple[datetime | None, datetime | None]:
@@ -255,32 +241,6 @@ class BaseClient(Generic[HttpT]):
             return values.start, values.end
         return clamp_range(
             values.start, values.end, route.max_range, self._clock.utcnow()
-        )
-
-    def _windows_of(
-        self, route: RouteInfo, values: FilterValues
-    ) -> tuple[datetime, datetime]:
-        """The full range a ``split_range`` walk covers; both ends must be given."""
-        if route.max_range is None:
-            raise UsageError(
-                f"{route.name} takes no date range, so split_range is not allowed"
-            )
-        for role, value in (("start", values.start), ("end", values.end)):
-            if value is None:
-                field = next(
-                    (
-                        f.name
-                        for f in (*route.request_filter, *route.route_filter)
-                        if f.date_role == role
-                    ),
-                    f"{role}_date",
-                )
-                raise DateRangeError(
-                    route.name, field, "split_range needs both range ends"
-                )
-        assert values.start is not None and values.end is not None
-        return clamp_range(
-            values.start, values.end, values.end - values.start, self._clock.utcnow()
         )
 
     # -- reading responses ---------------------------------------------------------

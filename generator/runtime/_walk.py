@@ -14,6 +14,13 @@ page sends the effective range of the first one (``search-range-*`` headers, els
 client-side clamp) as explicit dates. Otherwise a walk without dates would be
 re-clamped to the server's moving "now" on every page, and records would slide off
 between pages unnoticed.
+
+``split_range`` (the default) walks a range longer than ``max_range`` as consecutive
+windows, so the server never clamps records away. Each window's first page must report
+the window itself as its effective range: if the server clamped it anyway, the spec's
+``max_range`` is wrong, and the walk raises rather than lose records silently. Without
+both ends, or with ``split_range=False``, one walk is made and the server's documented
+clamp rules decide its range.
 """
 
 from __future__ import annotations
@@ -21,20 +28,31 @@ from __future__ import annotations
 from typing import Any
 
 from ._config import ApiConfig, RouteInfo
+from ._dates import split_windows
 from ._exceptions import ResponseValidationError
 from ._filters import FilterValues
 from ._pagination import Page
 
-__all__ = ["Walk"]
+__all__ = ["Walk", "plan_walks"]
 
 
 class Walk:
     """The state of one walk over the pages of one filter (or one range window)."""
 
-    def __init__(self, config: ApiConfig, route: RouteInfo, values: FilterValues):
+    def __init__(
+        self,
+        config: ApiConfig,
+        route: RouteInfo,
+        values: FilterValues,
+        *,
+        window: bool = False,
+    ) -> None:
         self.route = route
         self.values = values  # the filter sent with the next page
+        #: the range is a window the client chose; a server clamp of it is an error
+        self.window = window
         self._paging = config.pagination
+        self._dates = config.dates
         self.page_no = self._paging.first_page  # the page to ask for next
         self.first_total: int | None = None  # total-pages of the walk's first page
 
@@ -53,6 +71,8 @@ class Walk:
             )
         if self.first_total is None:
             self.first_total = page.total_pages
+            if self.window:
+                self._check_window(page)
             if self.route.max_range is not None:
                 self.values = self.values.with_range(page.start_date, page.end_date)
 
@@ -76,3 +96,32 @@ class Walk:
             )
         self.page_no += 1
         return True
+
+    def _check_window(self, page: Page[Any]) -> None:
+        """Raise when the server clamped the window: its records would be lost."""
+        asked = (self.values.start, self.values.end)
+        got = (page.start_date, page.end_date)
+        names = (self._dates.start_header, self._dates.end_header)
+        for name, want, have in zip(names, asked, got, strict=True):
+            if want != have:
+                raise ResponseValidationError(
+                    self.route.name,
+                    field=name,
+                    response=page.response,
+                    detail=(
+                        f"the server clamped the window to {have} instead of {want}; "
+                        "its max range is shorter than the spec's, so records "
+                        "would be lost"
+                    ),
+                )
+
+
+def plan_walks(
+    config: ApiConfig, route: RouteInfo, values: FilterValues, split_range: bool
+) -> list[Walk]:
+    """The walks of one ``list()``: one per ``max_range`` window, or a single one."""
+    start, end, limit = values.start, values.end, route.max_range
+    if not split_range or limit is None or start is None or end is None:
+        return [Walk(config, route, values)]
+    spans = split_windows(start, end, limit) if end - start > limit else [(start, end)]
+    return [Walk(config, route, values.with_range(s, e), window=True) for s, e in spans]

@@ -248,7 +248,7 @@ def window_server(api: Api) -> list[tuple[str, str]]:
 
     def handler(request: httpx.Request) -> httpx.Response:
         flt = json.loads(request.content)["requestFilter"]
-        windows.append((flt["startDate"], flt["endDate"]))
+        windows.append((flt["startDate"], flt.get("endDate")))
         body = [{"id": len(windows), "name": flt["startDate"]}]
         return json_response(200, body, **page_headers(1, 50, 1))
 
@@ -274,20 +274,19 @@ def test_split_range_walks_windows_in_order(api: Api) -> None:
     ]
 
 
-def test_split_range_needs_both_ends_and_a_ranged_route(api: Api) -> None:
+def test_split_range_without_an_end_or_a_range_is_one_walk(api: Api) -> None:
+    windows = window_server(api)
+    api.vendor.routes["/machines"] = paged(RECORDS)
     client = api.client()
-    with pytest.raises(DateRangeError) as info:
-        api.collect(
-            client,
-            TRANSACTIONS,
-            Machine,
-            request_filter={"start_date": date(2024, 1, 1)},
-            split_range=True,
-        )
-    assert info.value.field == "end_date"
-    with pytest.raises(UsageError):
-        api.collect(client, MACHINES, Machine, split_range=True)
-    assert api.vendor.requests == []
+    items = api.collect(
+        client,
+        TRANSACTIONS,
+        Machine,
+        request_filter={"start_date": date(2024, 1, 1)},
+        split_range=True,
+    )
+    assert len(items) == 1 and windows == [("2024-01-01T00:00:00.000", None)]
+    assert len(api.collect(client, MACHINES, Machine, split_range=True)) == 7
 
 
 def test_dates_required_route_rejects_missing_start(api: Api) -> None:

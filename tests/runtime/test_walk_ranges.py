@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 
+from generator.runtime import ResponseValidationError
 from tests.runtime.runtime_support import (
     NOW,
     TRANSACTIONS,
@@ -111,3 +112,42 @@ def test_start_only_walk_pins_the_end_after_the_first_page(api: Api) -> None:
         "startDate": wire(start),
         "endDate": wire(start + timedelta(days=7)),
     }
+
+
+def test_a_long_range_is_split_into_windows_by_default(api: Api) -> None:
+    server = SlidingServer(api, timedelta(days=7))
+    api.vendor.routes["/transactions"] = server
+    client = api.client(limiter=False)
+    start, end = NOW - timedelta(days=20), NOW
+    dates = {"start_date": start, "end_date": end}
+    items = api.collect(client, TRANSACTIONS, Machine, size=2000, request_filter=dates)
+    assert [m.id for m in items] == server.ids_between(start, end)
+    starts = list(dict.fromkeys(flt["startDate"] for flt in server.filters))
+    assert starts == [wire(start + timedelta(days=7 * n)) for n in range(3)]
+    assert len(server.filters) == 6  # two pages of 100 per window
+
+
+def test_split_range_false_lets_the_server_clamp(api: Api) -> None:
+    server = SlidingServer(api, timedelta(days=7))
+    api.vendor.routes["/transactions"] = server
+    client = api.client(limiter=False)
+    start = NOW - timedelta(days=20)
+    dates = {"start_date": start, "end_date": NOW}
+    items = api.collect(
+        client, TRANSACTIONS, Machine, request_filter=dates, split_range=False
+    )
+    assert [m.id for m in items] == server.ids_between(start, start + timedelta(7))
+    assert server.filters[0] == {"startDate": wire(start), "endDate": wire(NOW)}
+
+
+@pytest.mark.parametrize("days", [20, 6])
+def test_a_window_the_server_clamps_is_an_error(api: Api, days: int) -> None:
+    server = SlidingServer(api, timedelta(days=5))  # the spec's 7 days is wrong
+    api.vendor.routes["/transactions"] = server
+    client = api.client(limiter=False)
+    dates = {"start_date": NOW - timedelta(days=days), "end_date": NOW}
+    with pytest.raises(ResponseValidationError) as info:
+        api.collect(client, TRANSACTIONS, Machine, request_filter=dates)
+    assert info.value.field == "search-range-end-date"
+    assert info.value.route == "transactions.list"
+    assert len(server.filters) == 1
