@@ -38,7 +38,7 @@ from ._pagination import Page
 from ._resource import AsyncResource, SyncResource
 from ._retry import RetryConfig
 from ._timeouts import Timeouts
-from ._types import NOT_GIVEN, NotGiven, Timeout, omit_not_given
+from ._types import NOT_GIVEN, NotGiven, SequenceNotStr, Timeout, omit_not_given
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -69,6 +69,7 @@ __all__ = [
     "ResponseValidationError",
     "RetryConfig",
     "RouteInfo",
+    "SequenceNotStr",
     "SyncAPIClient",
     "SyncResource",
     "SystemClock",

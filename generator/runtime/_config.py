@@ -27,6 +27,8 @@ class FilterField:
     wire: str
     #: "start" / "end" for the date-range fields, None otherwise.
     date_role: Literal["start", "end"] | None = None
+    #: a list-typed filter (``List<int>?``): a str or bytes value is a caller's mistake
+    is_list: bool = False
 
 
 @dataclass(frozen=True, slots=True)

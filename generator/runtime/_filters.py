@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -17,7 +17,7 @@ import pydantic
 
 from ._config import ApiConfig, DateRangeConfig, FilterField, RouteInfo
 from ._dates import format_wire, normalize_date
-from ._exceptions import DateRangeError, UnhonouredFilterError
+from ._exceptions import DateRangeError, UnhonouredFilterError, UsageError
 from ._types import NotGiven
 
 __all__ = ["FilterValues", "build_body", "collect_filters"]
@@ -63,6 +63,31 @@ def _pick(
             raise UnhonouredFilterError(route.name, name)
         picked[name] = value
     return picked
+
+
+def _check_value(route: RouteInfo, item: FilterField, value: object) -> None:
+    """Reject list values the server would misread; raises before any request."""
+    if isinstance(value, str | bytes):
+        if item.is_list:
+            raise UsageError(
+                f"{route.name}: {item.name} takes a list of values, got "
+                f"{type(value).__name__} {value!r}; pass [{value!r}] for one value"
+            )
+        return
+    if isinstance(value, Sequence | Set) and not value:
+        # The server reads an empty list as "no restriction", not "match nothing".
+        raise UsageError(
+            f"{route.name}: {item.name}={value!r} would match every record; "
+            "pass None to not filter, or at least one value"
+        )
+
+
+def _check_lists(route: RouteInfo, values: FilterValues) -> None:
+    honoured = (*route.request_filter, *route.route_filter)
+    for item in honoured:
+        bucket = values.request if item in route.request_filter else values.route
+        if item.name in bucket:
+            _check_value(route, item, bucket[item.name])
 
 
 def _split_model(
@@ -121,6 +146,7 @@ def collect_filters(
         request={**model_request, **_pick(route, route.request_filter, request_filter)},
         route={**model_route, **_pick(route, route.route_filter, route_filter)},
     )
+    _check_lists(route, values)
     start_field, end_field = _date_fields(route, "start"), _date_fields(route, "end")
     start = _range_value(route, start_field, values, config.dates)
     end = _range_value(route, end_field, values, config.dates)

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Final, Literal, TypeAlias
+from collections.abc import Iterator, Sequence
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Final,
+    Literal,
+    Protocol,
+    SupportsIndex,
+    TypeAlias,
+    TypeVar,
+    overload,
+)
 
 import httpx
 
 from ._timeouts import Timeouts
 
-__all__ = ["NOT_GIVEN", "NotGiven", "Timeout", "omit_not_given"]
+__all__ = ["NOT_GIVEN", "NotGiven", "SequenceNotStr", "Timeout", "omit_not_given"]
+
+_T_co = TypeVar("_T_co", covariant=True)
 
 #: seconds for every phase, httpx's per-phase timeouts, or ``Timeouts`` (adds a total
 #: budget per call); None means no limit at all
@@ -47,3 +60,31 @@ def omit_not_given(**kwargs: object) -> dict[str, object]:
     return {
         key: value for key, value in kwargs.items() if not isinstance(value, NotGiven)
     }
+
+
+if TYPE_CHECKING:
+
+    class SequenceNotStr(Protocol[_T_co]):
+        """A ``Sequence`` that a ``str`` does not match, for list-typed filters.
+
+        ``str`` is a ``Sequence[str]``, so ``machine_identifiers: Sequence[str]`` would
+        accept ``"M1"`` and send it as a string. ``str.__contains__`` takes only
+        ``str``, while this protocol's takes ``object``, so type checkers reject a
+        ``str`` (and ``bytes``) here. Same idea as the Stainless SDKs' type.
+        """
+
+        @overload
+        def __getitem__(self, index: SupportsIndex, /) -> _T_co: ...
+        @overload
+        def __getitem__(self, index: slice, /) -> Sequence[_T_co]: ...
+        def __contains__(self, value: object, /) -> bool: ...
+        def __len__(self) -> int: ...
+        def __iter__(self) -> Iterator[_T_co]: ...
+        def index(self, value: Any, start: int = 0, stop: int = ..., /) -> int: ...
+        def count(self, value: Any, /) -> int: ...
+        def __reversed__(self) -> Iterator[_T_co]: ...
+
+else:
+    # At runtime a plain Sequence, so pydantic validates generated filter fields as
+    # usual; the runtime itself rejects a str for a list filter (``_filters.py``).
+    SequenceNotStr = Sequence

@@ -112,8 +112,8 @@ CONFIG = ApiConfig(
     ),
 )
 
-SITE_IDS = FilterField("site_ids", "siteIds")
-ORG_IDS = FilterField("organization_ids", "organizationIds")
+SITE_IDS = FilterField("site_ids", "siteIds", is_list=True)
+ORG_IDS = FilterField("organization_ids", "organizationIds", is_list=True)
 START = FilterField("start_date", "startDate", "start")
 END = FilterField("end_date", "endDate", "end")
 

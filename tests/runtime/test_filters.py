@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +19,7 @@ from tests.runtime.runtime_support import (
     REPORTS,
     SITES_UPDATE,
     TRANSACTIONS,
+    Api,
     RequestFilter,
     Site,
 )
@@ -97,3 +102,69 @@ def test_required_dates_missing_names_the_field() -> None:
 def test_body_models_are_dumped_by_alias() -> None:
     body = body_of(SITES_UPDATE, body=[Site(id=1, site_name="Lobby")])
     assert body["body"] == [{"id": 1, "siteName": "Lobby"}]
+
+
+@pytest.mark.parametrize("empty", [[], (), set()])
+def test_an_empty_list_filter_is_rejected(empty: object) -> None:
+    with pytest.raises(UsageError) as info:
+        body_of(MACHINES, request_filter={"site_ids": empty})
+    text = str(info.value)
+    assert "machines.list" in text and "site_ids=" in text
+    assert "would match every record; pass None to not filter" in text
+
+
+def test_an_empty_list_in_a_filter_object_is_rejected() -> None:
+    with pytest.raises(UsageError, match=r"site_ids=\[\] would match every record"):
+        body_of(MACHINES, filters=RequestFilter(site_ids=[]))
+
+
+@pytest.mark.parametrize("text", ["1", b"1"])
+def test_a_string_for_a_list_filter_is_rejected(text: object) -> None:
+    with pytest.raises(UsageError) as info:
+        body_of(MACHINES, request_filter={"organization_ids": text})
+    assert "machines.list" in str(info.value)
+    assert "organization_ids" in str(info.value) and "list" in str(info.value)
+
+
+def test_an_empty_list_is_rejected_before_any_request(api: Api) -> None:
+    client = api.client()
+    with pytest.raises(UsageError, match="site_ids"):
+        api.call(client, "_request", MACHINES, request_filter={"site_ids": []})
+    with pytest.raises(UsageError, match="site_ids"):
+        api.collect(client, MACHINES, Site, request_filter={"site_ids": "4"})
+    assert api.vendor.requests == []
+
+
+SNIPPET = """
+from generator.runtime import SequenceNotStr
+
+def f(ids: SequenceNotStr[str]) -> None: ...
+
+f(["a"])
+f(("a", "b"))
+f("a")  # line 8: rejected
+"""
+
+
+def test_sequence_not_str_rejects_str_under_mypy(tmp_path: Path) -> None:
+    source = tmp_path / "snippet.py"
+    source.write_text(textwrap.dedent(SNIPPET))
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--follow-imports=silent",
+            f"--cache-dir={tmp_path / 'cache'}",
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        check=False,
+    )
+    errors = [line for line in result.stdout.splitlines() if ": error:" in line]
+    assert len(errors) == 1, result.stdout
+    assert "snippet.py:8:" in errors[0] and "arg-type" in errors[0]
