@@ -222,6 +222,7 @@ def _filters(ctx: _Ctx) -> tuple[Filter, ...]:
                     f.get("default"),
                     role,  # type: ignore[arg-type]
                     (*where, "fields", key),
+                    tuple(sorted(f.origins.items())),
                 )
             )
         out.append(
@@ -275,6 +276,7 @@ def _model_field(
         example=f.get("example"),
         renamed_from=f.get("renamed_from"),
         where=where,
+        origins=tuple(sorted(f.origins.items())),
     )
 
 

@@ -214,7 +214,7 @@ def _models(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
         for f in m.fields:
             problem = _types_in(stage, f.type)
             if problem:
-                yield (*f.where, "type"), f"{m.name}.{f.name}: {problem} in this stage"
+                yield f.origin("type"), f"{m.name}.{f.name}: {problem} in this stage"
             if f.exclusive_minimum is not None and f.minimum is not None:
                 yield f.where, f"{m.name}.{f.name}: both minimum and exclusive_minimum"
             if (f.max_length is not None or f.pattern) and f.type.base != "string":
@@ -233,10 +233,8 @@ def _filters(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
                 yield f.where, describe(owner, seen[f.py_name], f.name, f.py_name)
             seen.setdefault(f.py_name, f.name)
             if not f.type.is_primitive and stage.enum(f.type.base) is None:
-                yield (
-                    *f.where,
-                    "type",
-                ), f"{flt.name}.{f.name}: unknown type {f.type.base!r} in this stage"
+                msg = f"{flt.name}.{f.name}: unknown type {f.type.base!r} in this stage"
+                yield f.origin("type"), msg
     dr = stage.date_range
     if dr is not None and standard:
         for name in (dr.start_field, dr.end_field):

@@ -103,6 +103,12 @@ class FilterField:
     default: str | None
     date_role: Literal["start", "end"] | None
     where: JsonPath
+    #: where each resolved property came from (the base key or a stage change)
+    origins: tuple[tuple[str, JsonPath], ...] = ()
+
+    def origin(self, key: str) -> JsonPath:
+        """Spec location of the value of ``key`` in this stage."""
+        return dict(self.origins).get(key, self.where)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +144,11 @@ class ModelField:
     example: str | float | bool | None = None
     renamed_from: str | None = None
     where: JsonPath = ()
+    origins: tuple[tuple[str, JsonPath], ...] = ()
+
+    def origin(self, key: str) -> JsonPath:
+        """Spec location of the value of ``key`` in this stage."""
+        return dict(self.origins).get(key, self.where)
 
 
 @dataclass(frozen=True, slots=True)
