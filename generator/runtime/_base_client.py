@@ -41,7 +41,7 @@ from ._exceptions import (
     UsageError,
     make_status_error,
 )
-from ._filters import FilterValues, build_body, collect_filters
+from ._filters import Filters, FilterValues, build_body, collect_filters
 from ._hooks import Hooks, RequestEvent
 from ._limits import Clock, RateLimiter, SystemClock
 from ._redact import Secret, redact, redact_logger
@@ -172,7 +172,7 @@ class BaseClient(Generic[HttpT]):
         route: RouteInfo,
         request_filter: Mapping[str, object] | None,
         route_filter: Mapping[str, object] | None,
-        filters: pydantic.BaseModel | None,
+        filters: Filters,
     ) -> FilterValues:
         """Validate filters for ``route``; raises a ``UsageError`` before any request."""
         if route.auth == "token" and self._config.token is None:

@@ -13,7 +13,7 @@ from ._auth import SyncTokenCache, token_route
 from ._base_client import DEFAULT_TIMEOUT, BaseClient, Hooks, _Call
 from ._config import ApiConfig, RouteInfo
 from ._exceptions import UsageError
-from ._filters import FilterValues
+from ._filters import Filters, FilterValues
 from ._limits import Clock, RateLimiter
 from ._pagination import Page, make_page
 from ._retry import RetryConfig
@@ -105,7 +105,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         *,
         request_filter: Mapping[str, object] | None = None,
         route_filter: Mapping[str, object] | None = None,
-        filters: pydantic.BaseModel | None = None,
+        filters: Filters = None,
         body: Sequence[pydantic.BaseModel] | None = None,
         cast_to: type[T] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
@@ -122,7 +122,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         *,
         request_filter: Mapping[str, object] | None = None,
         route_filter: Mapping[str, object] | None = None,
-        filters: pydantic.BaseModel | None = None,
+        filters: Filters = None,
         page: int | None = None,
         size: int | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
@@ -139,7 +139,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         *,
         request_filter: Mapping[str, object] | None = None,
         route_filter: Mapping[str, object] | None = None,
-        filters: pydantic.BaseModel | None = None,
+        filters: Filters = None,
         size: int | None = None,
         split_range: bool = True,
         timeout: Timeout | NotGiven = NOT_GIVEN,

@@ -20,7 +20,7 @@ from ._dates import format_wire, normalize_date
 from ._exceptions import DateRangeError, UnhonouredFilterError, UsageError
 from ._types import NotGiven
 
-__all__ = ["FilterValues", "build_body", "collect_filters"]
+__all__ = ["FilterValues", "Filters", "build_body", "collect_filters"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,27 +90,54 @@ def _check_lists(route: RouteInfo, values: FilterValues) -> None:
             _check_value(route, item, bucket[item.name])
 
 
+#: one filter object, or several (a request filter and a route filter object)
+Filters = pydantic.BaseModel | Sequence[pydantic.BaseModel] | None
+
+
 def _split_model(
-    route: RouteInfo, filters: pydantic.BaseModel | None
+    route: RouteInfo, filters: Filters
 ) -> tuple[dict[str, object], dict[str, object]]:
-    """Split a filter object's explicitly set fields into request and route filters."""
+    """Split the filter objects' explicitly set fields into request and route filters.
+
+    A field set in two objects is an error: silently letting one win would hide which
+    value is sent.
+    """
     request: dict[str, object] = {}
     routed: dict[str, object] = {}
     if filters is None:
         return request, routed
+    models = (filters,) if isinstance(filters, pydantic.BaseModel) else filters
     request_names = {item.name for item in route.request_filter}
     route_names = {item.name for item in route.route_filter}
-    for name in sorted(filters.model_fields_set):
-        value = getattr(filters, name)
-        if not _given(value):
-            continue
-        if name in request_names:
-            request[name] = value
-        elif name in route_names:
-            routed[name] = value
-        else:
-            raise UnhonouredFilterError(route.name, name)
+    for model in models:
+        for name in sorted(model.model_fields_set):
+            value = getattr(model, name)
+            if not _given(value):
+                continue
+            if name in request or name in routed:
+                raise UsageError(
+                    f"{route.name}: {name} is set in two filter objects; set it once"
+                )
+            if name in request_names:
+                request[name] = value
+            elif name in route_names:
+                routed[name] = value
+            else:
+                raise UnhonouredFilterError(route.name, name)
     return request, routed
+
+
+def _merge(
+    route: RouteInfo, from_models: dict[str, object], keywords: dict[str, object]
+) -> dict[str, object]:
+    """Keyword values over object values; a field given both ways is an error."""
+    for name in keywords:
+        if name in from_models:
+            raise UsageError(
+                f"{route.name}: {name} is set both in a filter object and as a "
+                "keyword; set it once"
+            )
+    return {**from_models, **keywords}
 
 
 def _range_value(
@@ -138,13 +165,17 @@ def collect_filters(
     *,
     request_filter: Mapping[str, object] | None = None,
     route_filter: Mapping[str, object] | None = None,
-    filters: pydantic.BaseModel | None = None,
+    filters: Filters = None,
 ) -> FilterValues:
-    """Validate and merge keyword filters over a filter object; check the date range."""
+    """Validate and merge keyword filters and filter objects; check the date range."""
     model_request, model_route = _split_model(route, filters)
     values = FilterValues(
-        request={**model_request, **_pick(route, route.request_filter, request_filter)},
-        route={**model_route, **_pick(route, route.route_filter, route_filter)},
+        request=_merge(
+            route, model_request, _pick(route, route.request_filter, request_filter)
+        ),
+        route=_merge(
+            route, model_route, _pick(route, route.route_filter, route_filter)
+        ),
     )
     _check_lists(route, values)
     start_field, end_field = _date_fields(route, "start"), _date_fields(route, "end")

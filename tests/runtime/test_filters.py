@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pydantic
 import pytest
 
 from generator.runtime import DateRangeError, UnhonouredFilterError, UsageError
@@ -22,7 +24,13 @@ from tests.runtime.runtime_support import (
     Api,
     RequestFilter,
     Site,
+    json_response,
+    page_headers,
 )
+
+
+class MachinesRouteFilter(pydantic.BaseModel):
+    include_inactive: bool | None = None
 
 
 def body_of(route, **kwargs):  # type: ignore[no-untyped-def]
@@ -58,10 +66,49 @@ def test_unhonoured_filter_names_route_and_field() -> None:
     assert isinstance(info.value, UsageError) and isinstance(info.value, ValueError)
 
 
-def test_filter_object_merges_only_set_fields_and_keywords_win() -> None:
-    filters = RequestFilter(site_ids=[1], organization_ids=[9])
+def test_filter_object_merges_only_set_fields_with_keywords() -> None:
+    filters = RequestFilter(organization_ids=[9])
     body = body_of(MACHINES, filters=filters, request_filter={"site_ids": [2]})
     assert body["requestFilter"] == {"siteIds": [2], "organizationIds": [9]}
+
+
+def test_a_field_in_an_object_and_a_keyword_is_rejected() -> None:
+    filters = RequestFilter(site_ids=[1], organization_ids=[9])
+    with pytest.raises(UsageError) as info:
+        body_of(MACHINES, filters=filters, request_filter={"site_ids": [2]})
+    assert "machines.list" in str(info.value) and "site_ids" in str(info.value)
+
+
+def test_a_request_and_a_route_filter_object_together() -> None:
+    filters = [RequestFilter(site_ids=[1]), MachinesRouteFilter(include_inactive=True)]
+    body = body_of(MACHINES, filters=filters)
+    assert body["requestFilter"] == {"siteIds": [1]}
+    assert body["routeFilter"] == {"includeInactive": True}
+    assert body_of(MACHINES, filters=()) == {"requestFilter": {}, "routeFilter": {}}
+
+
+def test_a_field_set_in_two_objects_is_rejected() -> None:
+    filters = [RequestFilter(site_ids=[1]), RequestFilter(site_ids=[2])]
+    with pytest.raises(UsageError) as info:
+        body_of(MACHINES, filters=filters)
+    assert "site_ids" in str(info.value) and "machines.list" in str(info.value)
+
+
+def test_the_client_accepts_a_sequence_of_filter_objects(api: Api) -> None:
+    api.vendor.routes["/machines"] = lambda r: json_response(
+        200, [], **page_headers(1, 50, 1)
+    )
+    client = api.client()
+    filters = [RequestFilter(site_ids=[1]), MachinesRouteFilter(include_inactive=True)]
+    api.call(client, "_request", MACHINES, filters=filters)
+    api.call(client, "_get_page", MACHINES, Site, filters=filters)
+    api.collect(client, MACHINES, Site, filters=filters)
+    for request in api.vendor.calls:
+        assert json.loads(request.content) == {
+            "requestFilter": {"siteIds": [1]},
+            "routeFilter": {"includeInactive": True},
+        }
+    assert len(api.vendor.calls) == 3
 
 
 def test_filter_object_with_unhonoured_set_field_is_rejected() -> None:
