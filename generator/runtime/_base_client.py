@@ -284,9 +284,18 @@ class BaseClient(Generic[HttpT]):
     def _status_error(
         self, route: RouteInfo, response: httpx.Response, token: str | None
     ) -> APIStatusError:
-        """Map a non-2xx response; credentials a server echoed are scrubbed from its text."""
-        error = make_status_error(self._config.errors, route, response)
+        """Map a non-2xx response; credentials a server echoed are scrubbed everywhere.
+
+        Scrubbed while the exception is built (messages, pointers, pointer names,
+        gateway messages), and once more in its args as a last line of defence.
+        """
         secrets = [*self._secrets(), *([token] if token else [])]
+        error = make_status_error(
+            self._config.errors,
+            route,
+            response,
+            scrub=lambda text: redact(text, secrets),
+        )
         error.args = tuple(
             redact(arg, secrets) if isinstance(arg, str) else arg for arg in error.args
         )

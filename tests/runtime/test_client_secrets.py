@@ -9,7 +9,7 @@ import traceback
 import httpx
 import pytest
 
-from generator.runtime import VendorError
+from generator.runtime import APIErrorResponse, GatewayError, VendorError
 from generator.runtime._redact import _LiveSecretsFilter
 from tests.runtime.runtime_support import (
     API_KEY,
@@ -109,3 +109,42 @@ def test_one_filter_per_logger_for_many_clients(api: Api) -> None:
     )
     ours[0].filter(record)
     assert record.getMessage() == "key-3-SECRET"
+
+
+def test_error_attributes_are_scrubbed_not_only_the_text(api: Api) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        token = request.headers["access-token"]
+        errors = [
+            {
+                "code": "GENERIC_ERROR",
+                "message": f"bad key {API_KEY}",
+                "pointers": [1, f"pw={PASSWORD}", token],
+                "pointerName": f"Field.{token}",
+            },
+            {"code": "X", "message": f"token {token}", "pointers": [token]},
+        ]
+        return json_response(400, errors)
+
+    api.vendor.routes["/sites"] = handler
+    client = api.client()
+    with pytest.raises(APIErrorResponse) as info:
+        api.call(client, "_request", SITES_UPDATE, body=[])
+    error = info.value
+    assert error.message == "bad key ***"
+    assert error.pointers == [1, "pw=***", "***"]
+    assert error.pointer_name == "Field.***"
+    assert [e.message for e in error.errors] == ["bad key ***", "token ***"]
+    assert error.errors[0].pointers == (1, "pw=***", "***")
+    assert error.errors[1].pointers == ("***",)
+    assert_clean(repr(vars(error)) + repr(error.errors) + str(error))
+
+
+def test_gateway_message_attribute_is_scrubbed(api: Api) -> None:
+    api.vendor.routes["/sites"] = lambda request: json_response(
+        403, {"message": f"Invalid key {API_KEY}"}
+    )
+    client = api.client()
+    with pytest.raises(GatewayError) as info:
+        api.call(client, "_request", SITES_UPDATE, body=[])
+    assert info.value.message == "Invalid key ***"
+    assert_clean(str(info.value) + repr(vars(info.value)))
