@@ -7,6 +7,12 @@ reach a log message, for example inside a URL or an exception's text.
 Every client registers with ``redact_logger``: its logger gets one ``RedactingFilter``
 (however many clients share the logger) that masks the secrets of every client still
 alive, read per record so a renewed token is covered at once.
+
+Free text is only scrubbed of secrets at least ``MIN_REDACT_LENGTH`` (4) characters
+long. A shorter one (``api_key="k"``) matches inside ordinary words, so masking it
+would mangle every message ("update" -> "u***date") and, by the pattern of masks,
+still reveal it; such a value is no secret worth the name. ``Secret`` itself always
+shows ``***``, whatever its length.
 """
 
 from __future__ import annotations
@@ -20,9 +26,19 @@ from collections.abc import Callable, Iterable
 from typing import NoReturn, Protocol
 from urllib.parse import quote
 
-__all__ = ["MASK", "HasSecrets", "RedactingFilter", "Secret", "redact", "redact_logger"]
+__all__ = [
+    "MASK",
+    "MIN_REDACT_LENGTH",
+    "HasSecrets",
+    "RedactingFilter",
+    "Secret",
+    "redact",
+    "redact_logger",
+]
 
 MASK = "***"
+#: shorter secrets are not masked in free text (see the module docstring)
+MIN_REDACT_LENGTH = 4
 
 
 class Secret:
@@ -71,11 +87,15 @@ def _variants(secret: str) -> set[str]:
 
 
 def redact(text: str, secrets: Iterable[str | Secret]) -> str:
-    """Replace every occurrence of every non-empty secret in ``text`` with ``***``."""
+    """Replace every occurrence of every secret in ``text`` with ``***``.
+
+    Secrets shorter than ``MIN_REDACT_LENGTH`` are left in place: masking them would
+    mangle ordinary words.
+    """
     forms: set[str] = set()
     for secret in secrets:
         value = secret.get() if isinstance(secret, Secret) else secret
-        if value:
+        if len(value) >= MIN_REDACT_LENGTH:
             forms |= _variants(value)
     if not forms:
         return text

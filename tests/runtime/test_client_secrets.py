@@ -148,3 +148,15 @@ def test_gateway_message_attribute_is_scrubbed(api: Api) -> None:
         api.call(client, "_request", SITES_UPDATE, body=[])
     assert info.value.message == "Invalid key ***"
     assert_clean(str(info.value) + repr(vars(info.value)))
+
+
+def test_a_one_character_key_does_not_mangle_messages(api: Api) -> None:
+    api.vendor.routes["/sites"] = lambda request: json_response(
+        400, [{"code": "GENERIC_ERROR", "message": "update failed"}]
+    )
+    client = api.client(api_key="p")
+    with pytest.raises(APIErrorResponse) as info:
+        api.call(client, "_request", SITES_UPDATE, body=[])
+    assert info.value.message == "update failed"
+    assert "update failed" in str(info.value)
+    assert api.vendor.calls[0].headers["x-api-key"] == "p"

@@ -64,8 +64,15 @@ def test_redact_replaces_every_occurrence() -> None:
 
 def test_redact_longest_first() -> None:
     # The short secret is a prefix of the long one: the long one is masked whole.
-    assert redact("abc123 and abc", ["abc", "abc123"]) == "*** and ***"
-    assert redact("abc123 and abc", ["abc123", "abc"]) == "*** and ***"
+    assert redact("abcd123 and abcd", ["abcd", "abcd123"]) == "*** and ***"
+    assert redact("abcd123 and abcd", ["abcd123", "abcd"]) == "*** and ***"
+
+
+def test_redact_leaves_text_alone_for_secrets_under_four_characters() -> None:
+    text = "update failed: upd, pd and p"
+    assert redact(text, ["p", "pd", "upd", Secret("d")]) == text
+    assert redact("key=abcd", ["abcd", "p"]) == "key=***"
+    assert repr(Secret("k")) == str(Secret("k")) == MASK
 
 
 def test_redact_ignores_empty_secrets_and_accepts_secret_objects() -> None:
@@ -83,7 +90,7 @@ def test_redact_masks_encoded_forms() -> None:
 
 
 def test_redact_treats_secrets_literally() -> None:
-    assert redact("a.b a+b", ["a+b"]) == "a.b ***"
+    assert redact("a.bc a+bc", ["a+bc"]) == "a.bc ***"
 
 
 # --- RedactingFilter --------------------------------------------------------------
