@@ -17,26 +17,13 @@ import jinja2
 
 from . import views
 from .codegen_models import render_models
+from .methods import ASYNC, SYNC, methods
 from .model import ErrorCode, GatewayError, StageApi
-from .views import GroupView, RouteView, docstring, lit, one_line
+from .views import GroupView, docstring, lit, one_line
 
 ROOT = Path(__file__).resolve().parent
 TEMPLATES = ROOT.parent / "templates"
 RUNTIME = ROOT / "runtime"
-_SYNC = {
-    "prefix": "",
-    "base": "SyncResource",
-    "iterator": "Iterator",
-    "def_": "def",
-    "await_": "",
-}
-_ASYNC = {
-    "prefix": "Async",
-    "base": "AsyncResource",
-    "iterator": "AsyncIterator",
-    "def_": "async def",
-    "await_": "await ",
-}
 
 
 def spec_label(spec_file: str) -> str:
@@ -170,12 +157,18 @@ def _resources_context(
     stage: StageApi, groups: tuple[GroupView, ...]
 ) -> dict[str, Any]:
     standard = stage.request_filter
-    return {
-        "groups": [_group_context(g) for g in groups],
-        "flavours": [_SYNC, _ASYNC],
-        "imports": _resource_imports(stage, groups),
-        "request_filter_class": standard.name if standard else "None",
-    }
+    filter_class = standard.name if standard else "None"
+    classes = [
+        {
+            "name": flavour.prefix + g.class_name,
+            "base": flavour.base,
+            "doc": docstring(f"Routes of the ``{g.attr}`` group."),
+            "methods": [m for r in g.routes for m in methods(r, flavour, filter_class)],
+        }
+        for flavour in (SYNC, ASYNC)
+        for g in groups
+    ]
+    return {"classes": classes, "imports": _resource_imports(stage, groups)}
 
 
 def _client_context(stage: StageApi, groups: tuple[GroupView, ...]) -> dict[str, Any]:
@@ -271,28 +264,6 @@ def _client_doc(stage: StageApi, is_async: bool) -> str:
     )
 
 
-def _group_context(g: GroupView) -> dict[str, Any]:
-    return {
-        "attr": g.attr,
-        "class_name": g.class_name,
-        "routes": [_route_context(r) for r in g.routes],
-    }
-
-
-def _route_context(r: RouteView) -> dict[str, Any]:
-    ctx = {k: getattr(r, k) for k in r.__slots__ if k != "route"}
-    if r.return_type.startswith("list["):
-        ctx["return_type"] = "builtins." + r.return_type
-    ctx["doc_iter"] = docstring(
-        r.doc + "\n\nIterates every record, fetching pages lazily.", "        "
-    )
-    ctx["doc_page"] = docstring(
-        r.doc + "\n\nReturns one page with its paging headers.", "        "
-    )
-    ctx["doc_call"] = docstring(r.doc, "        ")
-    return ctx
-
-
 def _used_models(stage: StageApi) -> list[str]:
     used = set()
     for r in stage.routes:
@@ -358,8 +329,13 @@ def _error_context(stage: StageApi) -> dict[str, Any]:
         "errors": [code(e) for e in stage.errors],
         "gateway": gateway,
         "keys": stage.error_object,
-        "retryable": [gate(g) for g in stage.gateway if g.retry],
-        "quota": next((gate(g) for g in stage.gateway if g.quota), None),
+        # Python literals, so the template has no branches.
+        "retryable": views.frozenset_lit(
+            (g.status, g.message) for g in stage.gateway if g.retry
+        ),
+        "quota": lit(
+            next(((g.status, g.message) for g in stage.gateway if g.quota), None)
+        ),
     }
 
 

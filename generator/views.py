@@ -47,6 +47,12 @@ def lit(value: object) -> str:
     return repr(value)
 
 
+def frozenset_lit(items: Iterable[object]) -> str:
+    """A ``frozenset`` literal with sorted members (a set's repr order varies by run)."""
+    members = sorted(lit(i) for i in items)
+    return f"frozenset({{{', '.join(members)}}})" if members else "frozenset()"
+
+
 def docstring(text: str, indent: str = "    ") -> str:
     """A safely escaped triple-quoted docstring; spec text cannot close it early."""
     clean = _CONTROL.sub(" ", text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
