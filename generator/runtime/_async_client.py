@@ -232,6 +232,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         deadline: Deadline | None = None,
     ) -> httpx.Response:
         """Send with rate limiting, retries and one token renewal; return a 2xx response."""
+        self._check_open(route)
         call = self._start(timeout, deadline)
         while True:
             call.attempt += 1
@@ -248,6 +249,11 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
                     route, request, call.attempt, wait, type(exc).__name__
                 )
                 continue
+            except httpx.RequestError as exc:
+                # Not a transport failure (an undecodable body, too many redirects):
+                # repeating the request would fail the same way.
+                self._log_response(route, type(exc).__name__, call.attempt)
+                raise self._request_error(route, exc) from exc
             if response.is_success:
                 return response
             error = self._status_error(route, response, token)

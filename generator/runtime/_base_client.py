@@ -394,19 +394,42 @@ class BaseClient(Generic[HttpT]):
                 return True
         return error.status_code in _RETRYABLE_STATUS
 
-    def _transport_error(
-        self, route: RouteInfo, exc: httpx.TransportError
-    ) -> APIConnectionError:
-        """Map an httpx transport error, with any secret scrubbed from its text."""
+    def _scrub_httpx_error(self, exc: httpx.RequestError) -> str:
+        """The error's text with every secret masked (its args are masked in place)."""
         secrets = self._secrets()
         # The httpx error stays attached as __cause__, so its own text is scrubbed too.
         exc.args = tuple(
             redact(arg, secrets) if isinstance(arg, str) else arg for arg in exc.args
         )
-        text = redact(f"{type(exc).__name__}: {exc}", secrets)
+        return redact(f"{type(exc).__name__}: {exc}", secrets)
+
+    def _transport_error(
+        self, route: RouteInfo, exc: httpx.TransportError
+    ) -> APIConnectionError:
+        """Map an httpx transport error, with any secret scrubbed from its text."""
+        text = self._scrub_httpx_error(exc)
         if isinstance(exc, httpx.TimeoutException):
             return APITimeoutError(route.name, text)
         return APIConnectionError(route.name, text)
+
+    def _request_error(
+        self, route: RouteInfo, exc: httpx.RequestError
+    ) -> ResponseValidationError | APIConnectionError:
+        """Map any other httpx request error; an undecodable body is a bad response."""
+        text = self._scrub_httpx_error(exc)
+        if isinstance(exc, httpx.DecodingError):
+            return ResponseValidationError(
+                route.name, field="body", detail=f"body could not be decoded ({text})"
+            )
+        return APIConnectionError(route.name, text)
+
+    def _check_open(self, route: RouteInfo) -> None:
+        """Fail with a clear error instead of httpx's RuntimeError on a closed client."""
+        if self._http.is_closed:
+            raise UsageError(
+                f"{route.name}: the client is closed; create a new client to send "
+                "more requests"
+            )
 
     # -- observing -----------------------------------------------------------------
 

@@ -230,6 +230,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         deadline: Deadline | None = None,
     ) -> httpx.Response:
         """Send with rate limiting, retries and one token renewal; return a 2xx response."""
+        self._check_open(route)
         call = self._start(timeout, deadline)
         while True:
             call.attempt += 1
@@ -244,6 +245,11 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                 wait = self._next_wait(route, call, exc=exc)
                 self._pause(route, request, call.attempt, wait, type(exc).__name__)
                 continue
+            except httpx.RequestError as exc:
+                # Not a transport failure (an undecodable body, too many redirects):
+                # repeating the request would fail the same way.
+                self._log_response(route, type(exc).__name__, call.attempt)
+                raise self._request_error(route, exc) from exc
             if response.is_success:
                 return response
             error = self._status_error(route, response, token)
