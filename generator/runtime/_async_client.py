@@ -12,7 +12,7 @@ import httpx
 import pydantic
 
 from ._auth import AsyncTokenCache, token_route
-from ._base_client import DEFAULT_TIMEOUT, BaseClient, Hooks, _Call
+from ._base_client import BaseClient, Hooks, _Call, resolve_timeout
 from ._config import ApiConfig, RouteInfo
 from ._exceptions import UsageError
 from ._filters import Filters, FilterValues
@@ -35,6 +35,10 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
     ``timeout`` takes seconds, an ``httpx.Timeout`` or ``Timeouts(connect=10, read=30,
     total=None)``, where ``total`` bounds a whole call (token fetch, rate-limit waits,
     attempts and retry waits) and its end raises ``APITimeoutError``.
+
+    Which timeout the client uses, first match wins: the ``timeout`` passed here; else
+    the timeout of the injected ``http_client`` (kept as configured); else
+    ``DEFAULT_TIMEOUT`` (connect 10 s, read/write/pool 30 s).
     """
 
     _tokens: AsyncTokenCache | None
@@ -47,7 +51,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         api_key: str | None = None,
         username: str | None = None,
         password: str | None = None,
-        timeout: Timeout = DEFAULT_TIMEOUT,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
         http_client: httpx.AsyncClient | None = None,
         limiter: RateLimiter | Literal[False] | None = None,
         retry: RetryConfig | None = None,
@@ -60,7 +64,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             api_key=api_key,
             username=username,
             password=password,
-            timeout=timeout,
+            timeout=resolve_timeout(timeout, http_client),
             limiter=limiter,
             retry=retry,
             hooks=hooks,

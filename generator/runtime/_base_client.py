@@ -52,7 +52,13 @@ from ._types import NotGiven, Timeout
 if TYPE_CHECKING:
     from ._auth import _TokenState
 
-__all__ = ["DEFAULT_TIMEOUT", "BaseClient", "Hooks", "RequestEvent"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "BaseClient",
+    "Hooks",
+    "RequestEvent",
+    "resolve_timeout",
+]
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 _RETRYABLE_STATUS = frozenset({502, 503, 504})
@@ -68,6 +74,21 @@ _MAYBE_SENT = (
 
 T = TypeVar("T")
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
+
+
+def resolve_timeout(
+    timeout: Timeout | NotGiven, http_client: httpx.Client | httpx.AsyncClient | None
+) -> Timeout:
+    """The client's timeout: the one given, else an injected client's, else the default.
+
+    An injected ``httpx.Client`` was configured on purpose; replacing its timeout with
+    ``DEFAULT_TIMEOUT`` behind the caller's back would be a silent surprise.
+    """
+    if not isinstance(timeout, NotGiven):
+        return timeout
+    if http_client is not None:
+        return Timeouts.of(http_client.timeout)
+    return DEFAULT_TIMEOUT
 
 
 @functools.lru_cache(maxsize=256)

@@ -10,7 +10,7 @@ import httpx
 import pydantic
 
 from ._auth import SyncTokenCache, token_route
-from ._base_client import DEFAULT_TIMEOUT, BaseClient, Hooks, _Call
+from ._base_client import BaseClient, Hooks, _Call, resolve_timeout
 from ._config import ApiConfig, RouteInfo
 from ._exceptions import UsageError
 from ._filters import Filters, FilterValues
@@ -36,6 +36,10 @@ class SyncAPIClient(BaseClient[httpx.Client]):
     would cross the deadline is not taken, and the call raises ``APITimeoutError``
     naming the route. Per-call values replace the client's.
 
+    Which timeout the client uses, first match wins: the ``timeout`` passed here; else
+    the timeout of the injected ``http_client`` (kept as configured); else
+    ``DEFAULT_TIMEOUT`` (connect 10 s, read/write/pool 30 s).
+
     ``limiter``: None builds the stage's usage plan, ``False`` turns limiting off, and
     one ``RateLimiter`` may be shared by clients that use the same API key. Records go
     to the logger named ``config.name`` (DEBUG per attempt, INFO per retry wait) with
@@ -52,7 +56,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         api_key: str | None = None,
         username: str | None = None,
         password: str | None = None,
-        timeout: Timeout = DEFAULT_TIMEOUT,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
         http_client: httpx.Client | None = None,
         limiter: RateLimiter | Literal[False] | None = None,
         retry: RetryConfig | None = None,
@@ -65,7 +69,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             api_key=api_key,
             username=username,
             password=password,
-            timeout=timeout,
+            timeout=resolve_timeout(timeout, http_client),
             limiter=limiter,
             retry=retry,
             hooks=hooks,

@@ -6,13 +6,18 @@ import httpx
 import pytest
 
 from generator.runtime import (
+    DEFAULT_TIMEOUT,
     APIStatusError,
     APITimeoutError,
+    AsyncAPIClient,
     RateLimiter,
     RetryConfig,
+    SyncAPIClient,
     Timeouts,
 )
 from tests.runtime.runtime_support import (
+    API_KEY,
+    CONFIG,
     MACHINES,
     PING,
     Api,
@@ -133,3 +138,46 @@ def test_float_and_httpx_timeouts_still_work(api: Api) -> None:
     first, second = (r.extensions["timeout"] for r in api.vendor.requests)
     assert (first["connect"], first["read"]) == (1.0, 3.0)
     assert (second["connect"], second["read"]) == (2.0, 2.0)
+
+
+def make_client(
+    mode: str, api: Api, http_timeout: httpx.Timeout | None, **kwargs: object
+) -> SyncAPIClient | AsyncAPIClient:
+    """A client with an injected http client (or none when ``http_timeout`` is None)."""
+    options: dict[str, object] = {"api_key": API_KEY, "clock": api.clock, **kwargs}
+    transport = httpx.MockTransport(api.vendor)
+    if mode == "sync":
+        http = (
+            None
+            if http_timeout is None
+            else httpx.Client(transport=transport, timeout=http_timeout)
+        )
+        return SyncAPIClient(CONFIG, http_client=http, **options)  # type: ignore[arg-type]
+    ahttp = (
+        None
+        if http_timeout is None
+        else httpx.AsyncClient(transport=transport, timeout=http_timeout)
+    )
+    return AsyncAPIClient(CONFIG, http_client=ahttp, **options)  # type: ignore[arg-type]
+
+
+def test_an_injected_clients_timeout_is_kept(api: Api) -> None:
+    api.vendor.routes["/ping"] = lambda request: httpx.Response(200, text="pong")
+    client = make_client(api.mode, api, httpx.Timeout(7.0, connect=2.0))
+    api.call(client, "_request", PING)
+    sent = api.vendor.requests[0].extensions["timeout"]
+    assert (sent["connect"], sent["read"], sent["pool"]) == (2.0, 7.0, 7.0)
+    assert client.timeout == Timeouts(connect=2.0, read=7.0, write=7.0, pool=7.0)
+
+
+def test_an_explicit_timeout_beats_the_injected_clients(api: Api) -> None:
+    api.vendor.routes["/ping"] = lambda request: httpx.Response(200, text="pong")
+    client = make_client(api.mode, api, httpx.Timeout(7.0), timeout=3.0)
+    api.call(client, "_request", PING)
+    assert api.vendor.requests[0].extensions["timeout"]["read"] == 3.0
+
+
+def test_without_an_injected_client_the_default_applies(api: Api) -> None:
+    client = make_client(api.mode, api, None)
+    assert Timeouts.of(client.timeout) == Timeouts.of(DEFAULT_TIMEOUT)
+    assert client._http.timeout == DEFAULT_TIMEOUT
