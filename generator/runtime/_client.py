@@ -150,7 +150,10 @@ class SyncAPIClient(BaseClient[httpx.Client]):
     ) -> Iterator[T]:
         """Iterate every record across pages (and range windows), fetching lazily.
 
-        Arguments are checked now, so a bad call fails here rather than on first use.
+        ``split_range`` (default True) walks a range longer than the route's
+        ``max_range`` in windows and raises if the server clamps one; False sends the
+        range as given and lets the server clamp it. See ``_walk.py``. Arguments are
+        checked now, so a bad call fails here rather than on first use.
         """
         values = self._prepare(route, request_filter, route_filter, filters)
         self._page_headers(route, None, size)

@@ -151,3 +151,28 @@ def test_a_window_the_server_clamps_is_an_error(api: Api, days: int) -> None:
     assert info.value.field == "search-range-end-date"
     assert info.value.route == "transactions.list"
     assert len(server.filters) == 1
+
+
+def test_a_window_echoed_at_second_precision_is_not_a_clamp(api: Api) -> None:
+    sent: list[dict[str, str]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        flt = json.loads(request.content)["requestFilter"]
+        sent.append(flt)
+        page = int(request.headers["page"])
+        headers = page_headers(page, 1, 2)
+        headers["search-range-start-date"] = flt["startDate"][:19]
+        headers["search-range-end-date"] = flt["endDate"][:19]  # drops the .999
+        return json_response(200, [{"id": page, "name": "x"}], **headers)
+
+    api.vendor.routes["/transactions"] = handler
+    client = api.client()
+    start = NOW - timedelta(days=10)
+    dates = {"start_date": start, "end_date": NOW}
+    items = api.collect(client, TRANSACTIONS, Machine, size=1, request_filter=dates)
+    assert len(items) == 4  # two windows of two pages
+    first_window = {
+        "startDate": wire(start),
+        "endDate": wire(start + timedelta(days=7, milliseconds=-1)),
+    }
+    assert sent[0] == sent[1] == first_window  # page 2 keeps the window's .999
