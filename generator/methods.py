@@ -77,6 +77,8 @@ def _filter_params(route: RouteView, filter_class: str) -> list[str]:
     params = [f"{p.name}: {p.annotation} = {p.default}" for p in _all(route)]
     if route.request_params:
         params.append(f"request_filter: {filter_class} | None = None")
+    if route.route_filter_class:
+        params.append(f"route_filter: {route.route_filter_class} | None = None")
     return params
 
 
@@ -92,17 +94,20 @@ def _dict(params: tuple[Param, ...]) -> str:
 def _filter_args(route: RouteView) -> list[str]:
     args = []
     if route.request_params:
-        args += [
-            f"request_filter={_dict(route.request_params)}",
-            "filters=request_filter",
-        ]
+        args.append(f"request_filter={_dict(route.request_params)}")
     if route.route_params:
         args.append(f"route_filter={_dict(route.route_params)}")
+    objects = ["request_filter"] if route.request_params else []
+    objects += ["route_filter"] if route.route_filter_class else []
+    if objects:
+        args.append(f"filters=({', '.join(objects)},)")
     return args
 
 
 def _iterate(route: RouteView, flavour: Flavour, filter_class: str) -> MethodView:
-    split = ["split_range: bool = False"] if route.split_range else []
+    # On by default: list() means every record, and the server would clamp a long
+    # range away silently.
+    split = ["split_range: bool = True"] if route.split_range else []
     params = [
         "*",
         *_filter_params(route, filter_class),

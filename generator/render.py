@@ -210,38 +210,39 @@ def _sections(*groups: list[str]) -> list[str]:
 def _resource_imports(stage: StageApi, groups: tuple[GroupView, ...]) -> list[str]:
     routes = [r for g in groups for r in g.routes]
     types = [p.type for r in routes for p in r.request_params + r.route_params]
-    abc = ["Iterator", "AsyncIterator"] if any(r.paged for r in routes) else []
-    if any(r.body_model for r in routes) or any(t.is_list for t in types):
-        abc.append("Sequence")
+    paged = any(r.paged for r in routes)
+    abc = ["Iterator", "AsyncIterator"] if paged else []
+    abc += ["Sequence"] if any(r.body_model for r in routes) else []
     lists = any(not r.paged and r.return_type.startswith("list[") for r in routes)
     stdlib = ["import builtins"] if lists else []
     stdlib += _from("collections.abc", abc)
     dates = any(t.base == "DateTime" for t in types)
     stdlib += _from("datetime", ["date", "datetime"] if dates else [])
     runtime = ["NOT_GIVEN", "NotGiven", "Timeout", "SyncResource", "AsyncResource"]
-    runtime += ["Page"] if any(r.paged for r in routes) else []
+    runtime += ["Page"] if paged else []
+    runtime += ["SequenceNotStr"] if any(t.is_list for t in types) else []
     standard = stage.request_filter
-    uses_filter = standard is not None and any(r.request_params for r in routes)
+    filters = {r.route_filter_class for r in routes if r.route_filter_class}
+    if standard is not None and any(r.request_params for r in routes):
+        filters.add(standard.name)
     enums = {t.base for t in types if stage.enum(t.base) is not None}
     local = ["from . import _api", *_from("._runtime", runtime)]
-    local += _from(".filters", [standard.name] if uses_filter and standard else [])
+    local += _from(".filters", sorted(f for f in filters if f))
     local += _from(".models", sorted(set(_used_models(stage)) | enums))
     return _sections(stdlib, local)
 
 
 def _filter_imports(stage: StageApi) -> list[str]:
     types = [p.type for f in stage.filters for p in f.fields]
-    stdlib = _from(
-        "collections.abc", ["Sequence"] if any(t.is_list for t in types) else []
-    )
-    stdlib += _from(
-        "datetime",
-        ["date", "datetime"] if any(t.base == "DateTime" for t in types) else [],
-    )
+    dates = any(t.base == "DateTime" for t in types)
+    stdlib = _from("datetime", ["date", "datetime"] if dates else [])
     third = (
         _from("pydantic", ["BaseModel", "ConfigDict", "Field"]) if stage.filters else []
     )
-    return _sections(stdlib, third, _from(".models", _filter_enums(stage)))
+    lists = _from(
+        "._runtime", ["SequenceNotStr"] if any(t.is_list for t in types) else []
+    )
+    return _sections(stdlib, third, lists + _from(".models", _filter_enums(stage)))
 
 
 def _api_imports(stage: StageApi) -> list[str]:
@@ -340,6 +341,10 @@ def _error_context(stage: StageApi) -> dict[str, Any]:
 
 
 _RUNTIME_EXPORTS = [
+    "Clock",
+    "ErrorDetail",
+    "SystemClock",
+    "Timeouts",
     "APIConnectionError",
     "APIErrorResponse",
     "APIStatusError",

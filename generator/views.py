@@ -76,7 +76,8 @@ def one_line(text: str) -> str:
 def filter_annotation(t: TypeRef) -> str:
     """Annotation of a filter keyword argument; every filter is optional."""
     base = _FILTER_TYPES.get(t.base, t.base)
-    inner = f"Sequence[{base}]" if t.is_list else base
+    # SequenceNotStr: a str is a Sequence[str], and "M1" for ["M1"] is a classic slip.
+    inner = f"SequenceNotStr[{base}]" if t.is_list else base
     return f"{inner} | None"
 
 
@@ -106,6 +107,7 @@ class RouteView:
     doc: str
     request_params: tuple[Param, ...]
     route_params: tuple[Param, ...]
+    route_filter_class: str | None  # the route filter's class, when it has fields
     body_model: str | None
     response_kind: str
     response_model: str | None
@@ -145,7 +147,8 @@ def _doc(stage: StageApi, route: Route) -> str:
         days = route.max_range.days or route.max_range
         required = " Both dates are required." if route.dates_required else ""
         parts.append(
-            f"Max date range: {days} days (the server clamps longer ranges).{required}"
+            f"Max date range: {days} days; the server clamps longer ranges, so list() "
+            f"walks them in {days}-day windows (split_range=False turns that off).{required}"
         )
     if route.errors:
         parts.append(
@@ -183,6 +186,9 @@ def route_view(stage: StageApi, route: Route) -> RouteView:
         doc=_doc(stage, route),
         request_params=_params(route.request_filter),
         route_params=_params(rf),
+        route_filter_class=(
+            route.route_filter.filter if rf and route.route_filter else None
+        ),
         body_model=route.body.model if route.body else None,
         response_kind=route.response.kind,
         response_model=route.response.model,
@@ -221,7 +227,8 @@ def _td(value: timedelta | None) -> str:
 
 def _filter_fields(fields: tuple[FilterField, ...]) -> str:
     items = [
-        f"FilterField({lit(f.py_name)}, {lit(f.wire)}, {lit(f.date_role)})"
+        f"FilterField({lit(f.py_name)}, {lit(f.wire)}, {lit(f.date_role)}"
+        + (", is_list=True)" if f.type.is_list else ")")
         for f in fields
     ]
     return "(" + "".join(i + ", " for i in items) + ")"

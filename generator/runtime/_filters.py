@@ -91,7 +91,9 @@ def _check_lists(route: RouteInfo, values: FilterValues) -> None:
 
 
 #: one filter object, or several (a request filter and a route filter object)
-Filters = pydantic.BaseModel | Sequence[pydantic.BaseModel] | None
+#: one filter object, or several (None entries are skipped: generated methods pass
+#: their optional request- and route-filter objects together)
+Filters = pydantic.BaseModel | Sequence[pydantic.BaseModel | None] | None
 
 
 def _split_model(
@@ -110,6 +112,8 @@ def _split_model(
     request_names = {item.name for item in route.request_filter}
     route_names = {item.name for item in route.route_filter}
     for model in models:
+        if model is None:
+            continue
         for name in sorted(model.model_fields_set):
             value = getattr(model, name)
             if not _given(value):
