@@ -267,6 +267,7 @@ def _model_field(
         type=TypeRef.parse(f.get("type")),
         description=f.get("description", ""),
         read_only=bool(f.get("read_only", False)),
+        secret=bool(f.get("secret", False)),
         max_length=f.get("max_length"),
         min_length=f.get("min_length"),
         minimum=f.get("minimum"),

@@ -128,7 +128,20 @@ def _routes(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
             yield r.origin("path"), msg
 
 
+def _secret_bodies(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
+    """A SecretStr would be sent as its mask, so a written model may hold no secret."""
+    for r in stage.routes:
+        model = stage.model(r.body.model) if r.body and r.body.model else None
+        if model is None:
+            continue
+        for f in model.fields:
+            if f.secret:
+                msg = f"route {r.name!r}: body model {model.name} has secret field {f.name!r}"
+                yield r.origin("body"), msg
+
+
 def _route_refs(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
+    yield from _secret_bodies(stage)
     for r in stage.routes:
         for key, ref in (("body", r.body), ("response", r.response)):
             if (
@@ -217,6 +230,10 @@ def _models(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
                 yield f.origin("type"), f"{m.name}.{f.name}: {problem} in this stage"
             if f.exclusive_minimum is not None and f.minimum is not None:
                 yield f.where, f"{m.name}.{f.name}: both minimum and exclusive_minimum"
+            if f.secret and (f.type.base != "string" or f.type.is_list):
+                yield f.origin(
+                    "secret"
+                ), f"{m.name}.{f.name}: secret on a non-string field"
             if (f.max_length is not None or f.pattern) and f.type.base != "string":
                 yield f.where, f"{m.name}.{f.name}: max_length/pattern on a non-string field"
 

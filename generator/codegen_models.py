@@ -79,6 +79,8 @@ def _field_schema(f: ModelField) -> dict[str, Any]:
         schema["description"] = f.description
     if f.read_only:
         schema["readOnly"] = True
+    if f.secret:  # datamodel-code-generator renders a password string as SecretStr
+        schema["format"] = "password"
     return schema
 
 

@@ -135,6 +135,7 @@ class ModelField:
     type: TypeRef
     description: str
     read_only: bool = False
+    secret: bool = False
     max_length: int | None = None
     min_length: int | None = None
     minimum: float | None = None

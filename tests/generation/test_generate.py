@@ -381,3 +381,22 @@ def test_output_does_not_depend_on_hash_seed_or_working_directory(
         trees.append(read_tree(out))
     assert trees[0] == trees[1]
     assert trees[0] == read_tree(ROOT / "generated")
+
+
+def test_secret_fields_never_show_in_a_repr() -> None:
+    """``secret: true`` (the session token) renders as SecretStr."""
+    code = (
+        "import vendnovation_v2_1 as v; "
+        "t = v.AuthToken(accessToken='tok-123456', userName='u', issued='i', expires='e'); "
+        "print(repr(t)); print(t.access_token.get_secret_value())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT / "generated" / "vendnovation_v2_1",
+        timeout=120,
+    ).stdout.splitlines()
+    assert "tok-123456" not in out[0] and "SecretStr" in out[0]
+    assert out[1] == "tok-123456"

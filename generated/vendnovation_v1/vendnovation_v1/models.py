@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, SecretStr
 
 from ._runtime._model import VendorModel
 
@@ -87,7 +87,7 @@ class AuthToken(VendorModel):
         extra="allow",
         populate_by_name=True,
     )
-    access_token: str = Field(
+    access_token: SecretStr = Field(
         ..., alias="accessToken", description="The session token (a GUID string)."
     )
     expires: str = Field(
