@@ -7,7 +7,7 @@ and injectable faults (``app.state.faults``). ``MockServer`` runs it on loopback
 """
 
 from .app import ConnectionDropped, MockState, Stats, create_app
-from .config import DEFAULT_API_KEY, Fault, Faults, MockConfig
+from .config import DEFAULT_API_KEY, Fault, Faults, ManualClock, MockConfig
 from .server import MockServer
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "ConnectionDropped",
     "Fault",
     "Faults",
+    "ManualClock",
     "MockConfig",
     "MockServer",
     "MockState",

@@ -3,7 +3,9 @@
 Every request walks the same path as at the vendor: the gateway matches the path
 (unknown: 403 Missing Authentication Token), checks ``x-api-key`` (403 Forbidden) and
 the usage plan (429), then the API checks the session token (401 ``API_TOKEN``) and
-answers reads, writes and actions from the in-memory store.
+answers reads, writes and actions from the in-memory store. Injected faults fire at
+the gateway (nothing applied) or, with ``Fault(after_handler=True)``, after the API
+handled the request (applied, then the answer is lost or replaced).
 """
 
 from __future__ import annotations
@@ -129,9 +131,20 @@ class MockState:
                 return gateway_response(stage, "LimitExceeded")
         return await self._faults(route)
 
-    async def _faults(self, route: Route) -> Response | None:
+    async def after_handler(self, route: Route, response: Response) -> Response:
+        """The answer to a handled request, after the faults of the after phase.
+
+        They may replace the answer or drop the connection; what the handler applied
+        stays applied.
+        """
+        answer = await self._faults(route, after_handler=True)
+        return response if answer is None else answer
+
+    async def _faults(
+        self, route: Route, after_handler: bool = False
+    ) -> Response | None:
         answer: Response | None = None
-        for fault in self.faults.fire(route.name):
+        for fault in self.faults.fire(route.name, after_handler):
             if fault.kind == "latency":
                 await asyncio.sleep(fault.delay)
             elif fault.kind == "drop":
@@ -312,6 +325,7 @@ class _Handler:
             response = await state.gate(request, route)
             if response is None and route is not None:
                 response = await state.handle(request, route)
+                response = await state.after_handler(route, response)
         except ConnectionDropped:
             state.stats.record(name, 0)
             await send({"type": "http.response.start", "status": 200, "headers": []})

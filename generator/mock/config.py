@@ -2,6 +2,9 @@
 
 ``MockConfig`` is fixed for the life of an app; ``Faults`` is the mutable control a test
 holds (``app.state.faults``) to inject latency, 5xx answers, 429s or dropped connections.
+A fault fires either before the API handles the request (the default: nothing was
+applied) or, with ``after_handler=True``, after the handler ran (a write is applied,
+then its answer is lost or replaced). ``ManualClock`` is a ``now`` a test can move.
 """
 
 from __future__ import annotations
@@ -15,7 +18,15 @@ from typing import Literal
 
 from ..model import Limits
 
-__all__ = ["DEFAULT_API_KEY", "Fault", "FaultKind", "Faults", "MockConfig", "utcnow"]
+__all__ = [
+    "DEFAULT_API_KEY",
+    "Fault",
+    "FaultKind",
+    "Faults",
+    "ManualClock",
+    "MockConfig",
+    "utcnow",
+]
 
 DEFAULT_API_KEY = "mock-api-key"
 FaultKind = Literal["latency", "error", "drop", "throttle"]
@@ -33,6 +44,12 @@ class Fault:
     A rule fires for a matching request when any of its schedules says so: the next
     ``next`` matching requests, every ``every``-th matching request, or at random with
     ``probability`` (seeded, so a run is reproducible).
+
+    ``after_handler=False`` (default): the fault fires at the gateway, before the API
+    sees the request, so nothing is applied. ``after_handler=True``: the API handles the
+    request first (a write changes the store), then the fault replaces or loses its
+    answer -- the case where a client must not repeat a write that did happen. Such a
+    rule's schedule counts only requests that reached the handler.
     """
 
     kind: FaultKind
@@ -44,6 +61,7 @@ class Fault:
     delay: float = 0.0  # kind "latency": seconds
     retry_after: float | None = 1.0  # kind "throttle": Retry-After seconds (None: omit)
     routes: tuple[str, ...] = ()  # route names; empty: every route
+    after_handler: bool = False  # fire after the handler ran (its effect is applied)
 
 
 @dataclass(slots=True)
@@ -82,15 +100,32 @@ class Faults:
         """Drop the connection of the next ``n`` matching requests."""
         self.add(Fault("drop", next=n, routes=routes))
 
+    def drop_after_next(self, n: int, routes: tuple[str, ...] = ()) -> None:
+        """Handle the next ``n`` matching requests, then drop their connections."""
+        self.add(Fault("drop", next=n, routes=routes, after_handler=True))
+
+    def fail_after_next(
+        self, n: int, status: int = 503, routes: tuple[str, ...] = ()
+    ) -> None:
+        """Handle the next ``n`` matching requests, then answer ``status`` instead."""
+        self.add(
+            Fault("error", next=n, status=status, routes=routes, after_handler=True)
+        )
+
     def throttle_next(self, n: int, retry_after: float | None = 1.0) -> None:
         """Answer the next ``n`` requests with 429 Too Many Requests and Retry-After."""
         self.add(Fault("throttle", next=n, retry_after=retry_after))
 
-    def fire(self, route: str) -> list[Fault]:
-        """The faults that fire for one request to ``route`` (advances the schedules)."""
+    def fire(self, route: str, after_handler: bool = False) -> list[Fault]:
+        """The faults of one phase that fire for a request to ``route``.
+
+        Advances the schedules of that phase's matching rules only.
+        """
         fired: list[Fault] = []
         with self._lock:
             for rule in self._rules:
+                if rule.fault.after_handler != after_handler:
+                    continue
                 if rule.fault.routes and route not in rule.fault.routes:
                     continue
                 if self._fires(rule):
@@ -109,6 +144,37 @@ class Faults:
         if rule.fault.probability > 0 and self._rng.random() < rule.fault.probability:
             hit = True
         return hit
+
+
+class ManualClock:
+    """A ``MockConfig.now`` that moves only when told to (thread-safe).
+
+    ``ManualClock(start)`` reads ``start`` until ``advance(delta)`` or ``set(moment)``;
+    a test uses it to move the server's "now" between requests.
+    """
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._lock = threading.Lock()
+        self._now = start if start is not None else utcnow()
+        if self._now.tzinfo is None:
+            raise ValueError("ManualClock needs an aware datetime")
+
+    def __call__(self) -> datetime:
+        with self._lock:
+            return self._now
+
+    def advance(self, delta: timedelta) -> datetime:
+        """Move the clock by ``delta``; returns the new time."""
+        with self._lock:
+            self._now += delta
+            return self._now
+
+    def set(self, moment: datetime) -> None:
+        """Jump to ``moment`` (aware)."""
+        if moment.tzinfo is None:
+            raise ValueError("ManualClock needs an aware datetime")
+        with self._lock:
+            self._now = moment
 
 
 @dataclass(frozen=True, slots=True)

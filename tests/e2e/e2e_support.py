@@ -112,6 +112,14 @@ def serve(stage: str, **overrides: Any) -> Served:
     return Served(stage, server, app, load_package(stage))
 
 
+FAST_RETRY = {"base_delay": 0.01, "max_delay": 0.05, "max_attempts": 6}
+
+
+def fast_retry(served: Served) -> Any:
+    """Retries on (the client's own policy), with short delays."""
+    return served.pkg.RetryConfig(**FAST_RETRY)
+
+
 def utcnow() -> datetime:
     """Now, naive UTC (as the mock stores moments)."""
     return datetime.now(UTC).replace(tzinfo=None)

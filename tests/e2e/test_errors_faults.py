@@ -7,15 +7,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from e2e_support import KEY, Served, serve, spec_api
+from e2e_support import KEY, Served, fast_retry, serve, spec_api
 
 from generator.mock import Fault
-
-FAST = {"base_delay": 0.01, "max_delay": 0.05, "max_attempts": 6}
-
-
-def fast_retry(served: Served) -> Any:
-    return served.pkg.RetryConfig(**FAST)
 
 
 @pytest.mark.timeout(60)
