@@ -420,8 +420,3 @@ def _route_filter(
             f"route {r.get('name')!r}: filter {name!r} has no field {missing!r}",
         )
     return RouteFilterUse(name, fields)
-
-
-def timedelta_seconds(value: timedelta | None) -> float | None:
-    """Seconds of an optional duration (for templates and JSON)."""
-    return None if value is None else value.total_seconds()

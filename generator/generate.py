@@ -15,9 +15,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .diff_report import stages_report
 from .formatting import Formatter
 from .model import Api
-from .render import header, render_stage
+from .render import render_stage
 
 Tree = dict[str, bytes]
 STAGES_FILE = "STAGES.md"
@@ -54,14 +55,7 @@ def build_tree(
 
 def stages_document(api: Api) -> str:
     """``generated/STAGES.md``: the diff of every consecutive stage pair."""
-    try:
-        from .diff_report import stages_report
-    except ImportError:  # diff reporting not installed yet: keep a minimal index
-        lines = [header(api.file, "<!--") + " -->", "", "# Stages", ""]
-        lines += [f"- `{s.name}`: {s.description}" for s in api.stages]
-        return "\n".join(lines) + "\n"
-    report: str = stages_report(api)
-    return report
+    return stages_report(api)
 
 
 def package_roots(tree: Tree) -> list[str]:
