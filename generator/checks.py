@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from .build import Problem
-from .collisions import collisions, describe
+from .collisions import collisions, field_names
 from .errors import JsonPath, format_path
 from .model import Api, Route, StageApi, TypeRef
 
@@ -243,12 +243,8 @@ def _filters(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
     if len(standard) > 1:
         yield standard[1].where, "more than one filter is marked standard"
     for flt in stage.filters:
-        seen: dict[str, str] = {}
+        yield from field_names(flt.name, flt.fields)
         for f in flt.fields:
-            if f.py_name in seen:
-                owner = f"{flt.name}: fields"
-                yield f.where, describe(owner, seen[f.py_name], f.name, f.py_name)
-            seen.setdefault(f.py_name, f.name)
             if not f.type.is_primitive and stage.enum(f.type.base) is None:
                 msg = f"{flt.name}.{f.name}: unknown type {f.type.base!r} in this stage"
                 yield f.origin("type"), msg

@@ -8,12 +8,12 @@ type-check, so each is reported as a spec error at the later declaration.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from . import naming
 from .errors import JsonPath
-from .model import Model, Route, StageApi
+from .model import FilterField, ModelField, Route, StageApi
 
 Found = Iterator[tuple[JsonPath, str]]
 
@@ -51,7 +51,7 @@ def collisions(stage: StageApi) -> Found:
     yield from _groups(stage)
     yield from _classes(stage)
     for m in stage.models:
-        yield from _model_fields(m)
+        yield from field_names(m.name, m.fields)
     for r in stage.routes:
         yield from _params(r)
 
@@ -115,12 +115,13 @@ def _class_names(stage: StageApi) -> Iterator[tuple[str, str, JsonPath]]:
         yield "resource group", "Async" + base, r.where
 
 
-def _model_fields(model: Model) -> Found:
+def field_names(owner: str, fields: Iterable[ModelField | FilterField]) -> Found:
+    """Fields of one model or filter that become the same Python name."""
     seen: dict[str, str] = {}
-    for f in model.fields:
+    for f in fields:
         if f.py_name in seen:
             yield f.where, describe(
-                f"{model.name}: fields", seen[f.py_name], f.name, f.py_name
+                f"{owner}: fields", seen[f.py_name], f.name, f.py_name
             )
         seen.setdefault(f.py_name, f.name)
 

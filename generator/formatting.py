@@ -73,18 +73,7 @@ class Formatter:
 
     def format(self, path: str, source: str) -> str:
         """``source`` formatted by black (cache hit or fresh run)."""
-        key = _key(source)
-        hit = self._read(key)
-        if hit is not None:
-            self.cached += 1
-            return hit
-        try:
-            out = black.format_str(source, mode=MODE)
-        except InvalidInput as exc:
-            raise FormatError(path, str(exc).splitlines()[0]) from None
-        self.formatted += 1
-        self._write(key, out)
-        return out
+        return self.format_many([(path, source)])[0]
 
     def _entry(self, key: str) -> Path | None:
         return None if self.cache_dir is None else self.cache_dir / key[:2] / key
