@@ -21,9 +21,9 @@ from pathlib import Path
 import black
 
 import generator
-from generator.formatting import MODE, Formatter
-from generator.generate import build_tree
-from generator.render import render_stage
+from generator.emit.formatting import MODE, Formatter
+from generator.emit.render import render_stage
+from generator.emit.tree import build_tree
 
 
 class TimedFormatter(Formatter):

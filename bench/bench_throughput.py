@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "generated" / "vendnovation_v2_1"))
 
 import generator  # noqa: E402
 from generator.mock import MockConfig, MockServer, create_app  # noqa: E402
-from generator.model import Limits  # noqa: E402
+from generator.spec.model import Limits  # noqa: E402
 
 KEY, USER, PASSWORD = "bench-key", "bench@example.com", "bench-password"
 

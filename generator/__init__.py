@@ -1,11 +1,13 @@
 """routegen: typed Python clients from one YAML route specification.
 
-Pipeline: ``load`` (YAML with positions) -> ``validate`` (schema + semantic checks)
--> ``build`` (frozen ``Api``) -> ``api.stage(name)`` -> render -> format -> write.
+Pipeline: ``spec`` (YAML with positions, schema, semantic checks, the frozen ``Api``)
+-> ``diff`` (stage comparisons) -> ``emit`` (render, format, write) -> ``export``
+(OpenAPI) -> ``cli``. ``runtime`` is copied into every generated package; ``mock``
+serves a stage.
 """
 
-from .errors import SpecError, SpecErrors
-from .load import build, load, validate
-from .model import Api, StageApi
+from .pipeline import build, load, validate
+from .spec.errors import SpecError, SpecErrors
+from .spec.model import Api, StageApi
 
 __all__ = ["Api", "SpecError", "SpecErrors", "StageApi", "build", "load", "validate"]

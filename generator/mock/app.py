@@ -26,7 +26,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route as StarletteRoute
 from starlette.types import Receive, Scope, Send
 
-from ..model import Route, StageApi
+from ..spec.model import Route, StageApi
 from .config import Faults, MockConfig
 from .data import ValueMaker
 from .errors import MockError, MockErrors, error_response, gateway_response

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from ..model import Limits
+from ..spec.model import Limits
 
 __all__ = [
     "DEFAULT_API_KEY",

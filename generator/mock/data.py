@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..model import Model, ModelField, StageApi, TypeRef
+from ..spec.model import Model, ModelField, StageApi, TypeRef
 
 __all__ = [
     "Row",

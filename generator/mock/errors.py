@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from starlette.responses import JSONResponse
 
-from ..model import StageApi
+from ..spec.model import StageApi
 
 __all__ = [
     "DEFAULT_STATUS",

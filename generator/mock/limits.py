@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Literal
 
-from ..model import Limits
+from ..spec.model import Limits
 
 __all__ = ["Admission", "TokenBucket", "UsagePlan"]
 

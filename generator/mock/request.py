@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ..model import FilterField, Route, StageApi, TypeRef
+from ..spec.model import FilterField, Route, StageApi, TypeRef
 from .data import format_moment
 from .errors import MockError
 

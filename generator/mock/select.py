@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from ..model import Model
+from ..spec.model import Model
 from .data import Row, kind_of, link_fields
 from .errors import MockError
 from .request import Query

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..model import Model, StageApi
+from ..spec.model import Model, StageApi
 from .config import MockConfig
 from .data import Row, ValueMaker, date_field, format_moment, kind_of, link_fields
 

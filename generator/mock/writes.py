@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..model import Model, ModelField, Route, StageApi, TypeRef
+from ..spec.model import Model, ModelField, Route, StageApi, TypeRef
 from .data import Row, date_field, format_moment, link_fields
 from .errors import MockError, MockErrors
 from .request import lower_keys

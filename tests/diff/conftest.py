@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator import build
-from generator.diff import Change, compare
+from generator.diff.engine import Change, compare
 
 SPECS = Path(__file__).parent / "specs"
 CHANGES = SPECS / "changes.yaml"

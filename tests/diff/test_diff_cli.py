@@ -158,7 +158,7 @@ def test_real_rc_breaks(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.usefixtures("at_root")
 def test_real_stages_report(capsys: pytest.CaptureFixture[str]) -> None:
     from generator import build
-    from generator.diff_report import stages_report
+    from generator.diff.report import stages_report
 
     report = stages_report(build("spec/vendnovation.yaml"))
     assert report.splitlines()[0] == (

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from generator import build, load
-from generator.diff import KINDS, Change, compare
-from generator.diff_report import source_locator
-from generator.diff_rules import RULES
+from generator.diff.engine import KINDS, Change, compare
+from generator.diff.report import source_locator
+from generator.diff.rules import RULES
 
 SPECS = Path(__file__).parent / "specs"
 CHANGES = SPECS / "changes.yaml"

@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 
 from generator import build, load
-from generator.diff import KINDS, Change, compare
-from generator.diff_report import (
+from generator.diff.engine import KINDS, Change, compare
+from generator.diff.report import (
     StageRef,
     render,
     render_json,

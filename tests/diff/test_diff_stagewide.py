@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from generator import load
-from generator.codegen_models import json_type
-from generator.diff import Change
-from generator.diff_report import source_locator
+from generator.diff.engine import Change
+from generator.diff.report import source_locator
+from generator.spec.wiretypes import json_type
 
 from .conftest import COMPARISONS
 

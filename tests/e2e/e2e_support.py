@@ -12,7 +12,7 @@ from typing import Any
 
 import generator
 from generator.mock import MockConfig, MockServer, create_app
-from generator.model import Api
+from generator.spec.model import Api
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec/vendnovation.yaml"

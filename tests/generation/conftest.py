@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import generator
-from generator.generate import IGNORED, Tree, build_tree
+from generator.emit.tree import IGNORED, Tree, build_tree
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = "spec/vendnovation.yaml"

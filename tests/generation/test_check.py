@@ -15,8 +15,8 @@ import yaml
 
 import generator
 from generator.cli import main as routegen
-from generator.formatting import Formatter
-from generator.generate import Tree, build_tree, compare_tree, package_roots
+from generator.emit.formatting import Formatter
+from generator.emit.tree import Tree, build_tree, compare_tree, package_roots
 
 from .conftest import ROOT, SPEC, STAGE_PACKAGES, cwd, tree_digest
 

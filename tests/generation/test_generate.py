@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 
 import generator
-import generator.render
-from generator import generate as generate_module
+import generator.emit.render
 from generator.cli import main as routegen
-from generator.formatting import Formatter
-from generator.generate import Tree, build_tree
-from generator.render import RenderedFile
+from generator.emit import tree as generate_module
+from generator.emit.formatting import Formatter
+from generator.emit.render import RenderedFile
+from generator.emit.tree import Tree, build_tree
 
 from .conftest import ROOT, SPEC, STAGE_PACKAGES, read_tree, tree_digest
 
@@ -188,7 +188,7 @@ def test_unknown_stage_exits_2_naming_known_stages(
 
 def _failing_second_stage(monkeypatch: pytest.MonkeyPatch, failure: Any) -> None:
     real = (
-        generator.render.render_stage
+        generator.emit.render.render_stage
     )  # build_tree calls the name it imported from here
     calls: list[str] = []
 

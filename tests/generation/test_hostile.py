@@ -20,8 +20,8 @@ import pytest
 import yaml
 
 import generator
-from generator.formatting import Formatter
-from generator.generate import Tree, build_tree
+from generator.emit.formatting import Formatter
+from generator.emit.tree import Tree, build_tree
 
 from .conftest import cwd
 from .hostile_spec import (

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import generator
-from generator.generate import IGNORED, Tree, build_tree
+from generator.emit.tree import IGNORED, Tree, build_tree
 
 GOLDEN = Path(__file__).resolve().parent
 ROOT = GOLDEN.parents[1]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from generator.cli import main as routegen
-from generator.generate import Tree, short_diff
+from generator.emit.tree import Tree, short_diff
 
 from .regen import GOLDEN, ROOT, at_root, cases, generate_case, read_tree
 

@@ -10,7 +10,7 @@ from mock_support import MINIMAL, REAL, Mock, MockFactory, config
 
 import generator
 from generator.mock import create_app
-from generator.model import Api
+from generator.spec.model import Api
 
 
 @pytest.fixture(scope="session")

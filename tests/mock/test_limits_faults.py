@@ -6,7 +6,7 @@ import pytest
 from mock_support import Mock, MockFactory
 
 from generator.mock import ConnectionDropped, Fault, MockConfig
-from generator.model import Limits
+from generator.spec.model import Limits
 
 
 def statuses(mock: Mock, n: int, path: str = "/token-test") -> list[int]:

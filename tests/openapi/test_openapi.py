@@ -9,7 +9,7 @@ from openapi_spec_validator import validate
 
 import generator
 from generator.cli import main
-from generator.openapi import openapi_document
+from generator.export.openapi import openapi_document
 
 SPEC = "spec/vendnovation.yaml"
 

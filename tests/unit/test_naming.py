@@ -1,4 +1,4 @@
-"""generator.naming: spec names to Python identifiers, on odd inputs."""
+"""generator.spec.naming: spec names to Python identifiers, on odd inputs."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import keyword
 
 import pytest
 
-from generator.naming import (
+from generator.spec.naming import (
     class_name,
     package_name,
     param_name,

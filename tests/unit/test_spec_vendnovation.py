@@ -10,8 +10,8 @@ import pytest
 
 from generator import Api, StageApi, build, validate
 from generator.cli import main
-from generator.diff import compare
-from generator.model import Route
+from generator.diff.engine import compare
+from generator.spec.model import Route
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "vendnovation.yaml"

@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from generator.views import docstring, lit
+from generator.emit.views import docstring, lit
 
 ALPHABET = ['"', "\\", " ", "\n", "'", "x"]
 

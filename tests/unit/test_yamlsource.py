@@ -1,4 +1,4 @@
-"""generator.yamlsource: positions, duplicate keys, hostile YAML; errors.SpecError formatting."""
+"""generator.spec.yamlsource: positions, duplicate keys, hostile YAML; SpecError formatting."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import validate, yamlsource
-from generator.errors import SpecError, SpecErrors, format_path, sort_errors
-from generator.yamlsource import Source, parse_text, read_source
+from generator import validate
+from generator.spec import yamlsource
+from generator.spec.errors import SpecError, SpecErrors, format_path, sort_errors
+from generator.spec.yamlsource import Source, parse_text, read_source
 
 TEXT = """\
 routespec: 1

@@ -31,6 +31,7 @@ import pydantic
 
 from ._config import ApiConfig, ResponseKind, RouteInfo
 from ._dates import clamp_range
+from ._error_map import make_status_error
 from ._exceptions import (
     APIConnectionError,
     APIErrorResponse,
@@ -40,7 +41,6 @@ from ._exceptions import (
     MissingCredentialsError,
     ResponseValidationError,
     UsageError,
-    make_status_error,
 )
 from ._filters import Filters, FilterValues, build_body, collect_filters
 from ._hooks import Hooks, RequestEvent

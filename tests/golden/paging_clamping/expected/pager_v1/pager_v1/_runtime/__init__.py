@@ -18,6 +18,7 @@ from ._config import (
     RouteInfo,
     TokenConfig,
 )
+from ._error_map import make_status_error
 from ._exceptions import (
     APIConnectionError,
     APIErrorResponse,
@@ -32,7 +33,6 @@ from ._exceptions import (
     UnhonouredFilterError,
     UsageError,
     VendorError,
-    make_status_error,
 )
 from ._limits import Clock, RateLimiter, SystemClock
 from ._pagination import Page

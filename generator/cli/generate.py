@@ -8,24 +8,24 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .cli import DEFAULT_SPEC, Exit, load_api
-from .formatting import FormatError, Formatter
-from .generate import build_tree, compare_tree, default_cache, package_roots, write_tree
-from .model import Api
-from .naming import package_prefix
+from ..emit.formatting import FormatError, Formatter
+from ..emit.tree import build_tree, compare_tree, default_cache, package_roots, write_tree
+from ..spec.model import Api
+from ..spec.naming import package_prefix
+from .common import Exit, for_each_spec, load_api
 
 
 def add_parser(sub: Any) -> None:
     """Register the ``generate`` and ``check`` sub-commands."""
     gen = sub.add_parser("generate", help="write one client package per stage")
-    gen.add_argument("spec", nargs="?", default=DEFAULT_SPEC)
+    gen.add_argument("spec", nargs="?", help="default: every spec/*.yaml")
     gen.add_argument(
         "--out", default="generated", help="output directory (default: generated)"
     )
     gen.add_argument("--stage", action="append", help="only this stage (repeatable)")
     gen.set_defaults(func=run_generate)
     chk = sub.add_parser("check", help="exit 1 when the output directory is stale")
-    chk.add_argument("spec", nargs="?", default=DEFAULT_SPEC)
+    chk.add_argument("spec", nargs="?", help="default: every spec/*.yaml")
     chk.add_argument("--out", default="generated")
     chk.set_defaults(func=run_check)
 
@@ -55,9 +55,14 @@ def _tree(
 
 
 def run_generate(args: argparse.Namespace) -> Exit:
+    """Generate from the given spec, or from every discovered one."""
+    return for_each_spec("generate", args.spec, lambda spec: _generate(spec, args))
+
+
+def _generate(spec: str, args: argparse.Namespace) -> Exit:
     """Render every requested stage in memory, then swap each package in whole."""
     started = time.perf_counter()
-    api = load_api(args.spec)
+    api = load_api(spec)
     if isinstance(api, Exit):
         return api
     stages = _stages(api, args.stage)
@@ -79,21 +84,26 @@ def run_generate(args: argparse.Namespace) -> Exit:
 
 
 def run_check(args: argparse.Namespace) -> Exit:
-    """Regenerate in memory and compare with ``--out``; never writes."""
-    api = load_api(args.spec)
+    """Check the output of the given spec, or of every discovered one."""
+    return for_each_spec("check", args.spec, lambda spec: _check(spec, args.out))
+
+
+def _check(spec: str, out_dir: str) -> Exit:
+    """Regenerate in memory and compare with ``out_dir``; never writes."""
+    api = load_api(spec)
     if isinstance(api, Exit):
         return api
     tree = _tree(api, None, Formatter(default_cache()))
     if isinstance(tree, Exit):
         return tree
-    out = Path(args.out)
+    out = Path(out_dir)
     roots = set(package_roots(tree))
     roots |= {
         p.name for p in out.glob(package_prefix(api.info.name) + "*") if p.is_dir()
     }
     drift = compare_tree(tree, out, sorted(roots))
     if drift.fresh:
-        print(f"ok: {args.out} is up to date ({len(tree)} files)")
+        print(f"ok: {out_dir} is up to date ({len(tree)} files)")
         return Exit.OK
     for label, paths in (
         ("stale", drift.stale),
@@ -101,11 +111,11 @@ def run_check(args: argparse.Namespace) -> Exit:
         ("extra", drift.extra),
     ):
         for path in paths:
-            print(f"{label}: {args.out}/{path}")
+            print(f"{label}: {out_dir}/{path}")
     for path in drift.stale:
         print(drift.diffs[path], end="")
     print(
-        f"{args.out} is out of date; run `make generate` (routegen generate {args.spec})",
+        f"{out_dir} is out of date; run `make generate` (routegen generate {spec})",
         file=sys.stderr,
     )
     return Exit.FAILED

@@ -10,6 +10,7 @@ from __future__ import annotations
 import keyword
 import re
 import unicodedata
+from pathlib import PurePath
 
 # Parameters every generated method has; a filter field with such a name gets a suffix.
 _RESERVED = frozenset(
@@ -82,3 +83,21 @@ def package_prefix(api_name: str) -> str:
 def stage_suffix(stage: str) -> str:
     """``v2.1`` -> ``v2_1``: a stage name usable inside identifiers and file names."""
     return re.sub(r"[^0-9a-zA-Z]+", "_", stage).strip("_").lower() or "_"
+
+
+# Characters that would break a comment, a Markdown table row or a docstring line.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """Spec text flattened to one line (for Markdown tables and comments-free places)."""
+    return " ".join(CONTROL_CHARS.sub(" ", text).split())
+
+
+def spec_label(spec_file: str) -> str:
+    """The spec as output names it: its file name only.
+
+    A path would depend on the working directory routegen ran from, and ``check``
+    run from elsewhere would then call every file stale.
+    """
+    return one_line(PurePath(spec_file).name)

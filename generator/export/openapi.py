@@ -2,19 +2,15 @@
 
 The document is derived from the same ``StageApi`` the client is rendered from: the
 standardized request body with this stage's wire names, header pagination, the
-date-range headers, and the error object list. Models reuse ``codegen_models``.
+date-range headers, and the error object list. Models reuse ``emit.models``.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 from typing import Any
 
-from .cli import DEFAULT_SPEC, Exit, load_api
-from .codegen_models import stage_schema, type_schema
-from .model import FilterField, Route, StageApi
+from ..emit.models import stage_schema, type_schema
+from ..spec.model import FilterField, Route, StageApi
 
 _ERRORS_REF = {"$ref": "#/components/schemas/ErrorList"}
 
@@ -157,26 +153,3 @@ def _security_schemes(stage: StageApi) -> dict[str, Any]:
     if token is not None:
         schemes["token"] = {"type": "apiKey", "in": "header", "name": token.header}
     return schemes
-
-
-def add_parser(sub: Any) -> None:
-    """Register ``routegen openapi``."""
-    p = sub.add_parser("openapi", help="print the OpenAPI 3.1 document of a stage")
-    p.add_argument("spec", nargs="?", default=DEFAULT_SPEC)
-    p.add_argument("--stage", required=True)
-    p.set_defaults(func=run)
-
-
-def run(args: argparse.Namespace) -> Exit:
-    """Print the document as JSON (sorted keys, stable)."""
-    api = load_api(args.spec)
-    if isinstance(api, Exit):
-        return api
-    try:
-        stage = api.stage(args.stage)
-    except KeyError as exc:
-        print(f"error: {exc.args[0]}", file=sys.stderr)
-        return Exit.INPUT
-    json.dump(openapi_document(stage), sys.stdout, indent=2, sort_keys=True)
-    print()
-    return Exit.OK

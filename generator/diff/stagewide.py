@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import fields
 
-from .diff_core import Changes, Side, mk, presence, show
-from .errors import JsonPath
-from .model import DateRange, GatewayError, StageApi
+from ..spec.errors import JsonPath
+from ..spec.model import DateRange, GatewayError, StageApi
+from .core import Changes, Side, mk, presence, show
 
 
 def _base_url(old: StageApi, new: StageApi) -> Changes:

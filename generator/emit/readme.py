@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Route, StageApi, format_duration
-from .views import GroupView, RouteView, one_line
+from ..spec.model import Route, StageApi, format_duration
+from ..spec.naming import one_line
+from .views import GroupView, RouteView
 
 
 def _md(text: str) -> str:

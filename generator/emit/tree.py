@@ -15,9 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diff_report import stages_report
+from ..diff.report import stages_report
+from ..spec.model import Api
 from .formatting import Formatter
-from .model import Api
 from .render import render_stage
 
 Tree = dict[str, bytes]

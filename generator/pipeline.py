@@ -1,16 +1,21 @@
-"""The library entry points the CLI and tests use: load, validate, build."""
+"""The library entry points the CLI and tests use: load, validate, build.
+
+Validation is the ``spec`` stage's checks plus one check of the ``diff`` stage (a stage
+declared ``breaking: false`` breaks nothing), so these entry points sit above both.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from .build import Problem, build_api
-from .checks import check_api, merge_stages
-from .errors import SpecError, SpecErrors, sort_errors
-from .model import Api
-from .schema import schema_errors
-from .yamlsource import Source, read_source
+from .diff.promise import breaking_in_stable
+from .spec.build import Problem, build_api
+from .spec.checks import check_api, merge_stages
+from .spec.errors import SpecError, SpecErrors, sort_errors
+from .spec.model import Api
+from .spec.schema import schema_errors
+from .spec.yamlsource import Source, read_source
 
 
 def display_name(path: Path) -> str:
@@ -37,6 +42,7 @@ def validate(path: str | Path) -> tuple[Api | None, list[SpecError]]:
         return None, sort_errors(errors)
     api, problems = build_api(src.data, src.file)
     problems += check_api(src.data, api)
+    problems += breaking_in_stable(api)
     errors = _locate(src, problems, api.stage_names)
     return (None, errors) if errors else (api, [])
 

@@ -6,7 +6,8 @@ import argparse
 import sys
 from typing import Any
 
-from .config import DEFAULT_API_KEY, MockConfig
+from ..mock.config import DEFAULT_API_KEY, MockConfig
+from .common import Exit, load_api, one_spec
 
 __all__ = ["add_parser", "run"]
 
@@ -16,7 +17,7 @@ _DEFAULTS = MockConfig()
 def add_parser(sub: Any) -> None:
     """Register the ``mock`` sub-command."""
     p = sub.add_parser("mock", help="serve one stage with realistic data and rules")
-    p.add_argument("spec", nargs="?", default="spec/vendnovation.yaml")
+    p.add_argument("spec", nargs="?", help="default: the only spec/*.yaml")
     p.add_argument("--stage", required=True)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
@@ -35,10 +36,12 @@ def run(args: argparse.Namespace) -> int:
     """Load the spec, build the app and serve until interrupted."""
     import uvicorn
 
-    from ..cli import Exit, load_api
-    from .app import create_app
+    from ..mock.app import create_app  # starlette: loaded only when serving
 
-    api = load_api(args.spec)
+    spec = one_spec("mock", args.spec)
+    if isinstance(spec, Exit):
+        return int(spec)
+    api = load_api(spec)
     if isinstance(api, Exit):
         return int(api)
     if args.stage not in api.stage_names:

@@ -7,13 +7,13 @@ either as a Python literal made by ``repr`` (``lit``) or as an escaped docstring
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import time, timedelta
 
-from . import naming
-from .model import FilterField, Route, StageApi, TypeRef
+from ..spec import naming
+from ..spec.model import FilterField, Route, StageApi, TypeRef
+from ..spec.naming import CONTROL_CHARS, one_line
 
 _FILTER_TYPES = {
     "int": "int",
@@ -29,7 +29,6 @@ _FILTER_TYPES = {
     "DateTime": "date | datetime",
     "Guid": "str",
 }
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 
 
 def isort_names(names: Iterable[str]) -> list[str]:
@@ -55,7 +54,7 @@ def frozenset_lit(items: Iterable[object]) -> str:
 
 def docstring(text: str, indent: str = "    ") -> str:
     """A safely escaped triple-quoted docstring; spec text cannot close it early."""
-    clean = _CONTROL.sub(" ", text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    clean = CONTROL_CHARS.sub(" ", text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     lines = [ln.rstrip() for ln in clean.strip().splitlines()] or [""]
     last = lines[-1]
     backslashes = len(last[:-1]) - len(last[:-1].rstrip("\\"))
@@ -66,11 +65,6 @@ def docstring(text: str, indent: str = "    ") -> str:
         return f'"""{lines[0]}"""'
     body = "\n".join((indent + ln) if ln else "" for ln in lines[1:])
     return f'"""{lines[0]}\n{body}\n{indent}"""'
-
-
-def one_line(text: str) -> str:
-    """Spec text flattened to one line (for Markdown tables and comments-free places)."""
-    return " ".join(_CONTROL.sub(" ", text).split())
 
 
 def filter_annotation(t: TypeRef) -> str:

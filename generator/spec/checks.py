@@ -23,7 +23,6 @@ def check_api(raw: Mapping[str, Any], api: Api) -> list[Problem]:
     problems = list(_stage_references(raw, api.stage_names))
     for stage in api.resolved:
         problems += _stage_checks(stage)
-    problems += _breaking_in_stable(api)
     return problems
 
 
@@ -277,20 +276,3 @@ def _auth(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
     ):
         if code is not None and stage.error(code) is None:
             yield ("auth", "token", key), f"unknown error code {code!r}"
-
-
-def _breaking_in_stable(api: Api) -> list[Problem]:
-    """A stage declared ``breaking: false`` may only add to the stage before it."""
-    from .diff import (
-        compare,
-    )  # diff builds on the model; imported late to keep layers acyclic
-
-    out = []
-    for prev, cur in zip(api.resolved, api.resolved[1:], strict=False):
-        if cur.stage.breaking:
-            continue
-        for change in compare(prev, cur):
-            if change.breaking:
-                msg = f"breaking change in non-breaking stage {cur.stage.name!r}: {change.message}"
-                out.append(Problem(change.where, msg, ""))
-    return out

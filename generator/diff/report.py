@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
-from .diff import Change, compare, sort_key
-from .model import Api
-from .render import spec_label
-from .yamlsource import Source
+from ..spec.model import Api
+from ..spec.naming import spec_label
+from ..spec.yamlsource import Source
+from .engine import Change, compare, sort_key
 
 Locator = Callable[[Change], "str | None"]
 FORMATS = ("text", "markdown", "json")

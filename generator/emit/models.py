@@ -14,42 +14,13 @@ import json
 import sys
 from typing import Any
 
-from .model import Model, ModelField, StageApi, TypeRef
+from ..spec.model import Model, ModelField, StageApi, TypeRef
+from ..spec.wiretypes import PRIMITIVE_SCHEMAS
 
 _BASE_CLASS = "_runtime._model.VendorModel"
-_PRIMITIVE_SCHEMAS: dict[str, dict[str, Any]] = {
-    "int": {"type": "integer"},
-    "long": {"type": "integer"},
-    "short": {"type": "integer"},
-    "byte": {"type": "integer"},
-    # decimal stays a JSON number: pydantic's Decimal would serialise as a string
-    "decimal": {"type": "number"},
-    "double": {"type": "number"},
-    "float": {"type": "number"},
-    "bool": {"type": "boolean"},
-    "string": {"type": "string"},
-    "DateTime": {"type": "string", "format": "date-time"},
-    "Guid": {"type": "string", "format": "uuid"},
-}
-
-
-def json_type(base: str) -> str:
-    """The JSON type a C#-style base type renders to, with its format if any.
-
-    ``int``/``long`` -> ``integer``, ``decimal``/``double`` -> ``number``,
-    ``DateTime`` -> ``string:date-time``; a model or enum name is returned as is.
-    Two bases with the same result render to the same wire and Python type.
-    """
-    schema = _PRIMITIVE_SCHEMAS.get(base)
-    if schema is None:
-        return base
-    fmt = schema.get("format")
-    return f"{schema['type']}:{fmt}" if fmt else str(schema["type"])
-
-
 def _item_schema(base: str) -> dict[str, Any]:
-    if base in _PRIMITIVE_SCHEMAS:
-        return dict(_PRIMITIVE_SCHEMAS[base])
+    if base in PRIMITIVE_SCHEMAS:
+        return dict(PRIMITIVE_SCHEMAS[base])
     return {"$ref": f"#/components/schemas/{base}"}
 
 

@@ -14,7 +14,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from .errors import SpecError
 from .yamlsource import Source
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "spec" / "routespec.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "spec" / "routespec.schema.json"
 
 
 @lru_cache(maxsize=1)

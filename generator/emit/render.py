@@ -10,29 +10,21 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from ..spec.model import ErrorCode, GatewayError, StageApi
+from ..spec.naming import one_line, spec_label
 from . import views
-from .codegen_models import render_models
 from .methods import ASYNC, SYNC, methods
-from .model import ErrorCode, GatewayError, StageApi
-from .views import GroupView, docstring, lit, one_line
+from .models import render_models
+from .views import GroupView, docstring, lit
 
-ROOT = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parents[1]  # generator/
 TEMPLATES = ROOT.parent / "templates"
 RUNTIME = ROOT / "runtime"
-
-
-def spec_label(spec_file: str) -> str:
-    """The spec as output names it: its file name only.
-
-    A path would depend on the working directory routegen ran from, and ``check``
-    run from elsewhere would then call every file stale.
-    """
-    return one_line(PurePath(spec_file).name)
 
 
 def header(spec_file: str, comment: str = "#") -> str:

@@ -30,7 +30,7 @@ _TEMPLATE_NAMES = frozenset(
 @lru_cache(maxsize=1)
 def reserved_class_names() -> frozenset[str]:
     """Every class-like name a generated package binds besides the spec's own."""
-    from . import runtime
+    from .. import runtime
 
     return _TEMPLATE_NAMES | frozenset(runtime.__all__)
 
@@ -38,7 +38,7 @@ def reserved_class_names() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def client_members() -> frozenset[str]:
     """Attributes of the client classes; a resource group may not shadow them."""
-    from .runtime import AsyncAPIClient, SyncAPIClient
+    from ..runtime import AsyncAPIClient, SyncAPIClient
 
     return frozenset(
         n for n in dir(SyncAPIClient) + dir(AsyncAPIClient) if not n.startswith("_")

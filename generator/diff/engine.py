@@ -21,7 +21,7 @@ or silently change meaning, against ``new``):
   route ``response`` is *read*, from a ``body`` is *written*; a model no route uses
   counts as both, since its class is public):
   retyped -> breaking, unless both C# types map to the same JSON type
-  (``codegen_models.json_type``: ``int``/``long``, ``decimal``/``double``/``float``),
+  (``spec.wiretypes.json_type``: ``int``/``long``, ``decimal``/``double``/``float``),
   which is reported as an ok ``field-retyped`` (filter fields alike); made nullable
   -> breaking when read (readers relied on a value), else not; made non-nullable
   (required) -> breaking when written (writers must now send it), else not; a
@@ -58,13 +58,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from .codegen_models import json_type
-from .diff_core import Change, Changes, Side, at_change, mk, presence, show
-from .diff_rules import KINDS
-from .diff_rules import RULES as _RULES
-from .diff_stagewide import STAGEWIDE
-from .errors import JsonPath
-from .model import (
+from ..spec.errors import JsonPath
+from ..spec.model import (
     Filter,
     FilterField,
     Model,
@@ -74,6 +69,11 @@ from .model import (
     TypeRef,
     format_duration,
 )
+from ..spec.wiretypes import json_type
+from .core import Change, Changes, Side, at_change, mk, presence, show
+from .rules import KINDS
+from .rules import RULES as _RULES
+from .stagewide import STAGEWIDE
 
 __all__ = ["KINDS", "Change", "compare", "sort_key"]
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal, Protocol
 
-from .diff_rules import RULES
-from .errors import JsonPath
-from .model import format_duration
+from ..spec.errors import JsonPath
+from ..spec.model import format_duration
+from .rules import RULES
 
 Side = Literal["old", "new"]
 Changes = Iterator["Change"]

@@ -11,11 +11,11 @@ import argparse
 import sys
 from typing import Any
 
-from .cli import DEFAULT_SPEC, Exit, load_api
-from .diff import Change, compare
-from .diff_report import FORMATS, StageRef, render, source_locator
-from .load import load
-from .model import Api, StageApi
+from ..diff.engine import Change, compare
+from ..diff.report import FORMATS, StageRef, render, source_locator
+from ..pipeline import load
+from ..spec.model import Api, StageApi
+from .common import Exit, load_api, one_spec, usage_error
 
 
 def add_parser(sub: Any) -> None:
@@ -23,7 +23,7 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser(
         "diff",
         help="list the changes between two stages, each marked breaking or not",
-        description=f"Compare stage OLD with stage NEW of SPEC (default: {DEFAULT_SPEC}).",
+        description="Compare stage OLD with stage NEW of SPEC (default: the only spec/*.yaml).",
     )
     p.add_argument("stages", nargs="+", metavar="[SPEC] OLD NEW")
     p.add_argument(
@@ -36,11 +36,6 @@ def add_parser(sub: Any) -> None:
         help="exit 1 when there is a breaking change (breaking) or any change (any)",
     )
     p.set_defaults(func=run)
-
-
-def _usage_error(message: str) -> Exit:
-    print(f"routegen diff: error: {message}", file=sys.stderr)
-    return Exit.INPUT
 
 
 def _stage(api: Api, name: str) -> StageApi | None:
@@ -64,12 +59,15 @@ def _failed(changes: list[Change], fail_on: str | None) -> bool:
 def run(args: argparse.Namespace) -> Exit:
     """Load the spec(s), compare the two stages, print the report, pick the exit code."""
     if len(args.stages) not in (2, 3):
-        return _usage_error("expected [SPEC] OLD NEW (two or three arguments)")
-    spec, old_name, new_name = (
-        args.stages if len(args.stages) == 3 else (DEFAULT_SPEC, *args.stages)
+        return usage_error("diff", "expected [SPEC] OLD NEW (two or three arguments)")
+    given, old_name, new_name = (
+        args.stages if len(args.stages) == 3 else (None, *args.stages)
     )
     if args.against is None and old_name == new_name:
-        return _usage_error(f"OLD and NEW are the same stage ({old_name!r})")
+        return usage_error("diff", f"OLD and NEW are the same stage ({old_name!r})")
+    spec = one_spec("diff", given)
+    if isinstance(spec, Exit):
+        return spec
     old_api = load_api(spec)
     if isinstance(old_api, Exit):
         return old_api
