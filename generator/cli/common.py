@@ -78,6 +78,16 @@ def one_spec(command: str, spec: str | None) -> str | Exit:
     )
 
 
+def load_apis(command: str, spec: str | None) -> list[tuple[str, Api]] | Exit:
+    """The given spec or every discovered one, each validated; errors of all are printed."""
+    specs = all_specs(command, spec)
+    if isinstance(specs, Exit):
+        return specs
+    loaded = [(s, load_api(s)) for s in specs]
+    apis = [(s, api) for s, api in loaded if not isinstance(api, Exit)]
+    return apis if len(apis) == len(loaded) else Exit.INPUT
+
+
 def for_each_spec(command: str, spec: str | None, run: Callable[[str], Exit]) -> Exit:
     """Run ``run`` on the given spec or on every discovered one; the worst exit wins."""
     specs = all_specs(command, spec)

@@ -9,10 +9,18 @@ from pathlib import Path
 from typing import Any
 
 from ..emit.formatting import FormatError, Formatter
-from ..emit.tree import build_tree, compare_tree, default_cache, package_roots, write_tree
+from ..emit.tree import (
+    Tree,
+    build_tree,
+    compare_tree,
+    default_cache,
+    package_roots,
+    share_stages_file,
+    write_tree,
+)
 from ..spec.model import Api
 from ..spec.naming import package_prefix
-from .common import Exit, for_each_spec, load_api
+from .common import Exit, load_apis
 
 
 def add_parser(sub: Any) -> None:
@@ -44,9 +52,7 @@ def _stages(api: Api, wanted: list[str] | None) -> list[str] | Exit:
     return [s for s in api.stage_names if s in wanted]
 
 
-def _tree(
-    api: Api, stages: list[str] | None, formatter: Formatter
-) -> dict[str, bytes] | Exit:
+def _tree(api: Api, stages: list[str] | None, formatter: Formatter) -> Tree | Exit:
     try:
         return build_tree(api, stages, formatter)
     except FormatError as exc:  # a template bug: say which file, write nothing
@@ -55,47 +61,55 @@ def _tree(
 
 
 def run_generate(args: argparse.Namespace) -> Exit:
-    """Generate from the given spec, or from every discovered one."""
-    return for_each_spec("generate", args.spec, lambda spec: _generate(spec, args))
-
-
-def _generate(spec: str, args: argparse.Namespace) -> Exit:
-    """Render every requested stage in memory, then swap each package in whole."""
+    """Render every requested stage of every spec in memory, then swap each package in whole."""
     started = time.perf_counter()
-    api = load_api(spec)
-    if isinstance(api, Exit):
-        return api
-    stages = _stages(api, args.stage)
-    if isinstance(stages, Exit):
-        return stages
     formatter = Formatter(default_cache())
-    tree = _tree(api, None if not args.stage else stages, formatter)
-    if isinstance(tree, Exit):
-        return tree
-    prune = package_prefix(api.info.name) if not args.stage else None
-    changed = write_tree(tree, Path(args.out), prune)
-    elapsed = time.perf_counter() - started
-    print(
-        f"generated {len(stages)} stage{'s' if len(stages) != 1 else ''} into {args.out}: "
-        f"{len(changed)} changed, {formatter.formatted} formatted, {formatter.cached} cached "
-        f"({elapsed:.2f}s)"
-    )
+    built = _build_all("generate", args.spec, args.stage, formatter)
+    if isinstance(built, Exit):
+        return built
+    for api, stages, tree in built:
+        prune = package_prefix(api.info.name) if not args.stage else None
+        changed = write_tree(tree, Path(args.out), prune)
+        elapsed = time.perf_counter() - started
+        print(
+            f"generated {len(stages)} stage{'s' if len(stages) != 1 else ''} into {args.out}: "
+            f"{len(changed)} changed, {formatter.formatted} formatted, "
+            f"{formatter.cached} cached ({elapsed:.2f}s)"
+        )
     return Exit.OK
 
 
+def _build_all(
+    command: str, spec: str | None, wanted: list[str] | None, formatter: Formatter
+) -> list[tuple[Api, list[str], Tree]] | Exit:
+    """Each spec's API, chosen stages and tree; specs share one ``STAGES.md``."""
+    loaded = load_apis(command, spec)
+    if isinstance(loaded, Exit):
+        return loaded
+    built = []
+    for _, api in loaded:
+        stages = _stages(api, wanted)
+        if isinstance(stages, Exit):
+            return stages
+        tree = _tree(api, stages if wanted else None, formatter)
+        if isinstance(tree, Exit):
+            return tree
+        built.append((api, stages, tree))
+    trees = share_stages_file([tree for _, _, tree in built])
+    return [(api, stages, tree) for (api, stages, _), tree in zip(built, trees, strict=True)]
+
+
 def run_check(args: argparse.Namespace) -> Exit:
-    """Check the output of the given spec, or of every discovered one."""
-    return for_each_spec("check", args.spec, lambda spec: _check(spec, args.out))
+    """Regenerate every spec in memory and compare with ``--out``; never writes."""
+    built = _build_all("check", args.spec, None, Formatter(default_cache()))
+    if isinstance(built, Exit):
+        return built
+    results = [_check(api, tree, args.out) for api, _, tree in built]
+    return Exit(max(results))
 
 
-def _check(spec: str, out_dir: str) -> Exit:
-    """Regenerate in memory and compare with ``out_dir``; never writes."""
-    api = load_api(spec)
-    if isinstance(api, Exit):
-        return api
-    tree = _tree(api, None, Formatter(default_cache()))
-    if isinstance(tree, Exit):
-        return tree
+def _check(api: Api, tree: Tree, out_dir: str) -> Exit:
+    """Compare one spec's expected tree with ``out_dir``; report the drift."""
     out = Path(out_dir)
     roots = set(package_roots(tree))
     roots |= {
@@ -115,7 +129,7 @@ def _check(spec: str, out_dir: str) -> Exit:
     for path in drift.stale:
         print(drift.diffs[path], end="")
     print(
-        f"{out_dir} is out of date; run `make generate` (routegen generate {spec})",
+        f"{out_dir} is out of date; run `make generate` (routegen generate {api.file})",
         file=sys.stderr,
     )
     return Exit.FAILED

@@ -8,12 +8,12 @@ deterministic: changes are sorted, nothing depends on time or the environment.
 The JSON shape (``format: 1``, described by ``spec/diff.schema.json``)::
 
     {"format": 1,
-     "old": {"spec": "spec/vendnovation.yaml", "stage": "v2.1"},
-     "new": {"spec": "spec/vendnovation.yaml", "stage": "rc"},
+     "old": {"spec": "spec/acme.yaml", "stage": "v2.1"},
+     "new": {"spec": "spec/acme.yaml", "stage": "rc"},
      "summary": {"breaking": 7, "total": 15},
      "changes": [{"subject": "auth", "kind": "auth-token-header-changed",
                   "message": "...", "breaking": true, "reason": "...",
-                  "location": "spec/vendnovation.yaml:55:11"}, ...]}
+                  "location": "spec/acme.yaml:55:11"}, ...]}
 """
 
 from __future__ import annotations

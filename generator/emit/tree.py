@@ -58,6 +58,20 @@ def stages_document(api: Api) -> str:
     return stages_report(api)
 
 
+def share_stages_file(trees: Sequence[Tree]) -> list[Tree]:
+    """Trees of several specs bound for one directory, sharing one ``STAGES.md``.
+
+    The shared file holds every spec's report in spec order and rides with the last
+    tree; one tree (one spec) comes back unchanged.
+    """
+    documents = [t[STAGES_FILE] for t in trees if STAGES_FILE in t]
+    if len(documents) < 2:
+        return list(trees)
+    shared = [{p: b for p, b in t.items() if p != STAGES_FILE} for t in trees]
+    shared[-1][STAGES_FILE] = b"\n".join(documents)
+    return shared
+
+
 def package_roots(tree: Tree) -> list[str]:
     """Top-level entries of a tree (package directories and files)."""
     return sorted({p.split("/", 1)[0] for p in tree})
