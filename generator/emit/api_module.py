@@ -1,0 +1,44 @@
+"""``_api.py`` of a package: the ``ApiConfig`` and one ``RouteInfo`` per route."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..spec.model import StageApi
+from . import views
+from .templating import from_import, import_sections
+from .views import GroupView
+
+FILE = "_api.py"
+
+
+def module_doc(where: str, stage: StageApi) -> str:
+    """The module docstring (spec text escaped later by ``docstring``)."""
+    return f"Static description of {where}: the API config and one RouteInfo per route."
+
+
+def context(stage: StageApi, groups: tuple[GroupView, ...]) -> dict[str, Any]:
+    """Slots of ``package/_api.py.j2``."""
+    routes = [
+        {"const": r.const, "args": views.route_info_args(stage, r.route)}
+        for g in groups
+        for r in g.routes
+    ]
+    return {
+        "routes": routes,
+        "api_args": views.api_config_args(stage),
+        "imports": _imports(stage),
+    }
+
+
+def _imports(stage: StageApi) -> list[str]:
+    stdlib = from_import("datetime", ["timedelta"] + (["time"] if stage.date_range else []))
+    runtime = ["ApiConfig", "LimitsConfig", "PaginationConfig", "RouteInfo"]
+    runtime += ["DateRangeConfig"] if stage.date_range else []
+    runtime += ["TokenConfig"] if stage.auth.token else []
+    if any(r.request_filter or r.route_filter for r in stage.routes):
+        runtime.append("FilterField")
+    return import_sections(
+        stdlib, ["from ._errors import ERROR_CONFIG", *from_import("._runtime", runtime)]
+    )
+

@@ -1,0 +1,71 @@
+"""``_resources.py`` of a package: a resource class per group (sync, async), a method per route."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..spec.model import StageApi
+from .methods import ASYNC, SYNC, methods
+from .templating import from_import, import_sections
+from .views import GroupView, docstring
+
+FILE = "_resources.py"
+
+
+def module_doc(where: str, stage: StageApi) -> str:
+    """The module docstring."""
+    return f"Resource groups of {where}: one typed method per route, sync and async."
+
+
+def context(
+    stage: StageApi, groups: tuple[GroupView, ...]
+) -> dict[str, Any]:
+    """Slots of ``package/_resources.py.j2``."""
+    standard = stage.request_filter
+    filter_class = standard.name if standard else "None"
+    classes = [
+        {
+            "name": flavour.prefix + g.class_name,
+            "base": flavour.base,
+            "doc": docstring(f"Routes of the ``{g.attr}`` group."),
+            "methods": [m for r in g.routes for m in methods(r, flavour, filter_class)],
+        }
+        for flavour in (SYNC, ASYNC)
+        for g in groups
+    ]
+    return {"classes": classes, "imports": _resource_imports(stage, groups)}
+
+
+def _resource_imports(stage: StageApi, groups: tuple[GroupView, ...]) -> list[str]:
+    routes = [r for g in groups for r in g.routes]
+    types = [p.type for r in routes for p in r.request_params + r.route_params]
+    paged = any(r.paged for r in routes)
+    abc = ["Iterator", "AsyncIterator"] if paged else []
+    abc += ["Sequence"] if any(r.body_model for r in routes) else []
+    lists = any(not r.paged and r.return_type.startswith("list[") for r in routes)
+    stdlib = ["import builtins"] if lists else []
+    stdlib += from_import("collections.abc", abc)
+    dates = any(t.base == "DateTime" for t in types)
+    stdlib += from_import("datetime", ["date", "datetime"] if dates else [])
+    runtime = ["NOT_GIVEN", "NotGiven", "Timeout", "SyncResource", "AsyncResource"]
+    runtime += ["Page"] if paged else []
+    runtime += ["SequenceNotStr"] if any(t.is_list for t in types) else []
+    standard = stage.request_filter
+    filters = {r.route_filter_class for r in routes if r.route_filter_class}
+    if standard is not None and any(r.request_params for r in routes):
+        filters.add(standard.name)
+    enums = {t.base for t in types if stage.enum(t.base) is not None}
+    local = ["from . import _api", *from_import("._runtime", runtime)]
+    local += from_import(".filters", sorted(f for f in filters if f))
+    local += from_import(".models", sorted(set(_used_models(stage)) | enums))
+    return import_sections(stdlib, local)
+
+
+def _used_models(stage: StageApi) -> list[str]:
+    used = set()
+    for r in stage.routes:
+        for ref in (r.body, r.response):
+            if ref is not None and ref.model:
+                used.add(ref.model)
+    return sorted(used)
+
