@@ -1,4 +1,6 @@
-"""Session-token cache: fetched lazily, shared by concurrent callers, renewed early.
+"""Auth styles (``AuthStyle``); today's is key plus a session token, cached here.
+
+The token is fetched lazily, shared by concurrent callers and renewed early.
 
 The client owns the HTTP call; this module owns when to make it and what to keep.
 A token is identified by its value, so when several callers see the same expired
@@ -12,6 +14,7 @@ import threading
 import weakref
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import Protocol, runtime_checkable
 
 import httpx
 
@@ -19,7 +22,7 @@ from ._config import RouteInfo, TokenConfig
 from ._exceptions import ResponseValidationError
 from ._limits import Clock
 
-__all__ = ["AsyncTokenCache", "SyncTokenCache", "token_route"]
+__all__ = ["AsyncTokenCache", "AuthStyle", "SyncTokenCache", "token_route"]
 
 
 def token_route(config: TokenConfig) -> RouteInfo:
@@ -32,6 +35,37 @@ def token_route(config: TokenConfig) -> RouteInfo:
         response="object",
         idempotent=True,  # a login creates nothing: safe to repeat
     )
+
+
+@runtime_checkable
+class AuthStyle(Protocol):
+    """What a client needs from an auth style besides the API key header.
+
+    Today's one style is key plus session token: the token caches below (``_TokenState``
+    and its sync and async locks) log in through the token route and send the token in
+    one header. Another style (say, a token pair sent in headers, no token route) is
+    one more class in this module.
+    """
+
+    def secrets(self) -> list[str]:
+        """Every credential the style may still see in a request, response or log."""
+        ...
+
+    def current(self) -> str | None:
+        """The credential to send now; ``None`` when it must be fetched first."""
+        ...
+
+    def header(self, token: str) -> tuple[str, str]:
+        """The request header that carries ``token``."""
+        ...
+
+    def store(self, response: httpx.Response) -> str:
+        """Read a new credential from the response of the style's login request."""
+        ...
+
+    def invalidate(self, token: str) -> None:
+        """Forget ``token`` after the server rejected it."""
+        ...
 
 
 class _TokenState:

@@ -1,18 +1,32 @@
-"""One page of a paged route, and the response-header parsing that builds it."""
+"""Pagination styles: how a paged route asks for a page and reads the page it got.
+
+``PaginationStyle`` is the interface; ``HeaderPagination`` (page and size request
+headers, page/size/total-pages response headers) is today's style. Another style
+(offset search, server-cursor sync) is one more class here, not a branch in the clients.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar, runtime_checkable
 
 import httpx
 
 from ._config import ApiConfig, RouteInfo
 from ._dates import parse_header_date
-from ._exceptions import ResponseValidationError
+from ._exceptions import ResponseValidationError, UsageError
 
-__all__ = ["Page", "make_page", "read_count_header", "read_range_headers"]
+__all__ = [
+    "HEADER_PAGINATION",
+    "HeaderPagination",
+    "Page",
+    "PaginationStyle",
+    "make_page",
+    "page_headers",
+    "read_count_header",
+    "read_range_headers",
+]
 
 T = TypeVar("T")
 
@@ -98,3 +112,64 @@ def make_page(
         end_date=end,
         response=response,
     )
+
+
+def page_headers(
+    config: ApiConfig, route: RouteInfo, page: int | None, size: int | None
+) -> dict[str, str]:
+    """``page`` / ``size`` request headers, size clamped to the route's maximum."""
+    paging = config.pagination
+    page = paging.first_page if page is None else page
+    if page < paging.first_page:
+        raise UsageError(f"{route.name}: page must be at least {paging.first_page}")
+    size = paging.default_size if size is None else size
+    if size < 1:
+        raise UsageError(f"{route.name}: size must be at least 1, got {size}")
+    size = min(size, route.max_page_size or paging.max_size, paging.max_size)
+    return {paging.page_header: str(page), paging.size_header: str(size)}
+
+
+@runtime_checkable
+class PaginationStyle(Protocol):
+    """What a client needs from a pagination style."""
+
+    def request_headers(
+        self, config: ApiConfig, route: RouteInfo, page: int | None, size: int | None
+    ) -> dict[str, str]:
+        """Headers that ask for one page (``None``: the style's first page, default size)."""
+        ...
+
+    def read_page(
+        self,
+        config: ApiConfig,
+        route: RouteInfo,
+        response: httpx.Response,
+        items: list[T],
+        fallback_range: tuple[datetime | None, datetime | None],
+    ) -> Page[T]:
+        """The page a response carries, its items already parsed."""
+        ...
+
+
+class HeaderPagination:
+    """Page and size in request headers; page, size and total pages in response headers."""
+
+    def request_headers(
+        self, config: ApiConfig, route: RouteInfo, page: int | None, size: int | None
+    ) -> dict[str, str]:
+        """See ``page_headers``."""
+        return page_headers(config, route, page, size)
+
+    def read_page(
+        self,
+        config: ApiConfig,
+        route: RouteInfo,
+        response: httpx.Response,
+        items: list[T],
+        fallback_range: tuple[datetime | None, datetime | None],
+    ) -> Page[T]:
+        """See ``make_page``."""
+        return make_page(config, route, response, items, fallback_range)
+
+
+HEADER_PAGINATION: PaginationStyle = HeaderPagination()

@@ -45,9 +45,11 @@ from ._exceptions import (
 from ._filters import Filters, FilterValues, build_body, collect_filters
 from ._hooks import Hooks, RequestEvent
 from ._limits import Clock, RateLimiter, SystemClock
+from ._pagination import HEADER_PAGINATION
 from ._redact import Secret, redact, redact_logger
 from ._retry import RetryConfig, RetryState
 from ._timeouts import Deadline, Timeouts
+from ._transport import JSON_TRANSPORT
 from ._types import NotGiven, Timeout
 
 if TYPE_CHECKING:
@@ -213,15 +215,7 @@ class BaseClient(Generic[HttpT]):
         self, route: RouteInfo, page: int | None, size: int | None
     ) -> dict[str, str]:
         """``page`` / ``size`` request headers, size clamped to the route's maximum."""
-        paging = self._config.pagination
-        page = paging.first_page if page is None else page
-        if page < paging.first_page:
-            raise UsageError(f"{route.name}: page must be at least {paging.first_page}")
-        size = paging.default_size if size is None else size
-        if size < 1:
-            raise UsageError(f"{route.name}: size must be at least 1, got {size}")
-        size = min(size, route.max_page_size or paging.max_size, paging.max_size)
-        return {paging.page_header: str(page), paging.size_header: str(size)}
+        return HEADER_PAGINATION.request_headers(self._config, route, page, size)
 
     def _build_request(
         self,
@@ -238,10 +232,11 @@ class BaseClient(Generic[HttpT]):
             merged[self._config.api_key_header] = self._api_key.get()
         if auth is not None:
             merged[auth[0]] = auth[1]
-        return self._http.build_request(
+        return JSON_TRANSPORT.build_request(
+            self._http,
             route.method,
             self.base_url + route.path,
-            json=payload,
+            payload,
             headers=merged,
             timeout=timeout.for_attempt(),
         )
