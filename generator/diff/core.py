@@ -1,7 +1,7 @@
 """The parts every ``routegen diff`` comparison shares: ``Change`` and its constructor.
 
-``mk`` gives a change the verdict and reason of its kind's rule (``diff_rules``);
-``diff`` (routes, models, filters, auth) and ``diff_stagewide`` (limits, pagination,
+``mk`` gives a change the verdict and reason of its kind's rule (``rules``);
+``engine`` (routes, models, filters, auth) and ``stagewide`` (limits, pagination,
 date range, body keys, error object, gateway errors, base URL) build on it.
 """
 

@@ -1,7 +1,7 @@
 """Stage-to-stage comparison: every change, each marked breaking or not, with why.
 
 ``compare(old, new)`` walks two resolved stages (of one spec, or of two specs with
-``routegen diff --against``) and returns ``Change`` values; ``diff_report`` renders
+``routegen diff --against``) and returns ``Change`` values; ``report`` renders
 them. Routes are matched by name; a new route whose ``renamed_from`` names an old
 route that is gone is a rename, not a removal plus an addition (model fields alike).
 
@@ -34,7 +34,7 @@ or silently change meaning, against ``new``):
   a changed error status, a new or longer ``min_interval``, a changed success
   status (unless it only follows a response change) -> breaking; ``idempotent``
   changing either way is not (retries only: callers handle the final error anyway).
-- Stage-wide settings (``diff_stagewide``, differ only across spec files): renamed
+- Stage-wide settings (``stagewide``, differ only across spec files): renamed
   body keys, error-object keys, pagination or date-range headers and fields, a
   changed first page or day bound, a lower rate/burst/quota or global max size, a
   removed or re-messaged gateway error -> breaking; the base URL template, default
@@ -165,7 +165,7 @@ def _same_shape(a: TypeRef, b: TypeRef) -> bool:
 
 def _same_wire_shape(a: TypeRef, b: TypeRef) -> bool:
     """Same shape once C# bases map to JSON types: ``int`` = ``long``,
-    ``decimal`` = ``double`` (one wire and one Python type, ``codegen_models``)."""
+    ``decimal`` = ``double`` (one wire and one Python type, ``emit.models``)."""
     ka = (json_type(a.base), a.is_list, a.item_nullable)
     return ka == (json_type(b.base), b.is_list, b.item_nullable)
 
@@ -279,7 +279,7 @@ def _model_field(ctx: _FieldCtx, a: ModelField, b: ModelField) -> Changes:
 
 def _read_only(ctx: _FieldCtx, a: ModelField, b: ModelField) -> Change:
     """Read-only breaks writers (value ignored); writable breaks them too when the
-    field is non-nullable: the generated model makes it required (``codegen_models``).
+    field is non-nullable: the generated model makes it required (``emit.models``).
     """
     kind, written = "field-read-only-changed", "write" in ctx.roles
     if b.read_only:

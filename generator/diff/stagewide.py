@@ -4,7 +4,7 @@ Base URL, usage plan, pagination, date range, the standardized body keys, the er
 object's keys and the gateway errors are declared once per spec, so two stages of one
 spec never differ here; ``routegen diff --against`` compares two spec files, where
 they can. The base URL is compared as its template: the ``{stage}`` segment always
-moves with the stage and is not a change. Verdicts are in ``diff_rules``.
+moves with the stage and is not a change. Verdicts are in ``rules``.
 """
 
 from __future__ import annotations
