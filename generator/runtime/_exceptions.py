@@ -9,9 +9,13 @@ VendorError                      (root; generated packages alias it as VendNovat
 ├── QuotaExhausted               .reset_at: the daily quota is spent until then
 ├── APIConnectionError           transport failure (.route)
 │   └── APITimeoutError
-├── ResponseValidationError      invalid JSON, wrong body shape, bad paging header
-│                                (.route, .field, .response)
+├── ResponseValidationError      invalid JSON or UTF-8, JSON nested too deep, wrong body
+│   │                            shape, bad paging or date-range header, unsendable token
+│   │                            (.route, .field, .response)
+│   └── ResponseTooLargeError    body over ``max_response_bytes`` after decompression
+│                                (.limit); reading stopped there
 └── APIStatusError               .status_code, .response, .route
+    ├── RedirectError            a 3xx: redirects are never followed (.location)
     ├── GatewayError             body {"message": ...}: .message (subclass per message)
     └── APIErrorResponse         first error object: .code .message .pointers
                                  .pointer_name; .errors holds every error object
@@ -19,7 +23,9 @@ VendorError                      (root; generated packages alias it as VendNovat
 ```
 
 Exception text carries status, code, message and route name only: never a header, a
-request body or a credential, so it is safe to log.
+request body or a credential, so it is safe to log. Whatever a server sends (a slow,
+huge, malformed or hostile response) ends as one of these classes, never as a bare
+``RecursionError``, ``OverflowError``, ``UnicodeError`` or httpx exception.
 """
 
 from __future__ import annotations
@@ -43,10 +49,13 @@ __all__ = [
     "GatewayError",
     "MissingCredentialsError",
     "QuotaExhausted",
+    "RedirectError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "UnhonouredFilterError",
     "UsageError",
     "VendorError",
+    "json_body",
     "make_status_error",
 ]
 
@@ -129,6 +138,26 @@ class ResponseValidationError(VendorError):
         self.response = response
 
 
+class ResponseTooLargeError(ResponseValidationError):
+    """The body grew past ``limit`` bytes (counted after decompression); reading stopped.
+
+    Raised for success and error responses alike, so a huge or compressed-bomb body
+    never fills memory. Raise the client's ``max_response_bytes`` if pages are legitimately
+    that large.
+    """
+
+    def __init__(
+        self, route: str, *, limit: int, response: httpx.Response | None = None
+    ) -> None:
+        super().__init__(
+            route,
+            field="body",
+            response=response,
+            detail=f"body exceeds max_response_bytes={limit} bytes",
+        )
+        self.limit = limit
+
+
 class APIStatusError(VendorError):
     """The server answered with an unexpected HTTP status."""
 
@@ -137,6 +166,21 @@ class APIStatusError(VendorError):
         self.response = response
         self.status_code = response.status_code
         self.route = route
+
+
+class RedirectError(APIStatusError):
+    """The server answered 3xx. Redirects are never followed for API calls, even by an
+    injected ``httpx.Client(follow_redirects=True)``: the API key, session token and
+    write body must not reach another origin. ``location`` is the target (host and path,
+    without query)."""
+
+    def __init__(self, *, location: str, response: httpx.Response, route: str) -> None:
+        super().__init__(
+            f"redirect to {location or '(no location)'} not followed",
+            response=response,
+            route=route,
+        )
+        self.location = location
 
 
 class GatewayError(APIStatusError):
@@ -210,10 +254,11 @@ def make_status_error(
     (messages, string pointers, pointer names), so a credential the server echoed
     is in no attribute, not only out of ``str(exc)``.
     """
-    try:
-        body: object = response.json()
-    except ValueError:
-        body = None
+    if response.is_redirect or 300 <= response.status_code < 400:
+        return RedirectError(
+            location=scrub(_location(response)), response=response, route=route.name
+        )
+    body = json_body(response)
     errors = _error_objects(config, body, scrub)
     if errors:
         cls = config.codes.get(errors[0].code, APIErrorResponse)
@@ -228,6 +273,30 @@ def make_status_error(
         response=response,
         route=route.name,
     )
+
+
+def json_body(response: httpx.Response) -> object:
+    """The decoded JSON body, or None when it is not JSON a parser can hold.
+
+    ``RecursionError`` (JSON nested thousands deep) and ``UnicodeDecodeError`` are
+    server-caused too, so they mean "no JSON" here like any other ``ValueError``.
+    """
+    try:
+        return response.json()
+    except (ValueError, RecursionError):
+        return None
+
+
+def _location(response: httpx.Response) -> str:
+    """The redirect target without its query (which might carry anything)."""
+    raw = response.headers.get("location", "")
+    try:
+        url = httpx.URL(raw)
+    except (httpx.InvalidURL, ValueError, TypeError):
+        return "(invalid location)"
+    # Scheme, host and path only: no userinfo, query or fragment, capped in length.
+    origin = f"{url.scheme}://{url.host}" if url.is_absolute_url else ""
+    return f"{origin}{url.path}"[:200]
 
 
 def _error_objects(
