@@ -115,7 +115,7 @@ def test_a_rate_limit_wait_counts_against_the_budget(api: Api) -> None:
     api.vendor.routes["/machines"] = ok
     limiter = RateLimiter(rate=1, burst=1, quota=10, clock=api.clock)
     client = api.client(limiter=limiter, timeout=Timeouts(total=0.5))
-    with pytest.raises(APITimeoutError, match="needs a 1s wait, only 0.5s are left"):
+    with pytest.raises(APITimeoutError, match=r"needs a 1s wait, only 0\.5s are left"):
         api.call(client, "_request", MACHINES)  # the login took the only token
     assert api.vendor.calls == [] and api.vendor.logins == 1
     assert api.clock.sleeps == []  # raised at once, not after sleeping past the deadline

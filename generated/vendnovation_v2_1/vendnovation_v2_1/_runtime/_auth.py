@@ -95,13 +95,14 @@ class _TokenState:
                 response=response,
                 detail="no token",
             )
-        if not (token.isascii() and token.isprintable()):
-            # It goes back in a request header: httpx cannot send anything else.
+        if not (token.isascii() and token.isprintable()) or token != token.strip():
+            # It goes back in a request header: httpx cannot send anything else, and
+            # surrounding spaces would be stripped on the way (" " is no token at all).
             raise ResponseValidationError(
                 route,
                 field=self.config.token_field,
                 response=response,
-                detail="token is not printable ASCII",
+                detail="token is not printable ASCII without surrounding spaces",
             )
         if self._token is not None and self._token != token:
             self._previous = self._token
