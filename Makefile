@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate test check lint regen-goldens bench clean
+.PHONY: generate test check lint regen-goldens bench hostile clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ lint: $(STAMP)
 regen-goldens: $(STAMP)
 	$(BIN)/routegen generate spec/vendnovation.yaml --out generated
 	$(BIN)/python -m tests.golden.regen
+
+# Every hostile-server and hostile-mock variant (make test runs a sample), then the tally.
+hostile: $(STAMP)
+	ROUTEGEN_HOSTILE=full $(BIN)/pytest -q -p no:cacheprovider tests/runtime/test_hostile_server.py tests/mock/test_hostile_mock.py
+	PYTHONPATH=. ROUTEGEN_HOSTILE=full $(BIN)/python bench/hostile_tally.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_generate.py

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import socket
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from ..mock.config import DEFAULT_API_KEY, MockConfig
@@ -12,6 +14,31 @@ from .common import Exit, load_api, one_spec
 __all__ = ["add_parser", "run"]
 
 _DEFAULTS = MockConfig()
+#: more rows than this per table would only exhaust memory while the mock starts
+_MAX_RECORDS = 1_000_000
+
+
+def _ranged(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: an integer within ``[low, high]`` (else a usage error, exit 2)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not within {low}..{high}")
+        return value
+
+    parse.__name__ = "integer"  # argparse names the type in its message
+    return parse
+
+
+def _printable(text: str) -> str:
+    """An argparse type: non-empty printable ASCII (it is compared with HTTP headers)."""
+    if not text or not (text.isascii() and text.isprintable()):
+        raise argparse.ArgumentTypeError("must be non-empty printable ASCII")
+    return text
 
 
 def add_parser(sub: Any) -> None:
@@ -19,11 +46,11 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser("mock", help="serve one stage with realistic data and rules")
     p.add_argument("spec", nargs="?", help="default: the only spec/*.yaml")
     p.add_argument("--stage", required=True)
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--seed", type=int, default=_DEFAULTS.seed)
-    p.add_argument("--records", type=int, default=_DEFAULTS.records)
-    p.add_argument("--api-key", default=DEFAULT_API_KEY)
+    p.add_argument("--host", type=_printable, default="127.0.0.1")
+    p.add_argument("--port", type=_ranged(0, 65535), default=8000)
+    p.add_argument("--seed", type=_ranged(-(2**63), 2**63 - 1), default=_DEFAULTS.seed)
+    p.add_argument("--records", type=_ranged(0, _MAX_RECORDS), default=_DEFAULTS.records)
+    p.add_argument("--api-key", type=_printable, default=DEFAULT_API_KEY)
     p.add_argument("--username", default=_DEFAULTS.username)
     p.add_argument("--password", default=_DEFAULTS.password)
     p.add_argument(
@@ -48,6 +75,11 @@ def run(args: argparse.Namespace) -> int:
         known = ", ".join(api.stage_names)
         print(f"error: unknown stage {args.stage!r} (known: {known})", file=sys.stderr)
         return 2
+    try:
+        socket.getaddrinfo(args.host, args.port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        print(f"error: --host {args.host!r}: {exc}", file=sys.stderr)
+        return 2
     config = MockConfig(
         api_key=args.api_key,
         username=args.username,
@@ -69,5 +101,16 @@ def run(args: argparse.Namespace) -> int:
         f"{'off' if args.no_limits else plan}",
         flush=True,
     )
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return _serve(uvicorn, app, args.host, args.port)
+
+
+def _serve(uvicorn: Any, app: Any, host: str, port: int) -> int:
+    """Serve until interrupted; a host or port that cannot be bound exits 2, no traceback."""
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    except SystemExit as exc:  # uvicorn exits 1 when it cannot bind (logged already)
+        return 2 if exc.code else 0
+    except (OSError, OverflowError) as exc:
+        print(f"error: cannot serve on {host}:{port}: {exc}", file=sys.stderr)
+        return 2
     return 0

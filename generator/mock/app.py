@@ -26,12 +26,19 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route as StarletteRoute
 from starlette.types import Receive, Scope, Send
 
-from ..spec.model import Route, StageApi
+from ..spec.model import FilterField, Route, StageApi
 from .config import Faults, MockConfig
 from .data import ValueMaker
 from .errors import MockError, MockErrors, error_response, gateway_response
 from .limits import UsagePlan
-from .request import Query, lower_keys, paging, parse_payload, read_query
+from .request import (
+    MAX_BODY_BYTES,
+    Query,
+    lower_keys,
+    paging,
+    parse_payload,
+    read_query,
+)
 from .select import check_organizations, filter_stem, select
 from .store import Store
 from .writes import apply_write
@@ -169,8 +176,8 @@ class MockState:
 
     async def handle(self, request: Request, route: Route) -> Response:
         """The API's answer to a request that passed the gateway."""
-        raw = await request.body()
         try:
+            raw = await _read_body(request)
             token = self.stage.auth.token
             if route.auth == "token":
                 self._check_token(request)
@@ -275,16 +282,14 @@ class MockState:
 
     def _check_ids(self, route: Route, query: Query) -> None:
         """Actions and single reads: named ids must exist and be yours."""
+        if "UNEXPECTED_RESULT_COUNT" in route.errors:
+            self._check_single(route, query)
         for name, value in sorted(query.filters.items()):
             stem, is_id = filter_stem(name)
             if not is_id or not isinstance(value, list):
                 continue
             if stem == "organization":
                 check_organizations(self.store, value, "Organization.Id")
-            if "UNEXPECTED_RESULT_COUNT" in route.errors and len(value) != 1:
-                raise MockError(
-                    "UNEXPECTED_RESULT_COUNT", f"{name} must name exactly one record."
-                )
             table = stem[:1].upper() + stem[1:]
             if self.stage.model(table) is None:
                 continue
@@ -295,6 +300,19 @@ class MockState:
                     "Some records do not exist.",
                     missing,
                     f"{table}.Id",
+                )
+
+    def _check_single(self, route: Route, query: Query) -> None:
+        """The id filters that must name exactly one record (absent counts as none)."""
+        keys = self.stage.body_keys
+        for key, item in _single_id_fields(route, keys.request_filter, keys.route_filter):
+            value = query.filters.get(item.name)
+            if not isinstance(value, list) or len(value) != 1:
+                raise MockError(
+                    "UNEXPECTED_RESULT_COUNT",
+                    f"{item.wire} must name exactly one record.",
+                    [f"{key}.{item.wire}"],
+                    "field",
                 )
 
     def _find(self, table: str, value: Any) -> Any:
@@ -308,6 +326,39 @@ class MockState:
             return {}
         rng = random.Random(f"{self.config.seed}:{route.name}")
         return ValueMaker(self.stage, rng, self.store.anchor).record(model, 1, {}, {})
+
+
+async def _read_body(request: Request) -> bytes:
+    """The request body, refused past ``MAX_BODY_BYTES`` without buffering the rest."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise MockError(
+                "GENERIC_ERROR",
+                "We encountered an error processing your request: it is larger "
+                f"than {MAX_BODY_BYTES // (1024 * 1024)} MB.",
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _single_id_fields(
+    route: Route, request_key: str, route_key: str
+) -> list[tuple[str, FilterField]]:
+    """Which id filters of a single-record action need exactly one value.
+
+    The vendor's rule, as its documentation states it per route: applying a template
+    needs one template id (its machines are the many targets), downloading a file one
+    file id, provisioning one organization and one machine. In spec terms: the id
+    fields of the route filter when it has any, else those of the request filter.
+    """
+    own = [f for f in route.route_filter.fields] if route.route_filter else []
+    fields = [(route_key, f) for f in own if filter_stem(f.name)[1]]
+    if not fields:
+        fields = [(request_key, f) for f in route.request_filter if filter_stem(f.name)[1]]
+    return fields
 
 
 class _Handler:
@@ -330,6 +381,15 @@ class _Handler:
             state.stats.record(name, 0)
             await send({"type": "http.response.start", "status": 200, "headers": []})
             raise
+        except Exception:
+            # Last line of defence, never reached by a known request: the vendor's
+            # documented UNKNOWN_ERROR as JSON, not a text/plain 500 that resets the
+            # keep-alive connection. The tests send hostile requests to prove no
+            # handler gets here.
+            response = error_response(
+                state.stage,
+                [MockError("UNKNOWN_ERROR", "Something went wrong on our end.")],
+            )
         assert response is not None
         state.stats.record(name, response.status_code)
         await response(scope, receive, send)

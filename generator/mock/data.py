@@ -79,7 +79,8 @@ def date_field(model: Model) -> str | None:
 
 def format_moment(moment: datetime) -> str:
     """Naive UTC with milliseconds, as the vendor writes dates: 2021-11-15T18:07:05.477."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
+    # isoformat, not strftime: "%Y" drops the leading zeros of years before 1000.
+    return moment.replace(tzinfo=None).isoformat(timespec="milliseconds")
 
 
 class ValueMaker:

@@ -7,6 +7,7 @@ not honour are ignored; the date range follows the four clamping rules.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,10 +18,47 @@ from ..spec.model import FilterField, Route, StageApi, TypeRef
 from .data import format_moment
 from .errors import MockError
 
-__all__ = ["Query", "paging", "parse_date", "parse_payload", "read_query"]
+__all__ = [
+    "MAX_BODY_BYTES",
+    "Query",
+    "int_fits",
+    "paging",
+    "parse_date",
+    "parse_payload",
+    "read_query",
+]
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_INTS = frozenset({"int", "long", "short", "byte"})
+#: the range of each integer type, as .NET binds it (beyond: DESERIALIZATION_ERROR)
+_INT_RANGES = {
+    "byte": (0, 2**8 - 1),
+    "short": (-(2**15), 2**15 - 1),
+    "int": (-(2**31), 2**31 - 1),
+    "long": (-(2**63), 2**63 - 1),
+}
+_INTS = frozenset(_INT_RANGES)
+#: the largest request body the vendor accepts (its gateway's payload ceiling)
+MAX_BODY_BYTES = 6 * 1024 * 1024
+
+
+def int_fits(base: str, value: Any) -> bool:
+    """Whether ``value`` is an integer within the range of the integer type ``base``."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        return False
+    low, high = _INT_RANGES[base]
+    return low <= value <= high
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e400 overflows to infinity
+        raise ValueError(f"number out of range: {text[:20]}")
+    return value
+
+
+def _no_constant(text: str) -> Any:
+    # NaN, Infinity and -Infinity are not JSON; .NET's deserializer rejects them too.
+    raise ValueError(f"{text} is not a JSON value")
 
 
 @dataclass(slots=True)
@@ -44,8 +82,10 @@ def parse_payload(raw: bytes) -> dict[str, Any]:
     if not raw.strip():
         return {}
     try:
-        data = json.loads(raw)
-    except ValueError:
+        data = json.loads(raw, parse_float=_finite, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
+        # RecursionError: nested deeper than any parser allows; ValueError covers
+        # invalid UTF-8, NaN/Infinity and numbers too long or too large.
         raise MockError(
             "DESERIALIZATION_ERROR", "The request body is not valid JSON."
         ) from None
@@ -112,7 +152,7 @@ def _fits(ref: TypeRef, value: Any) -> bool:
             _fits(TypeRef(ref.base), v) for v in value
         )
     if ref.base in _INTS:
-        return isinstance(value, int) and not isinstance(value, bool)
+        return int_fits(ref.base, value)
     if ref.base == "bool":
         return isinstance(value, bool)
     if ref.base in {"decimal", "double", "float"}:
@@ -151,7 +191,7 @@ def _date_value(
         )
     try:
         return parse_date(value, item.date_role or "start", stage)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: an offset past year 1 or 9999
         raise MockError(
             "DATE_PARSING",
             f"{item.wire} could not be parsed: {value!r}.",
@@ -188,7 +228,16 @@ def _apply_range(
     if limit is None:
         query.start, query.end = start, end
         return
-    used_start, used_end = clamp(start, end, limit, now.replace(tzinfo=None))
+    try:
+        used_start, used_end = clamp(start, end, limit, now.replace(tzinfo=None))
+    except OverflowError:
+        # The clamped range would end before year 1 or after 9999: unparseable there.
+        raise MockError(
+            "DATE_PARSING",
+            "The date range runs past the years 1 to 9999.",
+            [p for p, v in ((start_ptr, start), (end_ptr, end)) if v is not None],
+            "field",
+        ) from None
     query.start, query.end = used_start, used_end
     if (used_start, used_end) != (start, end) and stage.date_range is not None:
         query.range_headers = {
@@ -209,7 +258,8 @@ def clamp(
 ) -> tuple[datetime, datetime]:
     """The four clamping rules: trim end, derive the missing end, or both from now."""
     if start is not None and end is not None:
-        return start, min(end, start + limit)
+        # Compared as a span: start + limit may lie past year 9999 when end does not.
+        return start, end if end - start <= limit else start + limit
     if start is not None:
         return start, start + limit
     if end is not None:

@@ -14,7 +14,7 @@ from typing import Any
 from ..spec.model import Model, ModelField, Route, StageApi, TypeRef
 from .data import Row, date_field, format_moment, link_fields
 from .errors import MockError, MockErrors
-from .request import lower_keys
+from .request import int_fits, lower_keys
 from .store import TREE, Store
 
 __all__ = ["apply_write", "target_model"]
@@ -46,7 +46,7 @@ def _fits(stage: StageApi, ref: TypeRef, value: Any) -> bool:
             _fits(stage, TypeRef(ref.base), v) for v in value
         )
     if ref.base in _INTS:
-        return isinstance(value, int) and not isinstance(value, bool)
+        return int_fits(ref.base, value)
     if ref.base in _NUMBERS:
         return isinstance(value, int | float) and not isinstance(value, bool)
     if ref.base == "bool":

@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
 from ._config import LimitsConfig, RouteInfo
-from ._exceptions import QuotaExhausted
+from ._exceptions import APITimeoutError, QuotaExhausted
 
 __all__ = ["Clock", "RateLimiter", "SystemClock"]
 
@@ -149,25 +149,37 @@ class RateLimiter:
             self._roll_day()
             return None if self._quota is None else self._quota - self._used
 
-    def acquire(self, route: RouteInfo | None = None) -> None:
-        """Block until a call may be sent; raise ``QuotaExhausted`` if today's quota is spent."""
+    def acquire(
+        self, route: RouteInfo | None = None, timeout: float | None = None
+    ) -> None:
+        """Block until a call may be sent; raise ``QuotaExhausted`` if today's quota is spent.
+
+        ``timeout`` (a call's time left, None: no limit) caps the wait: a longer one
+        raises ``APITimeoutError`` at once, without sleeping or reserving a token.
+        """
+        ends = None if timeout is None else self._clock.now() + timeout
         while True:
-            wait, granted = self._reserve(route)
+            wait, granted = self._reserve(route, ends)
             if wait > 0:
                 self._clock.sleep(wait)
             if granted:
                 return
 
-    async def aacquire(self, route: RouteInfo | None = None) -> None:
+    async def aacquire(
+        self, route: RouteInfo | None = None, timeout: float | None = None
+    ) -> None:
         """Async ``acquire``: the same reservation, waiting with ``asleep``."""
+        ends = None if timeout is None else self._clock.now() + timeout
         while True:
-            wait, granted = self._reserve(route)
+            wait, granted = self._reserve(route, ends)
             if wait > 0:
                 await self._clock.asleep(wait)
             if granted:
                 return
 
-    def _reserve(self, route: RouteInfo | None) -> tuple[float, bool]:
+    def _reserve(
+        self, route: RouteInfo | None, ends: float | None = None
+    ) -> tuple[float, bool]:
         """Under the lock: check the quota, then reserve a token or report the route wait.
 
         Returns ``(wait, granted)``. When ``granted`` is false the route is not ready
@@ -183,13 +195,21 @@ class RateLimiter:
             if route is not None and interval > 0:
                 ready = self._route_next.get(route.name, now)
                 if ready > now:
+                    _check_wait(route, ready - now, ends, now)
                     return ready - now, False
+            _check_wait(route, self._token_wait(now), ends, now)
             wait = self._take_token(now)
             self._used += 1
             if route is not None and interval > 0:
                 # Spaced from the grant time, not the reservation time.
                 self._route_next[route.name] = now + wait + interval
             return wait, True
+
+    def _token_wait(self, now: float) -> float:
+        """How long the next token is away, without taking it."""
+        elapsed = max(0.0, now - self._updated)
+        tokens = min(float(self._burst), self._tokens + elapsed * self._rate)
+        return max(0.0, (1.0 - tokens) / self._rate)
 
     def _take_token(self, now: float) -> float:
         """Refill, debit one token and return how long until that token exists."""
@@ -208,6 +228,18 @@ class RateLimiter:
 
     def __repr__(self) -> str:
         return f"RateLimiter(rate={self._rate!r}, burst={self._burst!r}, quota={self._quota!r})"
+
+
+def _check_wait(
+    route: RouteInfo | None, wait: float, ends: float | None, now: float
+) -> None:
+    """Raise before a wait that would end after ``ends`` (a call's deadline)."""
+    if ends is not None and wait > 0 and now + wait > ends:
+        name = route.name if route is not None else "rate limiter"
+        left = max(0.0, ends - now)
+        raise APITimeoutError(
+            name, f"the rate limit needs a {wait:.3g}s wait, only {left:.3g}s are left"
+        )
 
 
 def _min_interval(route: RouteInfo | None) -> float:

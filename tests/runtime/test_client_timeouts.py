@@ -113,11 +113,13 @@ def test_per_call_total_overrides_the_clients(api: Api) -> None:
 
 def test_a_rate_limit_wait_counts_against_the_budget(api: Api) -> None:
     api.vendor.routes["/machines"] = ok
-    limiter = RateLimiter(rate=1, burst=1, clock=api.clock)
+    limiter = RateLimiter(rate=1, burst=1, quota=10, clock=api.clock)
     client = api.client(limiter=limiter, timeout=Timeouts(total=0.5))
-    with pytest.raises(APITimeoutError, match="before the next attempt"):
+    with pytest.raises(APITimeoutError, match=r"needs a 1s wait, only 0\.5s are left"):
         api.call(client, "_request", MACHINES)  # the login took the only token
     assert api.vendor.calls == [] and api.vendor.logins == 1
+    assert api.clock.sleeps == []  # raised at once, not after sleeping past the deadline
+    assert limiter.remaining_quota == 9  # the refused call reserved nothing
 
 
 def test_the_login_shares_the_calls_deadline(api: Api) -> None:

@@ -112,6 +112,7 @@ class Client(SyncAPIClient):
         retry: RetryConfig | None = None,
         hooks: Hooks | None = None,
         clock: Clock | None = None,
+        max_response_bytes: int | None = None,
     ) -> None:
         super().__init__(
             API,
@@ -125,6 +126,7 @@ class Client(SyncAPIClient):
             retry=retry,
             hooks=hooks,
             clock=clock,
+            max_response_bytes=max_response_bytes,
         )
         self.accounts = AccountsResource(self)
         self.alerts = AlertsResource(self)
@@ -198,6 +200,7 @@ class AsyncClient(AsyncAPIClient):
         retry: RetryConfig | None = None,
         hooks: Hooks | None = None,
         clock: Clock | None = None,
+        max_response_bytes: int | None = None,
     ) -> None:
         super().__init__(
             API,
@@ -211,6 +214,7 @@ class AsyncClient(AsyncAPIClient):
             retry=retry,
             hooks=hooks,
             clock=clock,
+            max_response_bytes=max_response_bytes,
         )
         self.accounts = AsyncAccountsResource(self)
         self.alerts = AsyncAlertsResource(self)

@@ -80,6 +80,7 @@ class Client(SyncAPIClient):
         retry: RetryConfig | None = None,
         hooks: Hooks | None = None,
         clock: Clock | None = None,
+        max_response_bytes: int | None = None,
     ) -> None:
         super().__init__(
             API,
@@ -93,6 +94,7 @@ class Client(SyncAPIClient):
             retry=retry,
             hooks=hooks,
             clock=clock,
+            max_response_bytes=max_response_bytes,
         )
         self.accounts = AccountsResource(self)
         self.alerts = AlertsResource(self)
@@ -142,6 +144,7 @@ class AsyncClient(AsyncAPIClient):
         retry: RetryConfig | None = None,
         hooks: Hooks | None = None,
         clock: Clock | None = None,
+        max_response_bytes: int | None = None,
     ) -> None:
         super().__init__(
             API,
@@ -155,6 +158,7 @@ class AsyncClient(AsyncAPIClient):
             retry=retry,
             hooks=hooks,
             clock=clock,
+            max_response_bytes=max_response_bytes,
         )
         self.accounts = AsyncAccountsResource(self)
         self.alerts = AsyncAlertsResource(self)

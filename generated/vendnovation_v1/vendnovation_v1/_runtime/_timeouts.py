@@ -3,9 +3,11 @@
 
 httpx times each phase of one attempt (connect, read, write, pool) but has no limit
 on a whole call. ``Timeouts.total`` adds one: a ``Deadline`` started when a call begins
-covers its token fetch, rate-limiter waits, every attempt and every retry wait. Each
-attempt's httpx timeouts are cut down to the time left, a retry wait that would end
-past the deadline is not taken, and either way the call raises ``APITimeoutError``.
+covers its token fetch, rate-limiter waits, every attempt, every retry wait and the
+whole read of each response (headers and body, however slowly a server dribbles them:
+see ``_receive.py``). Each attempt's httpx timeouts are cut down to the time left, a
+rate-limit or retry wait that would end past the deadline is not taken, and either way
+the call raises ``APITimeoutError``.
 """
 
 from __future__ import annotations
@@ -87,12 +89,19 @@ class Deadline:
         left = self.remaining()
         return left is None or wait < left
 
-    def check(self, route: str) -> float | None:
-        """Seconds left before the next attempt; raise ``APITimeoutError`` if none."""
+    def check(
+        self, route: str, detail: str = "before the next attempt could be sent"
+    ) -> float | None:
+        """Seconds left; raise ``APITimeoutError`` (saying when: ``detail``) if none."""
         left = self.remaining()
         if left is not None and left <= 0:
-            raise self.error(route, "before the next attempt could be sent")
+            raise self.error(route, detail)
         return left
+
+    def expired(self) -> bool:
+        """Whether the budget has run out."""
+        left = self.remaining()
+        return left is not None and left <= 0
 
     def error(self, route: str, detail: str) -> APITimeoutError:
         """The error a call raises when its total budget runs out."""

@@ -19,6 +19,7 @@ from ._exceptions import UsageError
 from ._filters import Filters, FilterValues
 from ._limits import Clock, RateLimiter
 from ._pagination import Page, make_page
+from ._receive import acollect_body, deadline_scope
 from ._retry import RetryConfig
 from ._timeouts import Deadline
 from ._types import NOT_GIVEN, NotGiven, Timeout
@@ -35,7 +36,10 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
     Timeouts, limits, retries and logging work as described on ``SyncAPIClient``:
     ``timeout`` takes seconds, an ``httpx.Timeout`` or ``Timeouts(connect=10, read=30,
     total=None)``, where ``total`` bounds a whole call (token fetch, rate-limit waits,
-    attempts and retry waits) and its end raises ``APITimeoutError``.
+    attempts, retry waits and the whole read of every response) and its end raises
+    ``APITimeoutError``. ``max_response_bytes`` and redirects work as on
+    ``SyncAPIClient``: a body over the limit raises ``ResponseTooLargeError``, a 3xx
+    raises ``RedirectError`` and is never followed.
 
     Which timeout the client uses, first match wins: the ``timeout`` passed here; else
     the timeout of the injected ``http_client`` (kept as configured); else
@@ -58,6 +62,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         retry: RetryConfig | None = None,
         hooks: Hooks | None = None,
         clock: Clock | None = None,
+        max_response_bytes: int | None = None,
     ) -> None:
         super().__init__(
             config,
@@ -70,6 +75,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             retry=retry,
             hooks=hooks,
             clock=clock,
+            max_response_bytes=max_response_bytes,
         )
         self._owns_http = http_client is None
         self._http = (
@@ -277,11 +283,25 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         self, route: RouteInfo, request: httpx.Request, call: _Call
     ) -> httpx.Response:
         if self._limiter is not None:
-            await self._limiter.aacquire(route)
+            await self._limiter.aacquire(route, call.deadline.remaining())
         self._arm(route, request, call)
         self._hooks.on_request(self._event(route, request, call.attempt))
         started = self._clock.now()
-        response = await self._http.send(request)
+        try:
+            with deadline_scope(call.deadline):
+                # Never follow a redirect: credentials must not reach another origin.
+                response = await self._http.send(
+                    request, stream=True, follow_redirects=False
+                )
+                try:
+                    await acollect_body(
+                        response, self._max_bytes, call.deadline, route.name
+                    )
+                finally:
+                    await response.aclose()
+        except TimeoutError:
+            detail = "while waiting for the response"
+            raise call.deadline.error(route.name, detail) from None
         elapsed = self._clock.now() - started
         status = response.status_code
         self._hooks.on_response(

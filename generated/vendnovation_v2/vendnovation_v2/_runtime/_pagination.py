@@ -87,9 +87,13 @@ def read_range_headers(
             continue
         try:
             found.append(parse_header_date(raw))
-        except ValueError:
+        except (ValueError, OverflowError):
+            # OverflowError: a valid date whose offset moves it past year 1 or 9999
             raise ResponseValidationError(
-                route.name, field=name, response=response, detail="not an ISO 8601 date"
+                route.name,
+                field=name,
+                response=response,
+                detail="not an ISO 8601 date within years 1 to 9999 in UTC",
             ) from None
     return found[0], found[1]
 

@@ -52,6 +52,7 @@ class Client(SyncAPIClient):
         retry: RetryConfig | None = None,
         hooks: Hooks | None = None,
         clock: Clock | None = None,
+        max_response_bytes: int | None = None,
     ) -> None:
         super().__init__(
             API,
@@ -65,6 +66,7 @@ class Client(SyncAPIClient):
             retry=retry,
             hooks=hooks,
             clock=clock,
+            max_response_bytes=max_response_bytes,
         )
         self.auth = AuthResource(self)
         self.things = ThingsResource(self)
@@ -93,6 +95,7 @@ class AsyncClient(AsyncAPIClient):
         retry: RetryConfig | None = None,
         hooks: Hooks | None = None,
         clock: Clock | None = None,
+        max_response_bytes: int | None = None,
     ) -> None:
         super().__init__(
             API,
@@ -106,6 +109,7 @@ class AsyncClient(AsyncAPIClient):
             retry=retry,
             hooks=hooks,
             clock=clock,
+            max_response_bytes=max_response_bytes,
         )
         self.auth = AsyncAuthResource(self)
         self.things = AsyncThingsResource(self)

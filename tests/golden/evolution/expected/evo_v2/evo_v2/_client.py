@@ -48,6 +48,7 @@ class Client(SyncAPIClient):
         retry: RetryConfig | None = None,
         hooks: Hooks | None = None,
         clock: Clock | None = None,
+        max_response_bytes: int | None = None,
     ) -> None:
         super().__init__(
             API,
@@ -61,6 +62,7 @@ class Client(SyncAPIClient):
             retry=retry,
             hooks=hooks,
             clock=clock,
+            max_response_bytes=max_response_bytes,
         )
         self.gadgets = GadgetsResource(self)
 
@@ -86,6 +88,7 @@ class AsyncClient(AsyncAPIClient):
         retry: RetryConfig | None = None,
         hooks: Hooks | None = None,
         clock: Clock | None = None,
+        max_response_bytes: int | None = None,
     ) -> None:
         super().__init__(
             API,
@@ -99,5 +102,6 @@ class AsyncClient(AsyncAPIClient):
             retry=retry,
             hooks=hooks,
             clock=clock,
+            max_response_bytes=max_response_bytes,
         )
         self.gadgets = AsyncGadgetsResource(self)

@@ -64,6 +64,7 @@ class Client(SyncAPIClient):
         retry: RetryConfig | None = None,
         hooks: Hooks | None = None,
         clock: Clock | None = None,
+        max_response_bytes: int | None = None,
     ) -> None:
         super().__init__(
             API,
@@ -77,6 +78,7 @@ class Client(SyncAPIClient):
             retry=retry,
             hooks=hooks,
             clock=clock,
+            max_response_bytes=max_response_bytes,
         )
         self.hourly = HourlyResource(self)
         self.sales = SalesResource(self)
@@ -114,6 +116,7 @@ class AsyncClient(AsyncAPIClient):
         retry: RetryConfig | None = None,
         hooks: Hooks | None = None,
         clock: Clock | None = None,
+        max_response_bytes: int | None = None,
     ) -> None:
         super().__init__(
             API,
@@ -127,6 +130,7 @@ class AsyncClient(AsyncAPIClient):
             retry=retry,
             hooks=hooks,
             clock=clock,
+            max_response_bytes=max_response_bytes,
         )
         self.hourly = AsyncHourlyResource(self)
         self.sales = AsyncSalesResource(self)

@@ -117,7 +117,7 @@ class _TokenState:
         route = token_route(self.config).name
         try:
             data: object = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             raise ResponseValidationError(
                 route, field=None, response=response, detail="body is not JSON"
             ) from None
@@ -128,6 +128,15 @@ class _TokenState:
                 field=self.config.token_field,
                 response=response,
                 detail="no token",
+            )
+        if not (token.isascii() and token.isprintable()) or token != token.strip():
+            # It goes back in a request header: httpx cannot send anything else, and
+            # surrounding spaces would be stripped on the way (" " is no token at all).
+            raise ResponseValidationError(
+                route,
+                field=self.config.token_field,
+                response=response,
+                detail="token is not printable ASCII without surrounding spaces",
             )
         if self._token is not None and self._token != token:
             self._previous = self._token
@@ -141,8 +150,10 @@ class _TokenState:
         raw = data.get(field) if isinstance(data, dict) and field else None
         if isinstance(raw, str) and fmt:
             try:
-                return datetime.strptime(raw.strip(), fmt).replace(tzinfo=UTC)
-            except ValueError:
+                expires = datetime.strptime(raw.strip(), fmt).replace(tzinfo=UTC)
+                _ = expires - self.config.renew_before  # must not overflow in current()
+                return expires
+            except (ValueError, OverflowError):
                 pass  # an unreadable expiry is not fatal: the lifetime is a safe guess
         return self._clock.utcnow() + self.config.lifetime
 

@@ -12,9 +12,15 @@ from collections.abc import Callable
 import httpx
 
 from ._config import ErrorConfig, RouteInfo
-from ._exceptions import APIErrorResponse, APIStatusError, ErrorDetail, GatewayError
+from ._exceptions import (
+    APIErrorResponse,
+    APIStatusError,
+    ErrorDetail,
+    GatewayError,
+    RedirectError,
+)
 
-__all__ = ["make_status_error"]
+__all__ = ["json_body", "make_status_error"]
 
 
 def _keep(text: str) -> str:
@@ -34,10 +40,11 @@ def make_status_error(
     (messages, string pointers, pointer names), so a credential the server echoed
     is in no attribute, not only out of ``str(exc)``.
     """
-    try:
-        body: object = response.json()
-    except ValueError:
-        body = None
+    if response.is_redirect or 300 <= response.status_code < 400:
+        return RedirectError(
+            location=scrub(_location(response)), response=response, route=route.name
+        )
+    body = json_body(response)
     errors = _error_objects(config, body, scrub)
     if errors:
         cls = config.codes.get(errors[0].code, APIErrorResponse)
@@ -52,6 +59,30 @@ def make_status_error(
         response=response,
         route=route.name,
     )
+
+
+def json_body(response: httpx.Response) -> object:
+    """The decoded JSON body, or None when it is not JSON a parser can hold.
+
+    ``RecursionError`` (JSON nested thousands deep) and ``UnicodeDecodeError`` are
+    server-caused too, so they mean "no JSON" here like any other ``ValueError``.
+    """
+    try:
+        return response.json()
+    except (ValueError, RecursionError):
+        return None
+
+
+def _location(response: httpx.Response) -> str:
+    """The redirect target without its query (which might carry anything)."""
+    raw = response.headers.get("location", "")
+    try:
+        url = httpx.URL(raw)
+    except (httpx.InvalidURL, ValueError, TypeError):
+        return "(invalid location)"
+    # Scheme, host and path only: no userinfo, query or fragment, capped in length.
+    origin = f"{url.scheme}://{url.host}" if url.is_absolute_url else ""
+    return f"{origin}{url.path}"[:200]
 
 
 def _error_objects(

@@ -29,6 +29,8 @@ from ._exceptions import (
     GatewayError,
     MissingCredentialsError,
     QuotaExhausted,
+    RedirectError,
+    ResponseTooLargeError,
     ResponseValidationError,
     UnhonouredFilterError,
     UsageError,
@@ -36,12 +38,14 @@ from ._exceptions import (
 )
 from ._limits import Clock, RateLimiter, SystemClock
 from ._pagination import Page
+from ._receive import DEFAULT_MAX_RESPONSE_BYTES
 from ._resource import AsyncResource, SyncResource
 from ._retry import RetryConfig
 from ._timeouts import Timeouts
 from ._types import NOT_GIVEN, NotGiven, SequenceNotStr, Timeout, omit_not_given
 
 __all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_TIMEOUT",
     "NOT_GIVEN",
     "APIConnectionError",
@@ -66,7 +70,9 @@ __all__ = [
     "PaginationConfig",
     "QuotaExhausted",
     "RateLimiter",
+    "RedirectError",
     "RequestEvent",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "RetryConfig",
     "RouteInfo",

@@ -14,6 +14,11 @@ timeout last:
   ``ReadError``, ``RemoteProtocolError``, ``ReadTimeout`` or ``WriteError`` (the
   request may have reached the server and been applied), raises after one request;
 - never: the quota gateway message (429 Limit Exceeded), other 4xx, and a failed login.
+
+Redirects are never followed (``follow_redirects=False`` on every send, whatever the
+injected ``httpx.Client`` says): the API key, the session token and a write's body stay
+on the configured origin, and a 3xx raises ``RedirectError``. Every response is read
+within the call's deadline and ``max_response_bytes`` (see ``_receive.py``).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import pydantic
 
 from ._config import ApiConfig, ResponseKind, RouteInfo
 from ._dates import clamp_range
+from ._decode import ACCEPT_ENCODING
 from ._error_map import make_status_error
 from ._exceptions import (
     APIConnectionError,
@@ -46,7 +52,8 @@ from ._filters import Filters, FilterValues, build_body, collect_filters
 from ._hooks import Hooks, RequestEvent
 from ._limits import Clock, RateLimiter, SystemClock
 from ._pagination import HEADER_PAGINATION
-from ._redact import Secret, redact, redact_logger
+from ._receive import check_max_bytes
+from ._redact import Secret, redact, redact_logger, redact_transport_loggers
 from ._retry import RetryConfig, RetryState
 from ._timeouts import Deadline, Timeouts
 from ._transport import JSON_TRANSPORT
@@ -100,6 +107,14 @@ def _adapter(kind: type[Any]) -> pydantic.TypeAdapter[Any]:
     return pydantic.TypeAdapter(kind)
 
 
+def _check_header_value(field: str, value: str) -> None:
+    """A credential sent in a header must be printable ASCII (else httpx cannot send it)."""
+    if not (value.isascii() and value.isprintable()):
+        raise UsageError(
+            f"{field} must be printable ASCII: it is sent in an HTTP header"
+        )
+
+
 def _loc(error: pydantic.ValidationError) -> str:
     """Pydantic's location of the first error, e.g. ``0.name``; ``body`` for the root."""
     loc = error.errors()[0]["loc"] if error.error_count() else ()
@@ -136,6 +151,7 @@ class BaseClient(Generic[HttpT]):
         retry: RetryConfig | None,
         hooks: Hooks | None,
         clock: Clock | None,
+        max_response_bytes: int | None = None,
     ) -> None:
         self._config = config
         self.base_url = (base_url or config.base_url).rstrip("/")
@@ -149,6 +165,7 @@ class BaseClient(Generic[HttpT]):
                 else ""
             )
             raise MissingCredentialsError("api_key", hint)
+        _check_header_value("api_key", key)
         self._api_key = Secret(key)
         self._username = username
         self._password = Secret(password) if password is not None else None
@@ -160,8 +177,10 @@ class BaseClient(Generic[HttpT]):
         self._limiter: RateLimiter | None = limiter or None
         self._retry = retry if retry is not None else RetryConfig()
         self._hooks = hooks if hooks is not None else Hooks()
+        self._max_bytes = check_max_bytes(max_response_bytes)
         self._log = logging.getLogger(config.name)
         redact_logger(self._log, self)
+        redact_transport_loggers(self)
         self._rng = random.Random()
 
     def __repr__(self) -> str:
@@ -227,7 +246,11 @@ class BaseClient(Generic[HttpT]):
         timeout: Timeouts,
     ) -> httpx.Request:
         """One attempt's request: auth headers, user agent, JSON body and timeout."""
-        merged = {"User-Agent": self._config.user_agent, **(headers or {})}
+        merged = {
+            "User-Agent": self._config.user_agent,
+            "Accept-Encoding": ACCEPT_ENCODING,
+            **(headers or {}),
+        }
         if route.auth != "none":
             merged[self._config.api_key_header] = self._api_key.get()
         if auth is not None:
@@ -277,7 +300,7 @@ class BaseClient(Generic[HttpT]):
             return response.text
         try:
             data: object = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep
             raise ResponseValidationError(
                 route.name,
                 field="body",
@@ -366,6 +389,9 @@ class BaseClient(Generic[HttpT]):
         exc: httpx.TransportError | None = None,
     ) -> float:
         """Seconds to wait before the next attempt; raises the call's error to give up."""
+        if isinstance(exc, httpx.TimeoutException) and call.deadline.expired():
+            detail = "while waiting for the response"
+            raise call.deadline.error(route.name, detail) from exc
         wait = self._retry_wait(route, call.attempt, call.retry, error=error, exc=exc)
         if wait is None:
             if exc is not None:

@@ -17,6 +17,7 @@ from ._exceptions import UsageError
 from ._filters import Filters, FilterValues
 from ._limits import Clock, RateLimiter
 from ._pagination import Page, make_page
+from ._receive import cap_stream_trace, collect_body, reads_within
 from ._retry import RetryConfig
 from ._timeouts import Deadline
 from ._types import NOT_GIVEN, NotGiven, Timeout
@@ -41,6 +42,11 @@ class SyncAPIClient(BaseClient[httpx.Client]):
     the timeout of the injected ``http_client`` (kept as configured); else
     ``DEFAULT_TIMEOUT`` (connect 10 s, read/write/pool 30 s).
 
+    ``max_response_bytes`` (default 64 MiB, counted after decompression) caps every
+    response body; a longer one raises ``ResponseTooLargeError``. Redirects are never
+    followed (a 3xx raises ``RedirectError``), so credentials stay on ``base_url``'s
+    origin even with an injected ``httpx.Client(follow_redirects=True)``.
+
     ``limiter``: None builds the stage's usage plan, ``False`` turns limiting off, and
     one ``RateLimiter`` may be shared by clients that use the same API key. Records go
     to the logger named ``config.name`` (DEBUG per attempt, INFO per retry wait) with
@@ -63,6 +69,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         retry: RetryConfig | None = None,
         hooks: Hooks | None = None,
         clock: Clock | None = None,
+        max_response_bytes: int | None = None,
     ) -> None:
         super().__init__(
             config,
@@ -75,6 +82,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             retry=retry,
             hooks=hooks,
             clock=clock,
+            max_response_bytes=max_response_bytes,
         )
         self._owns_http = http_client is None
         self._http = (
@@ -271,11 +279,18 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         self, route: RouteInfo, request: httpx.Request, call: _Call
     ) -> httpx.Response:
         if self._limiter is not None:
-            self._limiter.acquire(route)
+            self._limiter.acquire(route, call.deadline.remaining())
         self._arm(route, request, call)
+        request.extensions["trace"] = cap_stream_trace
         self._hooks.on_request(self._event(route, request, call.attempt))
         started = self._clock.now()
-        response = self._http.send(request)
+        with reads_within(call.deadline):
+            # Never follow a redirect: credentials must not reach another origin.
+            response = self._http.send(request, stream=True, follow_redirects=False)
+            try:
+                collect_body(response, self._max_bytes, call.deadline, route.name)
+            finally:
+                response.close()
         elapsed = self._clock.now() - started
         status = response.status_code
         self._hooks.on_response(

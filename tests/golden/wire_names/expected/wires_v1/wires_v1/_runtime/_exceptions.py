@@ -10,9 +10,13 @@ VendorError                      (root; generated packages alias it as <Api>Erro
 ├── QuotaExhausted               .reset_at: the daily quota is spent until then
 ├── APIConnectionError           transport failure (.route)
 │   └── APITimeoutError
-├── ResponseValidationError      invalid JSON, wrong body shape, bad paging header
-│                                (.route, .field, .response)
+├── ResponseValidationError      invalid JSON or UTF-8, JSON nested too deep, wrong body
+│   │                            shape, bad paging or date-range header, unsendable token
+│   │                            (.route, .field, .response)
+│   └── ResponseTooLargeError    body over ``max_response_bytes`` after decompression
+│                                (.limit); reading stopped there
 └── APIStatusError               .status_code, .response, .route
+    ├── RedirectError            a 3xx: redirects are never followed (.location)
     ├── GatewayError             body {"message": ...}: .message (subclass per message)
     └── APIErrorResponse         first error object: .code .message .pointers
                                  .pointer_name; .errors holds every error object
@@ -20,7 +24,9 @@ VendorError                      (root; generated packages alias it as <Api>Erro
 ```
 
 Exception text carries status, code, message and route name only: never a header, a
-request body or a credential, so it is safe to log.
+request body or a credential, so it is safe to log. Whatever a server sends (a slow,
+huge, malformed or hostile response) ends as one of these classes, never as a bare
+``RecursionError``, ``OverflowError``, ``UnicodeError`` or httpx exception.
 """
 
 from __future__ import annotations
@@ -42,6 +48,8 @@ __all__ = [
     "GatewayError",
     "MissingCredentialsError",
     "QuotaExhausted",
+    "RedirectError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "UnhonouredFilterError",
     "UsageError",
@@ -127,6 +135,26 @@ class ResponseValidationError(VendorError):
         self.response = response
 
 
+class ResponseTooLargeError(ResponseValidationError):
+    """The body grew past ``limit`` bytes (counted after decompression); reading stopped.
+
+    Raised for success and error responses alike, so a huge or compressed-bomb body
+    never fills memory. Raise the client's ``max_response_bytes`` if pages are legitimately
+    that large.
+    """
+
+    def __init__(
+        self, route: str, *, limit: int, response: httpx.Response | None = None
+    ) -> None:
+        super().__init__(
+            route,
+            field="body",
+            response=response,
+            detail=f"body exceeds max_response_bytes={limit} bytes",
+        )
+        self.limit = limit
+
+
 class APIStatusError(VendorError):
     """The server answered with an unexpected HTTP status."""
 
@@ -135,6 +163,21 @@ class APIStatusError(VendorError):
         self.response = response
         self.status_code = response.status_code
         self.route = route
+
+
+class RedirectError(APIStatusError):
+    """The server answered 3xx. Redirects are never followed for API calls, even by an
+    injected ``httpx.Client(follow_redirects=True)``: the API key, session token and
+    write body must not reach another origin. ``location`` is the target (host and path,
+    without query)."""
+
+    def __init__(self, *, location: str, response: httpx.Response, route: str) -> None:
+        super().__init__(
+            f"redirect to {location or '(no location)'} not followed",
+            response=response,
+            route=route,
+        )
+        self.location = location
 
 
 class GatewayError(APIStatusError):
@@ -189,3 +232,4 @@ class APIErrorResponse(APIStatusError):
     def code(self) -> str:
         """The error code of the first error object, e.g. ``API_TOKEN``."""
         return self._code
+

@@ -7,7 +7,12 @@ reach a log message, for example inside a URL or an exception's text.
 
 Every client registers with ``redact_logger``: its logger gets one ``RedactingFilter``
 (however many clients share the logger) that masks the secrets of every client still
-alive, read per record so a renewed token is covered at once.
+alive, read per record so a renewed token is covered at once. The same filter goes on
+the loggers of the transport (``httpx`` and every ``httpcore`` logger), whose INFO and
+DEBUG records show status lines, reason phrases and headers a server sent back: a
+secret echoed there is masked too. Handlers see only masked records from these
+loggers; nothing else is scrubbed (a logger of your own that formats a response is
+yours to filter, with ``RedactingFilter``).
 
 Free text is only scrubbed of secrets at least ``MIN_REDACT_LENGTH`` (4) characters
 long. A shorter one (``api_key="k"``) matches inside ordinary words, so masking it
@@ -35,6 +40,7 @@ __all__ = [
     "Secret",
     "redact",
     "redact_logger",
+    "redact_transport_loggers",
 ]
 
 MASK = "***"
@@ -188,3 +194,21 @@ def redact_logger(logger: logging.Logger, owner: HasSecrets) -> None:
             found = _LiveSecretsFilter()
             logger.addFilter(found)
     found.add(owner)
+
+
+#: the loggers httpx and httpcore write to (a filter on a parent does not see a child's)
+TRANSPORT_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "httpcore.socks",
+)
+
+
+def redact_transport_loggers(owner: HasSecrets) -> None:
+    """Mask ``owner``'s secrets in the records of httpx's and httpcore's loggers."""
+    for name in TRANSPORT_LOGGERS:
+        redact_logger(logging.getLogger(name), owner)
