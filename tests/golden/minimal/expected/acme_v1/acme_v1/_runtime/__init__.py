@@ -26,6 +26,7 @@ from ._exceptions import (
     DateRangeError,
     ErrorDetail,
     GatewayError,
+    LimiterUnavailable,
     MissingCredentialsError,
     QuotaExhausted,
     ResponseValidationError,
@@ -34,8 +35,10 @@ from ._exceptions import (
     VendorError,
     make_status_error,
 )
-from ._limits import Clock, RateLimiter, SystemClock
+from ._hooks import LimitEvent
+from ._limits import Clock, Grant, Limiter, LimiterBackend, RateLimiter, SystemClock
 from ._pagination import Page
+from ._redis_limiter import RedisLimiter, SharedLimiter
 from ._resource import AsyncResource, SyncResource
 from ._retry import RetryConfig
 from ._timeouts import Timeouts
@@ -58,7 +61,12 @@ __all__ = [
     "ErrorDetail",
     "FilterField",
     "GatewayError",
+    "Grant",
     "Hooks",
+    "LimitEvent",
+    "Limiter",
+    "LimiterBackend",
+    "LimiterUnavailable",
     "LimitsConfig",
     "MissingCredentialsError",
     "NotGiven",
@@ -66,11 +74,13 @@ __all__ = [
     "PaginationConfig",
     "QuotaExhausted",
     "RateLimiter",
+    "RedisLimiter",
     "RequestEvent",
     "ResponseValidationError",
     "RetryConfig",
     "RouteInfo",
     "SequenceNotStr",
+    "SharedLimiter",
     "SyncAPIClient",
     "SyncResource",
     "SystemClock",
