@@ -126,18 +126,20 @@ class SystemClock:
         await asyncio.sleep(seconds)
 
 
-def client_plan(limits: LimitsConfig) -> tuple[float, int, int | None]:
+def client_plan(
+    limits: LimitsConfig, headroom: float = 0.1
+) -> tuple[float, int, int | None]:
     """Rate, burst and quota a client paces itself by, for the server's plan ``limits``.
 
-    The burst keeps a little headroom below the server's bucket: requests reach the
-    gateway with network jitter, and one arriving a few ms early against an exactly
-    matched bucket gets a 429. 100 ms of rate (2 requests at 20/s) absorbs it.
+    The burst keeps ``headroom`` seconds of rate below the server's bucket: requests
+    reach the gateway with jitter, and one arriving a few ms early against an exactly
+    matched bucket gets a 429. 100 ms (2 requests at 20/s) absorbs one process's.
     """
     if limits.quota is not None and limits.quota_period != timedelta(days=1):
         # The vendor counts per UTC day; another period would be silently wrong.
         raise ValueError(f"only a daily quota is supported, got {limits.quota_period}")
-    headroom = min(limits.burst - 1, math.ceil(limits.rate * 0.1))
-    return limits.rate, limits.burst - headroom, limits.quota
+    spare = min(limits.burst - 1, math.ceil(limits.rate * headroom))
+    return limits.rate, limits.burst - spare, limits.quota
 
 
 def _next_utc_midnight(day: date) -> datetime:

@@ -157,9 +157,12 @@ def _display(url: str) -> str:
 class RedisLimiter:
     """A ``LimiterBackend`` keeping each API key's plan in Redis for a whole fleet.
 
-    ``rate``, ``burst`` and ``quota`` replace the spec's plan (the server's numbers;
-    the client keeps the same headroom as the in-process limiter). One instance may
-    serve sync and async clients and several keys; close it with ``close``/``aclose``.
+    ``rate``, ``burst`` and ``quota`` replace the spec's plan (the server's numbers).
+    ``headroom`` seconds of rate are kept below the server's burst: a fleet's requests
+    reach the gateway with more jitter than one process's (several hosts, schedulers,
+    networks), so the default is 0.25 s where the in-process limiter keeps 0.1 s; it
+    costs burst only, never sustained rate. One instance may serve sync and async
+    clients and several keys; close it with ``close``/``aclose``.
     """
 
     def __init__(
@@ -172,6 +175,7 @@ class RedisLimiter:
         on_failure: FailurePolicy = "local",
         fleet_size: int | None = None,
         retry_interval: float = 1.0,
+        headroom: float = 0.25,
         prefix: str = "routegen:limiter",
         clock: Clock | None = None,
         redis_options: Mapping[str, Any] | None = None,
@@ -193,6 +197,7 @@ class RedisLimiter:
         self.on_failure: FailurePolicy = on_failure
         self.fleet_size = fleet_size
         self.retry_interval = retry_interval
+        self.headroom = headroom
         self.prefix = prefix
         self.clock: Clock = clock if clock is not None else SystemClock()
         # Short timeouts: an unreachable store must not stall every call for long.
@@ -217,7 +222,7 @@ class RedisLimiter:
             quota=limits.quota if quota is None else quota,
             quota_period=limits.quota_period,
         )
-        numbers = client_plan(plan)
+        numbers = client_plan(plan, self.headroom)
         key = (fingerprint(api_key), *numbers)
         with self._lock:
             if key not in self._bound:

@@ -1,0 +1,183 @@
+"""Four processes, three threads each, one API key, against the mock's strict plan.
+
+The mock enforces a reduced plan (40 requests/s, burst 40, 300 a day) as a strict token
+bucket (slack 0) and records when each request arrived and what it answered. With one
+``RedisLimiter`` shared by the fleet the server answers no 429 at all, serves the whole
+quota and no more, at >= 95 % of the allowed rate. With each process's own in-process
+limiter (the default before this) the same fleet is throttled and runs into the quota:
+the test proves the difference. Assertions are on what the server counted; the only
+timing used is the span of arrivals, for the rate, which load can only lower slightly.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import generator
+from generator.mock import MockConfig, MockServer, create_app
+from generator.model import Limits
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKER = Path(__file__).with_name("fleet_worker.py")
+KEY, USER, PASSWORD = "fleet-key", "fleet@example.com", "fleet-password"
+RATE, BURST, QUOTA = 40.0, 40, 300
+PROCESSES, THREADS = 4, 3
+MAX_SECONDS = 30.0  # a bound, never reached when the plan is shared: the quota ends it
+
+
+@dataclass
+class Arrivals:
+    """ASGI wrapper recording each request's arrival time and answer status."""
+
+    app: Any
+    log: list[tuple[float, int]] = field(default_factory=list)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        arrived = time.monotonic()
+        status: list[int] = []
+
+        async def record(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                status.append(message["status"])
+            await send(message)
+
+        await self.app(scope, receive, record)
+        self.log.append((arrived, status[0] if status else 0))
+
+
+@dataclass(frozen=True)
+class FleetRun:
+    """What the server saw and what the workers reported."""
+
+    ok: int
+    throttled: int  # 429 answers of any kind
+    span: float  # seconds from the first arrival to the last served one
+    workers: Counter[str]
+
+    sustained: float  # served requests/s once the burst is through (see _summary)
+
+    @property
+    def ratio(self) -> float:
+        """Sustained rate over the allowed rate."""
+        return self.sustained / RATE
+
+
+@functools.cache
+def _stage() -> Any:
+    return generator.build(ROOT / "spec/vendnovation.yaml").stage("v2.1")
+
+
+def run_fleet(limiter: str, redis_url: str) -> FleetRun:
+    """Serve the reduced plan, start the fleet, release it at once, collect the counts."""
+    stage = _stage()
+    plan = Limits(rate=RATE, burst=BURST, quota=QUOTA, quota_period=timedelta(days=1))
+    config = MockConfig(api_key=KEY, username=USER, password=PASSWORD, records=50, limits=plan)
+    assert config.limit_slack == 0.0  # strict: not one request early is forgiven
+    arrivals = Arrivals(create_app(stage, config))
+    with MockServer(arrivals) as server:  # type: ignore[arg-type]
+        worker = {
+            "url": server.url("v2.1"),
+            "key": KEY,
+            "username": USER,
+            "password": PASSWORD,
+            "limiter": limiter,
+            "redis_url": redis_url,
+            "rate": RATE,
+            "burst": BURST,
+            "quota": QUOTA,
+            "threads": THREADS,
+            "max_seconds": MAX_SECONDS,
+        }
+        fleet = [_spawn(worker) for _ in range(PROCESSES)]
+        try:
+            for process in fleet:
+                assert process.stdout is not None
+                assert process.stdout.readline().strip() == "ready"
+            for process in fleet:  # the common start
+                assert process.stdin is not None
+                process.stdin.write("go\n")
+                process.stdin.flush()
+            reports = [process.communicate(timeout=MAX_SECONDS + 60)[0] for process in fleet]
+        finally:
+            for process in fleet:
+                process.kill() if process.poll() is None else None
+    assert all(p.returncode == 0 for p in fleet), reports
+    workers: Counter[str] = Counter()
+    for report in reports:
+        workers.update(json.loads(report.strip().splitlines()[-1]))
+    return _summary(arrivals.log, workers)
+
+
+def _spawn(worker: dict[str, Any]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, str(WORKER), json.dumps(worker)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _summary(log: list[tuple[float, int]], workers: Counter[str]) -> FleetRun:
+    served = sorted(t for t, status in log if status == 200)
+    throttled = sum(1 for _, status in log if status == 429)
+    first = min(t for t, _ in log)
+    span = served[-1] - first
+    # After the burst the bucket refills at RATE: what the fleet sustains is the rate
+    # of served arrivals from two seconds in (the burst and its backlog are through)
+    # to the last one.
+    steady = [t for t in served if t >= first + 2.0]
+    sustained = (len(steady) - 1) / (steady[-1] - steady[0])
+    return FleetRun(len(served), throttled, span, workers, sustained)
+
+
+def test_a_fleet_sharing_one_redis_limiter_uses_the_plan_without_a_429(
+    redis_url: str,
+) -> None:
+    run = run_fleet("redis", redis_url)
+    assert run.throttled == 0, run
+    assert run.ok == QUOTA, run  # the whole quota, served, and not one more
+    assert run.workers["quota_exhausted"] == PROCESSES * THREADS, run  # told, not sent
+    assert run.ratio >= 0.95, run
+
+
+def test_the_same_fleet_with_in_process_limiters_overruns_the_plan(
+    redis_url: str,
+) -> None:
+    run = run_fleet("local", redis_url)
+    # Each process believes it owns the plan: four bursts and four times the rate.
+    assert run.workers["too_many_requests"] > 0 and run.throttled > 0, run
+    # ... and the fleet tries to spend the quota four times over: the server refuses.
+    assert run.ok == QUOTA and run.workers["limit_exceeded"] > 0, run
+    assert run.workers["quota_exhausted"] == 0, run  # no client saw it coming
+
+
+if __name__ == "__main__":  # the fleet row of bench/README.md
+    import tempfile
+
+    from tests.shared_limiter.redis_support import RedisServer, require_redis_server
+
+    with tempfile.TemporaryDirectory() as scratch:
+        redis_server = RedisServer(require_redis_server(), Path(scratch))
+        redis_server.start()
+        try:
+            for kind in ("redis", "local"):
+                started = time.monotonic()
+                result = run_fleet(kind, redis_server.url)
+                print(
+                    f"{kind}: {result}, ratio {result.ratio:.3f}, "
+                    f"whole run {time.monotonic() - started:.1f}s"
+                )
+        finally:
+            redis_server.stop()
