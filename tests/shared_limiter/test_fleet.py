@@ -29,9 +29,21 @@ from generator.model import Limits
 ROOT = Path(__file__).resolve().parents[2]
 WORKER = Path(__file__).with_name("fleet_worker.py")
 KEY, USER, PASSWORD = "fleet-key", "fleet@example.com", "fleet-password"
-RATE, BURST, QUOTA = 40.0, 40, 300
-PROCESSES, THREADS = 4, 3
-MAX_SECONDS = 30.0  # a bound, never reached when the plan is shared: the quota ends it
+MAX_SECONDS = 60.0  # a bound, never reached when the plan is shared: the quota ends it
+
+
+@dataclass(frozen=True)
+class Fleet:
+    """The plan the mock enforces (strict) and the fleet's shape."""
+
+    rate: float = 40.0
+    burst: int = 40
+    quota: int = 300
+    processes: int = 4
+    threads: int = 3
+
+
+FLEET = Fleet()
 
 
 @dataclass
@@ -67,11 +79,12 @@ class FleetRun:
     workers: Counter[str]
 
     sustained: float  # served requests/s once the burst is through (see _summary)
+    rate: float  # the allowed rate
 
     @property
     def ratio(self) -> float:
         """Sustained rate over the allowed rate."""
-        return self.sustained / RATE
+        return self.sustained / self.rate
 
 
 @functools.cache
@@ -79,10 +92,12 @@ def _stage() -> Any:
     return generator.build(ROOT / "spec/vendnovation.yaml").stage("v2.1")
 
 
-def run_fleet(limiter: str, redis_url: str) -> FleetRun:
+def run_fleet(limiter: str, redis_url: str, fleet: Fleet = FLEET) -> FleetRun:
     """Serve the reduced plan, start the fleet, release it at once, collect the counts."""
     stage = _stage()
-    plan = Limits(rate=RATE, burst=BURST, quota=QUOTA, quota_period=timedelta(days=1))
+    plan = Limits(
+        rate=fleet.rate, burst=fleet.burst, quota=fleet.quota, quota_period=timedelta(days=1)
+    )
     config = MockConfig(api_key=KEY, username=USER, password=PASSWORD, records=50, limits=plan)
     assert config.limit_slack == 0.0  # strict: not one request early is forgiven
     arrivals = Arrivals(create_app(stage, config))
@@ -94,30 +109,30 @@ def run_fleet(limiter: str, redis_url: str) -> FleetRun:
             "password": PASSWORD,
             "limiter": limiter,
             "redis_url": redis_url,
-            "rate": RATE,
-            "burst": BURST,
-            "quota": QUOTA,
-            "threads": THREADS,
+            "rate": fleet.rate,
+            "burst": fleet.burst,
+            "quota": fleet.quota,
+            "threads": fleet.threads,
             "max_seconds": MAX_SECONDS,
         }
-        fleet = [_spawn(worker) for _ in range(PROCESSES)]
+        processes = [_spawn(worker) for _ in range(fleet.processes)]
         try:
-            for process in fleet:
+            for process in processes:
                 assert process.stdout is not None
                 assert process.stdout.readline().strip() == "ready"
-            for process in fleet:  # the common start
+            for process in processes:  # the common start
                 assert process.stdin is not None
                 process.stdin.write("go\n")
                 process.stdin.flush()
-            reports = [process.communicate(timeout=MAX_SECONDS + 60)[0] for process in fleet]
+            reports = [p.communicate(timeout=MAX_SECONDS + 60)[0] for p in processes]
         finally:
-            for process in fleet:
+            for process in processes:
                 process.kill() if process.poll() is None else None
-    assert all(p.returncode == 0 for p in fleet), reports
+    assert all(p.returncode == 0 for p in processes), reports
     workers: Counter[str] = Counter()
     for report in reports:
         workers.update(json.loads(report.strip().splitlines()[-1]))
-    return _summary(arrivals.log, workers)
+    return _summary(arrivals.log, workers, fleet.rate)
 
 
 def _spawn(worker: dict[str, Any]) -> subprocess.Popen[str]:
@@ -129,7 +144,7 @@ def _spawn(worker: dict[str, Any]) -> subprocess.Popen[str]:
     )
 
 
-def _summary(log: list[tuple[float, int]], workers: Counter[str]) -> FleetRun:
+def _summary(log: list[tuple[float, int]], workers: Counter[str], rate: float) -> FleetRun:
     served = sorted(t for t, status in log if status == 200)
     throttled = sum(1 for _, status in log if status == 429)
     first = min(t for t, _ in log)
@@ -139,7 +154,7 @@ def _summary(log: list[tuple[float, int]], workers: Counter[str]) -> FleetRun:
     # to the last one.
     steady = [t for t in served if t >= first + 2.0]
     sustained = (len(steady) - 1) / (steady[-1] - steady[0])
-    return FleetRun(len(served), throttled, span, workers, sustained)
+    return FleetRun(len(served), throttled, span, workers, sustained, rate)
 
 
 def test_a_fleet_sharing_one_redis_limiter_uses_the_plan_without_a_429(
@@ -147,8 +162,9 @@ def test_a_fleet_sharing_one_redis_limiter_uses_the_plan_without_a_429(
 ) -> None:
     run = run_fleet("redis", redis_url)
     assert run.throttled == 0, run
-    assert run.ok == QUOTA, run  # the whole quota, served, and not one more
-    assert run.workers["quota_exhausted"] == PROCESSES * THREADS, run  # told, not sent
+    assert run.ok == FLEET.quota, run  # the whole quota, served, and not one more
+    everyone = FLEET.processes * FLEET.threads
+    assert run.workers["quota_exhausted"] == everyone, run  # told, not sent
     assert run.ratio >= 0.95, run
 
 
@@ -159,25 +175,5 @@ def test_the_same_fleet_with_in_process_limiters_overruns_the_plan(
     # Each process believes it owns the plan: four bursts and four times the rate.
     assert run.workers["too_many_requests"] > 0 and run.throttled > 0, run
     # ... and the fleet tries to spend the quota four times over: the server refuses.
-    assert run.ok == QUOTA and run.workers["limit_exceeded"] > 0, run
+    assert run.ok == FLEET.quota and run.workers["limit_exceeded"] > 0, run
     assert run.workers["quota_exhausted"] == 0, run  # no client saw it coming
-
-
-if __name__ == "__main__":  # the fleet row of bench/README.md
-    import tempfile
-
-    from tests.shared_limiter.redis_support import RedisServer, require_redis_server
-
-    with tempfile.TemporaryDirectory() as scratch:
-        redis_server = RedisServer(require_redis_server(), Path(scratch))
-        redis_server.start()
-        try:
-            for kind in ("redis", "local"):
-                started = time.monotonic()
-                result = run_fleet(kind, redis_server.url)
-                print(
-                    f"{kind}: {result}, ratio {result.ratio:.3f}, "
-                    f"whole run {time.monotonic() - started:.1f}s"
-                )
-        finally:
-            redis_server.stop()
