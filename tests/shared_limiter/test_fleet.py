@@ -176,4 +176,5 @@ def test_the_same_fleet_with_in_process_limiters_overruns_the_plan(
     assert run.workers["too_many_requests"] > 0 and run.throttled > 0, run
     # ... and the fleet tries to spend the quota four times over: the server refuses.
     assert run.ok == FLEET.quota and run.workers["limit_exceeded"] > 0, run
-    assert run.workers["quota_exhausted"] == 0, run  # no client saw it coming
+    sent = sum(run.workers[k] for k in ("ok", "too_many_requests", "limit_exceeded"))
+    assert sent > FLEET.quota, run  # the fleet sent more than the day allows

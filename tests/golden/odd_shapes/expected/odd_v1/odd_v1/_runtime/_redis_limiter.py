@@ -95,6 +95,7 @@ if seen > 0 and (ts < seen or born > seen) then
   lost = 1
   if ts < seen then born = now end
   tokens = math.min(tokens, 0)
+  if now > ts then ts = now end
 end
 if sday ~= day then sday, used = day, 0 end
 if seen_day == day and seen_used > used then used = seen_used end
