@@ -68,6 +68,7 @@ FailurePolicy = Literal["local", "raise"]
 
 _DAY_US = 86_400_000_000
 _TTL_MS = 2 * 86_400_000  # an idle key's state outlives its day, then goes
+_EXTRA = 9  # index of ARGV[10], the local share's unreported grants, in the arguments
 
 # KEYS[1]: the plan hash, KEYS[2]: the fleet (zset of process ids by last call; one
 #   not heard from for a minute has left).
@@ -412,7 +413,7 @@ class SharedLimiter:
         """Redis is unreachable: fail closed, or pace by this process's local share."""
         reason = f"{type(exc).__name__}: {exc}"
         with self._lock:
-            self._unreported += int(str(args[9]))  # not counted: report them later
+            self._unreported += int(str(args[_EXTRA]))  # not counted: report them later
             self._retry_at = self._clock.now() + self._backend.retry_interval
         if self._backend.on_failure == "raise":
             raise LimiterUnavailable(self._backend.store, reason) from exc
