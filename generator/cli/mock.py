@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..mock.config import DEFAULT_API_KEY, MockConfig
+from ..spec.model import Limits
 from .common import Exit, load_api, one_spec
 
 __all__ = ["add_parser", "run"]
@@ -56,6 +57,15 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--no-limits", action="store_true", help="do not enforce the usage plan"
     )
+    p.add_argument("--rate", type=float, help="requests/s enforced (default: spec)")
+    p.add_argument("--burst", type=int, help="bucket size enforced (default: spec)")
+    p.add_argument("--quota", type=int, help="requests/day enforced (default: spec)")
+    p.add_argument(
+        "--slack",
+        type=float,
+        default=_DEFAULTS.limit_slack,
+        help="seconds of arrival jitter the rate limit forgives (default 0: strict)",
+    )
     p.set_defaults(func=run)
 
 
@@ -87,11 +97,14 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         records=args.records,
         enforce_limits=not args.no_limits,
+        limit_slack=args.slack,
     )
     stage = api.stage(args.stage)
+    config = _with_plan(config, stage.limits, args)
     app = create_app(stage, config)
-    limits = stage.limits
+    limits = config.limits or stage.limits
     plan = f"{limits.rate:g}/s burst {limits.burst} quota {limits.quota}"
+    plan += f", slack {config.limit_slack:g}s"
     print(
         f"routegen mock: {stage.info.title} stage {args.stage} at "
         f"http://{args.host}:{args.port}/{args.stage}\n"
@@ -114,3 +127,14 @@ def _serve(uvicorn: Any, app: Any, host: str, port: int) -> int:
         print(f"error: cannot serve on {host}:{port}: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def _with_plan(config: MockConfig, spec: Limits, args: argparse.Namespace) -> MockConfig:
+    """The spec's usage plan with any of ``--rate``/``--burst``/``--quota`` replaced."""
+    if args.no_limits or (args.rate, args.burst, args.quota) == (None, None, None):
+        return config
+    return config.with_limits(
+        spec.rate if args.rate is None else args.rate,
+        spec.burst if args.burst is None else args.burst,
+        spec.quota if args.quota is None else args.quota,
+    )

@@ -15,3 +15,21 @@ def test_unknown_stage_exits_2_naming_the_known_stages(capsys: object) -> None:
 
 def test_stage_is_required() -> None:
     assert main(["mock", str(REAL)]) == 2
+
+
+def test_plan_options_replace_the_spec_plan_and_slack_defaults_to_strict() -> None:
+    import argparse
+    from datetime import timedelta
+
+    from generator.mock.cli import _with_plan
+    from generator.model import Limits
+
+    from generator.mock.config import MockConfig
+
+    spec = Limits(rate=20, burst=100, quota=5000, quota_period=timedelta(days=1))
+    args = argparse.Namespace(no_limits=False, rate=40.0, burst=None, quota=300)
+    config = _with_plan(MockConfig(), spec, args)
+    assert config.limits is not None and config.limit_slack == 0.0
+    assert (config.limits.rate, config.limits.burst, config.limits.quota) == (40, 100, 300)
+    same = argparse.Namespace(no_limits=False, rate=None, burst=None, quota=None)
+    assert _with_plan(MockConfig(), spec, same).limits is None

@@ -449,3 +449,38 @@ def test_one_limiter_shared_by_threads_and_tasks_with_routes() -> None:
     ordered = sorted(slow_times)
     assert len(ordered) == 40
     assert all(b - a >= 1.0 - 1e-9 for a, b in itertools.pairwise(ordered))
+
+
+def test_grants_report_wait_and_remaining_and_bind_returns_itself() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(rate=2, burst=1, quota=3, clock=clock)
+    assert limiter.bind(LimitsConfig(), "any-key") is limiter
+    first, second = limiter.acquire(), limiter.acquire()
+    assert (first.wait, first.remaining, first.shared) == (0, 2, False)
+    assert (second.wait, second.remaining) == (0.5, 1)
+
+
+def test_observed_limiter_reports_each_grant_to_hooks_and_log(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import logging
+
+    from generator.runtime._hooks import Hooks, LimitEvent, ObservedLimiter
+
+    events: list[LimitEvent] = []
+
+    class Recorder(Hooks):
+        def on_limit(self, event: LimitEvent) -> None:
+            events.append(event)
+
+    inner = RateLimiter(rate=1, burst=1, quota=None, clock=FakeClock())
+    observed = ObservedLimiter(inner, Recorder(), logging.getLogger("api.limiter"))
+    slow = RouteInfo("reports.run", "POST", "/reports")
+    with caplog.at_level(logging.DEBUG, logger="api.limiter"):
+        observed.acquire(slow)
+        asyncio.run(observed.aacquire(slow))
+    assert [(e.route, e.wait, e.remaining) for e in events] == [
+        ("reports.run", 0, None),
+        ("reports.run", 1.0, None),
+    ]
+    assert caplog.messages[-1] == "reports.run: local rate limiter waited 1.000s, no quota"

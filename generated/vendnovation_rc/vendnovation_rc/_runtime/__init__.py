@@ -27,6 +27,7 @@ from ._exceptions import (
     DateRangeError,
     ErrorDetail,
     GatewayError,
+    LimiterUnavailable,
     MissingCredentialsError,
     QuotaExhausted,
     RedirectError,
@@ -36,9 +37,11 @@ from ._exceptions import (
     UsageError,
     VendorError,
 )
-from ._limits import Clock, RateLimiter, SystemClock
+from ._hooks import LimitEvent
+from ._limits import Clock, Grant, Limiter, LimiterBackend, RateLimiter, SystemClock
 from ._pagination import Page
 from ._receive import DEFAULT_MAX_RESPONSE_BYTES
+from ._redis_limiter import RedisLimiter, SharedLimiter
 from ._resource import AsyncResource, SyncResource
 from ._retry import RetryConfig
 from ._timeouts import Timeouts
@@ -62,7 +65,12 @@ __all__ = [
     "ErrorDetail",
     "FilterField",
     "GatewayError",
+    "Grant",
     "Hooks",
+    "LimitEvent",
+    "Limiter",
+    "LimiterBackend",
+    "LimiterUnavailable",
     "LimitsConfig",
     "MissingCredentialsError",
     "NotGiven",
@@ -71,12 +79,14 @@ __all__ = [
     "QuotaExhausted",
     "RateLimiter",
     "RedirectError",
+    "RedisLimiter",
     "RequestEvent",
     "ResponseTooLargeError",
     "ResponseValidationError",
     "RetryConfig",
     "RouteInfo",
     "SequenceNotStr",
+    "SharedLimiter",
     "SyncAPIClient",
     "SyncResource",
     "SystemClock",

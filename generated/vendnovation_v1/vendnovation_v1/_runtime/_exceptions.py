@@ -8,6 +8,7 @@ VendorError                      (root; generated packages alias it as <Api>Erro
 │   ├── DateRangeError           start after end, or required dates missing (.route, .field)
 │   └── MissingCredentialsError  missing api key / username / password (.field)
 ├── QuotaExhausted               .reset_at: the daily quota is spent until then
+├── LimiterUnavailable           the shared limiter's store is unreachable (fail closed)
 ├── APIConnectionError           transport failure (.route)
 │   └── APITimeoutError
 ├── ResponseValidationError      invalid JSON or UTF-8, JSON nested too deep, wrong body
@@ -46,6 +47,7 @@ __all__ = [
     "DateRangeError",
     "ErrorDetail",
     "GatewayError",
+    "LimiterUnavailable",
     "MissingCredentialsError",
     "QuotaExhausted",
     "RedirectError",
@@ -100,6 +102,17 @@ class QuotaExhausted(VendorError):
         super().__init__(f"{spent} is exhausted until {reset_at.isoformat()}")
         self.reset_at = reset_at
         self.quota = quota
+
+
+class LimiterUnavailable(VendorError):
+    """The shared limiter cannot reach its store, and is set to fail closed.
+
+    Nothing was sent: without the shared count the call could overrun the plan.
+    """
+
+    def __init__(self, store: str, reason: str) -> None:
+        super().__init__(f"the shared rate limiter at {store} is unavailable: {reason}")
+        self.store = store
 
 
 class APIConnectionError(VendorError):

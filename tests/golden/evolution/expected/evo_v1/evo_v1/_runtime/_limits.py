@@ -11,6 +11,13 @@ borrowed from the future, which leaves the bucket negative) and computes how lon
 must wait, then sleeps outside the lock. Later callers see the debt and queue behind
 it, so grant times never bunch up, and the async path needs no ``asyncio.Lock``
 because nothing awaits while the lock is held.
+
+Backends: a client takes any ``LimiterBackend`` (``limiter=``) and binds it to its
+API key and usage plan; the bound ``Limiter`` is what every call acquires from.
+``RateLimiter`` is the in-process backend (it binds to itself); ``RedisLimiter``
+(``_redis_limiter.py``) keeps one key's bucket and quota in Redis for a whole fleet of
+processes. Every grant is reported as a ``Grant`` (wait, remaining quota), which the
+client passes to ``Hooks.on_limit`` and its logger.
 """
 
 from __future__ import annotations
@@ -19,13 +26,70 @@ import asyncio
 import math
 import threading
 import time
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
 from ._config import LimitsConfig, RouteInfo
 from ._exceptions import APITimeoutError, QuotaExhausted
 
-__all__ = ["Clock", "RateLimiter", "SystemClock"]
+__all__ = [
+    "Clock",
+    "Grant",
+    "Limiter",
+    "LimiterBackend",
+    "RateLimiter",
+    "Reservation",
+    "SystemClock",
+    "check_deadline",
+    "client_plan",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """What one acquire cost and left: reported to hooks and the client's log."""
+
+    wait: float  # seconds the caller waited for the limiter
+    remaining: int | None  # requests left today after this one (None: no quota)
+    shared: bool = False  # counted in a store shared by other processes
+    notice: str | None = None  # a change worth a WARNING (fallback, lost shared state)
+
+
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    """One step of an acquire: wait ``wait`` seconds, then send if ``granted``."""
+
+    wait: float
+    granted: bool
+    remaining: int | None = None
+    shared: bool = False  # decided by a store shared with other processes
+    notice: str | None = None  # see ``Grant.notice``
+
+
+class Limiter(Protocol):
+    """A usage plan bound to one API key: every call of a client acquires from it."""
+
+    def acquire(self, route: RouteInfo | None = None, timeout: float | None = None) -> Grant:
+        """Block until a call may be sent; raise ``QuotaExhausted`` when the quota is spent.
+
+        A wait longer than ``timeout`` (the call's time left) raises ``APITimeoutError``.
+        """
+        ...
+
+    async def aacquire(
+        self, route: RouteInfo | None = None, timeout: float | None = None
+    ) -> Grant:
+        """Async ``acquire``."""
+        ...
+
+
+class LimiterBackend(Protocol):
+    """What ``limiter=`` takes: binds itself to a client's API key and usage plan."""
+
+    def bind(self, limits: LimitsConfig, api_key: str) -> Limiter:
+        """The limiter a client with ``api_key`` and the plan ``limits`` acquires from."""
+        ...
 
 
 class Clock(Protocol):
@@ -66,6 +130,22 @@ class SystemClock:
     async def asleep(self, seconds: float) -> None:
         """Suspend the calling task for ``seconds``."""
         await asyncio.sleep(seconds)
+
+
+def client_plan(
+    limits: LimitsConfig, headroom: float = 0.1
+) -> tuple[float, int, int | None]:
+    """Rate, burst and quota a client paces itself by, for the server's plan ``limits``.
+
+    The burst keeps ``headroom`` seconds of rate below the server's bucket: requests
+    reach the gateway with jitter, and one arriving a few ms early against an exactly
+    matched bucket gets a 429. 100 ms (2 requests at 20/s) absorbs one process's.
+    """
+    if limits.quota is not None and limits.quota_period != timedelta(days=1):
+        # The vendor counts per UTC day; another period would be silently wrong.
+        raise ValueError(f"only a daily quota is supported, got {limits.quota_period}")
+    spare = min(limits.burst - 1, math.ceil(limits.rate * headroom))
+    return limits.rate, limits.burst - spare, limits.quota
 
 
 def _next_utc_midnight(day: date) -> datetime:
@@ -116,17 +196,13 @@ class RateLimiter:
     def from_config(
         cls, limits: LimitsConfig, clock: Clock | None = None
     ) -> RateLimiter:
-        """Build the limiter of a stage's usage plan."""
-        if limits.quota is not None and limits.quota_period != timedelta(days=1):
-            # The vendor counts per UTC day; another period would be silently wrong.
-            raise ValueError(
-                f"only a daily quota is supported, got {limits.quota_period}"
-            )
-        # Keep a little headroom below the server's bucket: requests reach the gateway
-        # with network jitter, and one arriving a few ms early against an exactly
-        # matched bucket gets a 429. 100 ms of rate (2 requests at 20/s) absorbs it.
-        headroom = min(limits.burst - 1, math.ceil(limits.rate * 0.1))
-        return cls(limits.rate, limits.burst - headroom, limits.quota, clock=clock)
+        """Build the limiter of a stage's usage plan (see ``client_plan``)."""
+        rate, burst, quota = client_plan(limits)
+        return cls(rate, burst, quota, clock=clock)
+
+    def bind(self, limits: LimitsConfig, api_key: str) -> RateLimiter:
+        """Itself: an in-process limiter already holds its numbers and serves one key."""
+        return self
 
     @property
     def rate(self) -> float:
@@ -150,42 +226,42 @@ class RateLimiter:
             self._roll_day()
             return None if self._quota is None else self._quota - self._used
 
-    def acquire(
-        self, route: RouteInfo | None = None, timeout: float | None = None
-    ) -> None:
+    def acquire(self, route: RouteInfo | None = None, timeout: float | None = None) -> Grant:
         """Block until a call may be sent; raise ``QuotaExhausted`` if today's quota is spent.
 
         ``timeout`` (a call's time left, None: no limit) caps the wait: a longer one
         raises ``APITimeoutError`` at once, without sleeping or reserving a token.
         """
         ends = None if timeout is None else self._clock.now() + timeout
+        waited = 0.0
         while True:
-            wait, granted = self._reserve(route, ends)
-            if wait > 0:
-                self._clock.sleep(wait)
-            if granted:
-                return
+            step = self.reserve(route, ends)
+            if step.wait > 0:
+                self._clock.sleep(step.wait)
+                waited += step.wait
+            if step.granted:
+                return Grant(waited, step.remaining)
 
     async def aacquire(
         self, route: RouteInfo | None = None, timeout: float | None = None
-    ) -> None:
+    ) -> Grant:
         """Async ``acquire``: the same reservation, waiting with ``asleep``."""
         ends = None if timeout is None else self._clock.now() + timeout
+        waited = 0.0
         while True:
-            wait, granted = self._reserve(route, ends)
-            if wait > 0:
-                await self._clock.asleep(wait)
-            if granted:
-                return
+            step = self.reserve(route, ends)
+            if step.wait > 0:
+                await self._clock.asleep(step.wait)
+                waited += step.wait
+            if step.granted:
+                return Grant(waited, step.remaining)
 
-    def _reserve(
-        self, route: RouteInfo | None, ends: float | None = None
-    ) -> tuple[float, bool]:
+    def reserve(self, route: RouteInfo | None = None, ends: float | None = None) -> Reservation:
         """Under the lock: check the quota, then reserve a token or report the route wait.
 
-        Returns ``(wait, granted)``. When ``granted`` is false the route is not ready
-        yet: nothing was reserved, so the bucket is not held hostage by a slow route,
-        and the caller retries after ``wait``.
+        When the result is not ``granted`` the route is not ready yet: nothing was
+        reserved, so the bucket is not held hostage by a slow route, and the caller
+        retries after ``wait``. A granted reservation must be waited out, then sent.
         """
         with self._lock:
             self._roll_day()
@@ -196,15 +272,16 @@ class RateLimiter:
             if route is not None and interval > 0:
                 ready = self._route_next.get(route.name, now)
                 if ready > now:
-                    _check_wait(route, ready - now, ends, now)
-                    return ready - now, False
-            _check_wait(route, self._token_wait(now), ends, now)
+                    check_deadline(route, ready - now, ends, now)
+                    return Reservation(ready - now, False)
+            check_deadline(route, self._token_wait(now), ends, now)
             wait = self._take_token(now)
             self._used += 1
             if route is not None and interval > 0:
                 # Spaced from the grant time, not the reservation time.
                 self._route_next[route.name] = now + wait + interval
-            return wait, True
+            left = None if self._quota is None else self._quota - self._used
+            return Reservation(wait, True, left)
 
     def _token_wait(self, now: float) -> float:
         """How long the next token is away, without taking it."""
@@ -231,7 +308,7 @@ class RateLimiter:
         return f"RateLimiter(rate={self._rate!r}, burst={self._burst!r}, quota={self._quota!r})"
 
 
-def _check_wait(
+def check_deadline(
     route: RouteInfo | None, wait: float, ends: float | None, now: float
 ) -> None:
     """Raise before a wait that would end after ``ends`` (a call's deadline)."""

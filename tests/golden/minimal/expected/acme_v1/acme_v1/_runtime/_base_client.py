@@ -49,8 +49,8 @@ from ._exceptions import (
     UsageError,
 )
 from ._filters import Filters, FilterValues, build_body, collect_filters
-from ._hooks import Hooks, RequestEvent
-from ._limits import Clock, RateLimiter, SystemClock
+from ._hooks import Hooks, ObservedLimiter, RequestEvent
+from ._limits import Clock, LimiterBackend, RateLimiter, SystemClock
 from ._pagination import HEADER_PAGINATION
 from ._receive import check_max_bytes
 from ._redact import Secret, redact, redact_logger, redact_transport_loggers
@@ -147,7 +147,7 @@ class BaseClient(Generic[HttpT]):
         username: str | None,
         password: str | None,
         timeout: Timeout,
-        limiter: RateLimiter | Literal[False] | None,
+        limiter: LimiterBackend | Literal[False] | None,
         retry: RetryConfig | None,
         hooks: Hooks | None,
         clock: Clock | None,
@@ -172,19 +172,29 @@ class BaseClient(Generic[HttpT]):
         self.timeout = timeout
         self._timeouts = Timeouts.of(timeout)
         self._clock: Clock = clock if clock is not None else SystemClock()
-        if limiter is None:
-            limiter = RateLimiter.from_config(config.limits, clock=self._clock)
-        self._limiter: RateLimiter | None = limiter or None
         self._retry = retry if retry is not None else RetryConfig()
         self._hooks = hooks if hooks is not None else Hooks()
         self._max_bytes = check_max_bytes(max_response_bytes)
         self._log = logging.getLogger(config.name)
         redact_logger(self._log, self)
         redact_transport_loggers(self)
+        self._limiter = self._bind_limiter(limiter, key)
         self._rng = random.Random()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, stage={self._config.stage!r})"
+
+    def _bind_limiter(
+        self, limiter: LimiterBackend | Literal[False] | None, key: str
+    ) -> ObservedLimiter | None:
+        """The stage's plan (None), no limiting (False) or the given backend, observed."""
+        if limiter is False:
+            return None
+        if limiter is None:
+            limiter = RateLimiter.from_config(self._config.limits, clock=self._clock)
+        bound = limiter.bind(self._config.limits, key)
+        # A child logger: grants are frequent, so they can be enabled on their own.
+        return ObservedLimiter(bound, self._hooks, self._log.getChild("limiter"))
 
     @property
     def config(self) -> ApiConfig:

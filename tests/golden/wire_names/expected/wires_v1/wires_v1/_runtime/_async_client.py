@@ -17,7 +17,7 @@ from ._base_client import BaseClient, Hooks, _Call, resolve_timeout
 from ._config import ApiConfig, RouteInfo
 from ._exceptions import UsageError
 from ._filters import Filters, FilterValues
-from ._limits import Clock, RateLimiter
+from ._limits import Clock, LimiterBackend
 from ._pagination import Page, make_page
 from ._receive import acollect_body, deadline_scope
 from ._retry import RetryConfig
@@ -58,7 +58,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         password: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         http_client: httpx.AsyncClient | None = None,
-        limiter: RateLimiter | Literal[False] | None = None,
+        limiter: LimiterBackend | Literal[False] | None = None,
         retry: RetryConfig | None = None,
         hooks: Hooks | None = None,
         clock: Clock | None = None,

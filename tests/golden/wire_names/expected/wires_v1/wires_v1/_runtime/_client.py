@@ -15,7 +15,7 @@ from ._base_client import BaseClient, Hooks, _Call, resolve_timeout
 from ._config import ApiConfig, RouteInfo
 from ._exceptions import UsageError
 from ._filters import Filters, FilterValues
-from ._limits import Clock, RateLimiter
+from ._limits import Clock, LimiterBackend
 from ._pagination import Page, make_page
 from ._receive import cap_stream_trace, collect_body, reads_within
 from ._retry import RetryConfig
@@ -48,7 +48,8 @@ class SyncAPIClient(BaseClient[httpx.Client]):
     origin even with an injected ``httpx.Client(follow_redirects=True)``.
 
     ``limiter``: None builds the stage's usage plan, ``False`` turns limiting off, and
-    one ``RateLimiter`` may be shared by clients that use the same API key. Records go
+    one ``RateLimiter`` may be shared by clients that use the same API key;
+    ``RedisLimiter.from_url("redis://…")`` shares the plan across processes. Records go
     to the logger named ``config.name`` (DEBUG per attempt, INFO per retry wait) with
     every live client's key, password and tokens masked.
     """
@@ -65,7 +66,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         password: str | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         http_client: httpx.Client | None = None,
-        limiter: RateLimiter | Literal[False] | None = None,
+        limiter: LimiterBackend | Literal[False] | None = None,
         retry: RetryConfig | None = None,
         hooks: Hooks | None = None,
         clock: Clock | None = None,
