@@ -295,7 +295,9 @@ class SharedLimiter:
         self._local: RateLimiter | None = None
         self._retry_at = 0.0
 
-    def acquire(self, route: RouteInfo | None = None, timeout: float | None = None) -> Grant:
+    def acquire(
+        self, route: RouteInfo | None = None, timeout: float | None = None
+    ) -> Grant:
         """Block until a call may be sent; raise ``QuotaExhausted`` when the quota is spent.
 
         A wait longer than ``timeout`` (the call's time left) raises ``APITimeoutError``.

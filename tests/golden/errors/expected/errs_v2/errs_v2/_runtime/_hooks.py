@@ -67,7 +67,9 @@ class ObservedLimiter:
         self._hooks = hooks
         self._log = log
 
-    def acquire(self, route: RouteInfo | None = None, timeout: float | None = None) -> Grant:
+    def acquire(
+        self, route: RouteInfo | None = None, timeout: float | None = None
+    ) -> Grant:
         """Acquire from the inner limiter and report the grant."""
         return self._report(route, self.inner.acquire(route, timeout))
 

@@ -131,7 +131,9 @@ class _Body:
         try:
             self.decoder = BodyDecoder(response.headers.get("content-encoding", ""))
         except UnsupportedEncoding as exc:
-            raise self._invalid("content-encoding", f"unsupported coding {exc}") from None
+            raise self._invalid(
+                "content-encoding", f"unsupported coding {exc}"
+            ) from None
 
     def add(self, raw: bytes) -> None:
         self.raw += len(raw)
@@ -153,7 +155,9 @@ class _Body:
 
     def _check(self, size: int) -> None:
         if size > self.limit:
-            raise ResponseTooLargeError(self.route, limit=self.limit, response=self.response)
+            raise ResponseTooLargeError(
+                self.route, limit=self.limit, response=self.response
+            )
 
     def _invalid(self, field: str, detail: str) -> ResponseValidationError:
         return ResponseValidationError(

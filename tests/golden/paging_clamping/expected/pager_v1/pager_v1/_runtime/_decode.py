@@ -67,7 +67,9 @@ class BodyDecoder:
         self._layers: list[_Inflate] = []
         for coding in reversed(codings):
             if coding in ("gzip", "x-gzip", "deflate"):
-                self._layers.append(_Inflate("deflate" if coding == "deflate" else "gzip"))
+                self._layers.append(
+                    _Inflate("deflate" if coding == "deflate" else "gzip")
+                )
             elif coding != "identity":
                 raise UnsupportedEncoding(coding[:40])
 
@@ -80,7 +82,9 @@ class BodyDecoder:
         for index, layer in enumerate(self._layers):
             yield from self._through(index + 1, layer.flush())
 
-    def _through(self, index: int, pieces: Iterator[bytes] | list[bytes]) -> Iterator[bytes]:
+    def _through(
+        self, index: int, pieces: Iterator[bytes] | list[bytes]
+    ) -> Iterator[bytes]:
         if index == len(self._layers):
             yield from pieces
             return

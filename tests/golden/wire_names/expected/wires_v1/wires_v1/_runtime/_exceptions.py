@@ -245,4 +245,3 @@ class APIErrorResponse(APIStatusError):
     def code(self) -> str:
         """The error code of the first error object, e.g. ``API_TOKEN``."""
         return self._code
-

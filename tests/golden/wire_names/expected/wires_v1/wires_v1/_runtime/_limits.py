@@ -70,7 +70,9 @@ class Reservation:
 class Limiter(Protocol):
     """A usage plan bound to one API key: every call of a client acquires from it."""
 
-    def acquire(self, route: RouteInfo | None = None, timeout: float | None = None) -> Grant:
+    def acquire(
+        self, route: RouteInfo | None = None, timeout: float | None = None
+    ) -> Grant:
         """Block until a call may be sent; raise ``QuotaExhausted`` when the quota is spent.
 
         A wait longer than ``timeout`` (the call's time left) raises ``APITimeoutError``.
@@ -226,7 +228,9 @@ class RateLimiter:
             self._roll_day()
             return None if self._quota is None else self._quota - self._used
 
-    def acquire(self, route: RouteInfo | None = None, timeout: float | None = None) -> Grant:
+    def acquire(
+        self, route: RouteInfo | None = None, timeout: float | None = None
+    ) -> Grant:
         """Block until a call may be sent; raise ``QuotaExhausted`` if today's quota is spent.
 
         ``timeout`` (a call's time left, None: no limit) caps the wait: a longer one
@@ -256,7 +260,9 @@ class RateLimiter:
             if step.granted:
                 return Grant(waited, step.remaining)
 
-    def reserve(self, route: RouteInfo | None = None, ends: float | None = None) -> Reservation:
+    def reserve(
+        self, route: RouteInfo | None = None, ends: float | None = None
+    ) -> Reservation:
         """Under the lock: check the quota, then reserve a token or report the route wait.
 
         When the result is not ``granted`` the route is not ready yet: nothing was
