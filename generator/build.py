@@ -268,6 +268,8 @@ def _model_field(
         description=f.get("description", ""),
         read_only=bool(f.get("read_only", False)),
         secret=bool(f.get("secret", False)),
+        local_time=bool(f.get("local_time", False)),
+        wire_format=f.get("wire_format"),
         max_length=f.get("max_length"),
         min_length=f.get("min_length"),
         minimum=f.get("minimum"),

@@ -136,6 +136,8 @@ class ModelField:
     description: str
     read_only: bool = False
     secret: bool = False
+    local_time: bool = False  # a wall-clock time of the vendor's site, not UTC
+    wire_format: str | None = None  # strptime format of a DateTime sent as non-ISO text
     max_length: int | None = None
     min_length: int | None = None
     minimum: float | None = None

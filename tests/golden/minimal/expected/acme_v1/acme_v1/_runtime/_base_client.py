@@ -44,6 +44,7 @@ from ._exceptions import (
 )
 from ._filters import Filters, FilterValues, build_body, collect_filters
 from ._hooks import Hooks, RequestEvent
+from ._json import dumps, loads
 from ._limits import Clock, RateLimiter, SystemClock
 from ._redact import Secret, redact, redact_logger
 from ._retry import RetryConfig, RetryState
@@ -233,7 +234,11 @@ class BaseClient(Generic[HttpT]):
         timeout: Timeouts,
     ) -> httpx.Request:
         """One attempt's request: auth headers, user agent, JSON body and timeout."""
-        merged = {"User-Agent": self._config.user_agent, **(headers or {})}
+        merged = {
+            "User-Agent": self._config.user_agent,
+            "Content-Type": "application/json",
+            **(headers or {}),
+        }
         if route.auth != "none":
             merged[self._config.api_key_header] = self._api_key.get()
         if auth is not None:
@@ -241,7 +246,7 @@ class BaseClient(Generic[HttpT]):
         return self._http.build_request(
             route.method,
             self.base_url + route.path,
-            json=payload,
+            content=dumps(payload).encode(),
             headers=merged,
             timeout=timeout.for_attempt(),
         )
@@ -281,7 +286,7 @@ class BaseClient(Generic[HttpT]):
         if kind == "text" and "json" not in response.headers.get("content-type", ""):
             return response.text
         try:
-            data: object = response.json()
+            data: object = loads(response.content)
         except ValueError:
             raise ResponseValidationError(
                 route.name,
