@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from generator.model import Model, ModelField, StageApi, TypeRef
 
-_PRELUDE = '''"""A user's program: builds every write model of {package} with snake_case arguments."""
+_PRELUDE = '''"""A user's program: every write model of {package}, snake_case arguments."""
 
 from __future__ import annotations
 
