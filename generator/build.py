@@ -99,6 +99,8 @@ def _api_info(api: Mapping[str, Any]) -> ApiInfo:
         base_url=api["base_url"],
         error_root=api.get("error_root") or naming.class_name(api["name"]) + "Error",
         api_key_env=api.get("api_key_env"),
+        username_env=api.get("username_env"),
+        password_env=api.get("password_env"),
     )
 
 

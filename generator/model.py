@@ -364,6 +364,8 @@ class ApiInfo:
     base_url: str  # template with {stage}
     error_root: str
     api_key_env: str | None
+    username_env: str | None = None
+    password_env: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

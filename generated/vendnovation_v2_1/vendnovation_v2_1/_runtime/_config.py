@@ -144,6 +144,8 @@ class ApiConfig:
     api_key_env: str | None = (
         None  # environment variable read when api_key is not passed
     )
+    username_env: str | None = None  # read when username is not passed
+    password_env: str | None = None  # read when password is not passed
     request_filter_key: str = "requestFilter"
     route_filter_key: str = "routeFilter"
     body_key: str = "body"

@@ -31,6 +31,21 @@ class Client(SyncAPIClient):
     """Synchronous client of Acme API, stage v1.
 
     Default base URL: https://api.acme.test/v1. Use as a context manager so connections are closed.
+
+    Args:
+        base_url: Root URL of the stage, e.g. a mock's. Default: https://api.acme.test/v1.
+        api_key: Sent as the x-api-key header on every call.
+        username: User for the token route (session token).
+        password: Password for the token route; never logged.
+        timeout: Seconds or an httpx.Timeout per attempt; overridable per call.
+        http_client: An httpx.Client to send with (proxies, transports); not closed by us.
+        limiter: A RateLimiter shared with other clients; None builds one (10/s, burst 20); False turns client-side limits off.
+        retry: RetryConfig for idempotent calls (429, 5xx, connection errors).
+        hooks: Hooks called with each request and response (logging, metrics).
+        clock: Time source of limits, token expiry and default dates (for tests).
+
+    Resource groups (attributes):
+        widgets: list, page, update
     """
 
     widgets: WidgetsResource
@@ -69,6 +84,21 @@ class AsyncClient(AsyncAPIClient):
     """Asynchronous client of Acme API, stage v1.
 
     Default base URL: https://api.acme.test/v1. Use as a context manager so connections are closed.
+
+    Args:
+        base_url: Root URL of the stage, e.g. a mock's. Default: https://api.acme.test/v1.
+        api_key: Sent as the x-api-key header on every call.
+        username: User for the token route (session token).
+        password: Password for the token route; never logged.
+        timeout: Seconds or an httpx.Timeout per attempt; overridable per call.
+        http_client: An httpx.AsyncClient to send with (proxies, transports); not closed by us.
+        limiter: A RateLimiter shared with other clients; None builds one (10/s, burst 20); False turns client-side limits off.
+        retry: RetryConfig for idempotent calls (429, 5xx, connection errors).
+        hooks: Hooks called with each request and response (logging, metrics).
+        clock: Time source of limits, token expiry and default dates (for tests).
+
+    Resource groups (attributes):
+        widgets: list, page, update
     """
 
     widgets: AsyncWidgetsResource
