@@ -315,6 +315,7 @@ def _gateway(raw: Sequence[Mapping[str, Any]]) -> tuple[GatewayError, ...]:
             g.get("description", ""),
             bool(g.get("retry")),
             bool(g.get("quota")),
+            bool(g.get("unknown_path")),
         )
         for g in raw
     )

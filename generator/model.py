@@ -257,6 +257,7 @@ class GatewayError:
     description: str
     retry: bool
     quota: bool
+    unknown_path: bool = False  # the answer for a path no route matches
 
 
 @dataclass(frozen=True, slots=True)

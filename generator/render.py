@@ -392,6 +392,9 @@ def _error_context(stage: StageApi) -> dict[str, Any]:
         "quota": lit(
             next(((g.status, g.message) for g in stage.gateway if g.quota), None)
         ),
+        "unknown_path": lit(
+            next(((g.status, g.message) for g in stage.gateway if g.unknown_path), None)
+        ),
     }
 
 
@@ -412,6 +415,7 @@ _RUNTIME_EXPORTS = [
     "NotGiven",
     "Page",
     "QuotaExhausted",
+    "RangeClampedWarning",
     "RateLimiter",
     "RequestEvent",
     "ResponseValidationError",

@@ -7,6 +7,7 @@ import inspect
 import pydoc
 import sys
 
+import httpx
 import pytest
 
 from .conftest import ROOT
@@ -65,3 +66,20 @@ def test_a_missing_username_names_the_variable(monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(Exception, match=r"username=.*VENDNOVATION_USERNAME"):
         client._credentials()
     client.close()
+
+
+def test_update_with_no_records_is_a_usage_error_before_sending() -> None:
+    sent: list[httpx.Request] = []
+
+    def vendor(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(500)
+
+    pkg = importlib.import_module("vendnovation_v2_1")
+    http = httpx.Client(transport=httpx.MockTransport(vendor))
+    client = _client("vendnovation_v2_1", "Client")(
+        api_key="k", username="u", password="p", http_client=http
+    )
+    with pytest.raises(pkg.UsageError, match=r"sites\.update: an empty list"):
+        client.sites.update([])
+    assert sent == []

@@ -44,6 +44,7 @@ __all__ = [
     "GatewayError",
     "MissingCredentialsError",
     "QuotaExhausted",
+    "RangeClampedWarning",
     "ResponseValidationError",
     "UnhonouredFilterError",
     "UsageError",
@@ -54,6 +55,10 @@ __all__ = [
 
 class VendorError(Exception):
     """Root of every error the client raises."""
+
+
+class RangeClampedWarning(UserWarning):
+    """A walk the caller chose not to split searched less than the range asked for."""
 
 
 class UsageError(VendorError, ValueError):
@@ -222,12 +227,28 @@ def make_status_error(
     message = _gateway_message(config, body)
     if message is not None:
         # The class is chosen by the exact message; only what is kept is scrubbed.
-        gateway = config.gateway.get((response.status_code, message), GatewayError)
+        key = (response.status_code, message)
+        gateway = config.gateway.get(key, GatewayError)
+        if key == config.unknown_path_gateway:
+            message += _wrong_base_url(response)
         return gateway(message=scrub(message), response=response, route=route.name)
     return APIStatusError(
         scrub(response.reason_phrase or "unexpected status"),
         response=response,
         route=route.name,
+    )
+
+
+def _wrong_base_url(response: httpx.Response) -> str:
+    # The client only calls its stage's own routes, so an unknown path means the
+    # base URL or the stage does not match the server, not a missing route.
+    try:
+        url = str(response.request.url)
+    except RuntimeError:  # a response built without its request
+        url = "unknown"
+    return (
+        " (the server knows no such path: the base URL or stage is probably wrong;"
+        f" URL used: {url})"
     )
 
 

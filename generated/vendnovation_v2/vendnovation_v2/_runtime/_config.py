@@ -130,6 +130,8 @@ class ErrorConfig:
     retryable_gateway: frozenset[tuple[int, str]] = frozenset()
     #: gateway message that means the daily quota is spent (never retried)
     quota_gateway: tuple[int, str] | None = None
+    #: gateway message for a path no route matches: the base URL or stage is wrong
+    unknown_path_gateway: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
