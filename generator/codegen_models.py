@@ -2,9 +2,13 @@
 
 The stage's models become an OpenAPI 3.1 ``components.schemas`` document (OpenAPI
 input, unlike bare JSON Schema, adds no root model), which datamodel-code-generator
-turns into pydantic v2 classes: snake_case fields with the wire name as alias,
-C# nullability as ``X | None``, constraints kept, read-only fields marked in
-``json_schema_extra``. Its timestamp and formatters are off: output must be
+turns into pydantic v2 classes: snake_case fields read from the wire name
+(``validation_alias``) and written to it (``serialization_alias``), never ``alias``,
+which is what a type checker reads from ``dataclass_transform``: users construct models
+with the snake_case names and a strict checker needs no plugin; optional fields take a
+keyword ``default=`` for the same reason. C# nullability as ``X | None``, ``decimal``
+as ``Decimal``, constraints kept, read-only, local-time and text-format fields marked
+in ``json_schema_extra``. Its timestamp and formatters are off: output must be
 deterministic, and black runs once over everything later.
 """
 
