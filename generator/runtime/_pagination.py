@@ -89,7 +89,9 @@ def _narrower(
     """Whether ``got`` leaves out part of ``asked`` (a second apart is an echo, not a clamp)."""
     (want_start, want_end), (start, end) = asked, got
     second = timedelta(seconds=1)
-    later = want_start is not None and start is not None and start - want_start >= second
+    later = (
+        want_start is not None and start is not None and start - want_start >= second
+    )
     earlier = want_end is not None and end is not None and want_end - end >= second
     return later or earlier
 

@@ -197,7 +197,9 @@ class BaseClient(Generic[HttpT]):
     def _needs(self, argument: str) -> str:
         """``the token routes need username= (or set X_USERNAME)``."""
         env = getattr(self._config, f"{argument}_env")
-        return f"the token routes need {argument}=" + (f" (or set {env})" if env else "")
+        return f"the token routes need {argument}=" + (
+            f" (or set {env})" if env else ""
+        )
 
     def _prepare(
         self,

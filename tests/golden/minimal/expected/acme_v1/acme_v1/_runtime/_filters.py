@@ -255,6 +255,8 @@ def build_body(
     }
     if body is not None:
         if not body:  # the server would answer 2xx having done nothing: say so instead
-            raise UsageError(f"{route.name}: an empty list writes nothing; pass records")
+            raise UsageError(
+                f"{route.name}: an empty list writes nothing; pass records"
+            )
         payload[config.body_key] = [jsonable(model) for model in body]
     return payload
