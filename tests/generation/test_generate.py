@@ -410,8 +410,10 @@ def test_secret_fields_never_show_in_a_repr() -> None:
     """``secret: true`` (the session token) renders as SecretStr."""
     code = (
         "import vendnovation_v2_1 as v; "
-        "t = v.AuthToken(accessToken='tok-123456', userName='u', issued='i', expires='e'); "
-        "print(repr(t)); print(t.access_token.get_secret_value())"
+        "t = v.AuthToken(access_token='tok-123456', user_name='u', "
+        "issued='9/3/2020 11:17:40 PM', expires='9/6/2020 11:17:40 PM'); "
+        "print(repr(t)); print(t.access_token.get_secret_value()); "
+        "print(t.expires.isoformat(), t.raw_text('expires'))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code],
@@ -423,3 +425,4 @@ def test_secret_fields_never_show_in_a_repr() -> None:
     ).stdout.splitlines()
     assert "tok-123456" not in out[0] and "SecretStr" in out[0]
     assert out[1] == "tok-123456"
+    assert out[2] == "2020-09-06T23:17:40+00:00 9/6/2020 11:17:40 PM"  # aware, text kept
