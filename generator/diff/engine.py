@@ -21,7 +21,8 @@ or silently change meaning, against ``new``):
   route ``response`` is *read*, from a ``body`` is *written*; a model no route uses
   counts as both, since its class is public):
   retyped -> breaking, unless both C# types map to the same JSON type
-  (``spec.wiretypes.json_type``: ``int``/``long``, ``decimal``/``double``/``float``),
+  (``spec.wiretypes.json_type``: ``int``/``long``, ``double``/``float``; ``decimal``
+  is ``Decimal`` in Python, so ``decimal`` <-> ``double`` breaks callers),
   which is reported as an ok ``field-retyped`` (filter fields alike); made nullable
   -> breaking when read (readers relied on a value), else not; made non-nullable
   (required) -> breaking when written (writers must now send it), else not; a
@@ -165,7 +166,7 @@ def _same_shape(a: TypeRef, b: TypeRef) -> bool:
 
 def _same_wire_shape(a: TypeRef, b: TypeRef) -> bool:
     """Same shape once C# bases map to JSON types: ``int`` = ``long``,
-    ``decimal`` = ``double`` (one wire and one Python type, ``emit.models``)."""
+    ``double`` = ``float`` (one wire and one Python type, ``emit.models``)."""
     ka = (json_type(a.base), a.is_list, a.item_nullable)
     return ka == (json_type(b.base), b.is_list, b.item_nullable)
 

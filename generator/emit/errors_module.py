@@ -63,5 +63,8 @@ def error_context(stage: StageApi) -> dict[str, Any]:
         "quota": lit(
             next(((g.status, g.message) for g in stage.gateway if g.quota), None)
         ),
+        "unknown_path": lit(
+            next(((g.status, g.message) for g in stage.gateway if g.unknown_path), None)
+        ),
     }
 

@@ -2,9 +2,13 @@
 
 The stage's models become an OpenAPI 3.1 ``components.schemas`` document (OpenAPI
 input, unlike bare JSON Schema, adds no root model), which datamodel-code-generator
-turns into pydantic v2 classes: snake_case fields with the wire name as alias,
-C# nullability as ``X | None``, constraints kept, read-only fields marked in
-``json_schema_extra``. Its timestamp and formatters are off: output must be
+turns into pydantic v2 classes: snake_case fields read from the wire name
+(``validation_alias``) and written to it (``serialization_alias``), never ``alias``,
+which is what a type checker reads from ``dataclass_transform``: users construct models
+with the snake_case names and a strict checker needs no plugin; optional fields take a
+keyword ``default=`` for the same reason. C# nullability as ``X | None``, ``decimal``
+as ``Decimal``, constraints kept, read-only, local-time and text-format fields marked
+in ``json_schema_extra``. Its timestamp and formatters are off: output must be
 deterministic, and black runs once over everything later.
 """
 
@@ -18,6 +22,9 @@ from ..spec.model import Model, ModelField, StageApi, TypeRef
 from ..spec.wiretypes import PRIMITIVE_SCHEMAS
 
 _BASE_CLASS = "_runtime._model.VendorModel"
+_TEXT_DATES_BASE = "_runtime._model.TextDatesModel"
+
+
 def _item_schema(base: str) -> dict[str, Any]:
     if base in PRIMITIVE_SCHEMAS:
         return dict(PRIMITIVE_SCHEMAS[base])
@@ -50,6 +57,10 @@ def _field_schema(f: ModelField) -> dict[str, Any]:
         schema["description"] = f.description
     if f.read_only:
         schema["readOnly"] = True
+    if f.local_time:  # VendorModel leaves these naive instead of stamping them UTC
+        schema["localTime"] = True
+    if f.wire_format:  # TextDatesModel parses these from the vendor's own text
+        schema["wireFormat"] = f.wire_format
     if f.secret:  # datamodel-code-generator renders a password string as SecretStr
         schema["format"] = "password"
     return schema
@@ -84,6 +95,22 @@ def stage_schema(stage: StageApi) -> dict[str, Any]:
     }
 
 
+def _validation_aliases(stage: StageApi) -> dict[str, list[str]]:
+    """``{"Model.wireName": ["wireName"]}`` for every field whose Python name differs.
+
+    Given as a list, datamodel-code-generator writes ``validation_alias`` (read from the
+    wire) beside ``serialization_alias`` (written to it) instead of ``alias``: a type
+    checker reads only ``alias`` from pydantic's ``dataclass_transform``, so the
+    constructor a user type-checks takes the snake_case names.
+    """
+    return {
+        f"{m.name}.{f.name}": [f.name]
+        for m in stage.models
+        for f in m.fields
+        if f.py_name != f.name
+    }
+
+
 def render_models(stage: StageApi, header: str) -> str:
     """Python source of the stage's models (unformatted; black runs later)."""
     # Imported here: datamodel-code-generator is slow to import and only needed to render.
@@ -104,8 +131,12 @@ def render_models(stage: StageApi, header: str) -> str:
         custom_file_header=header,
         snake_case_field=True,
         allow_population_by_field_name=True,
+        aliases=_validation_aliases(stage),
+        use_serialization_alias=True,
+        # dataclass_transform reads a keyword default=; positional Field(None) looks required
+        use_default_kwarg=True,
         use_schema_description=True,
-        field_extra_keys={"readOnly"},
+        field_extra_keys={"readOnly", "localTime", "wireFormat"},
         use_union_operator=True,
         use_standard_collections=True,
         strict_nullable=True,
@@ -115,6 +146,12 @@ def render_models(stage: StageApi, header: str) -> str:
         # (the vendor's PATCH sets every field that is not sent to null).
         extra_fields="allow",
         base_class=f"{stage.package}.{_BASE_CLASS}",
+        # only models with text dates pay for parsing them
+        base_class_map={
+            m.name: f"{stage.package}.{_TEXT_DATES_BASE}"
+            for m in stage.models
+            if any(f.wire_format for f in m.fields)
+        },
     )
     if not isinstance(out, str):
         raise TypeError(

@@ -38,6 +38,7 @@ _RUNTIME_EXPORTS = [
     "NotGiven",
     "Page",
     "QuotaExhausted",
+    "RangeClampedWarning",
     "RateLimiter",
     "RedisLimiter",
     "RedirectError",

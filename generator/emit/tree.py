@@ -150,12 +150,13 @@ def _disk_tree(out: Path, roots: Iterable[str]) -> Tree:
         elif base.is_dir():
             for path in sorted(base.rglob("*")):
                 rel = path.relative_to(out)
-                if path.is_file() and not _ignored(rel.parts):
+                if path.is_file() and not ignored(rel.parts):
                     tree[rel.as_posix()] = path.read_bytes()
     return tree
 
 
-def _ignored(parts: tuple[str, ...]) -> bool:
+def ignored(parts: tuple[str, ...]) -> bool:
+    """Whether a path (as parts) is tool cache or build output, never compared or written."""
     return bool(IGNORED.intersection(parts)) or any(
         p.endswith(".egg-info") for p in parts
     )

@@ -296,6 +296,8 @@ def api_config_args(stage: StageApi) -> list[tuple[str, str]]:
         ("base_url", lit(stage.base_url)),
         ("api_key_header", lit(stage.auth.api_key_header)),
         ("api_key_env", lit(stage.info.api_key_env)),
+        ("username_env", lit(stage.info.username_env)),
+        ("password_env", lit(stage.info.password_env)),
         ("request_filter_key", lit(keys.request_filter)),
         ("route_filter_key", lit(keys.route_filter)),
         ("body_key", lit(keys.body)),

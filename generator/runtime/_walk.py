@@ -25,12 +25,13 @@ clamp rules decide its range.
 
 from __future__ import annotations
 
+import warnings
 from datetime import timedelta
 from typing import Any
 
 from ._config import ApiConfig, RouteInfo
 from ._dates import split_windows
-from ._exceptions import ResponseValidationError
+from ._exceptions import RangeClampedWarning, ResponseValidationError
 from ._filters import FilterValues
 from ._pagination import Page
 
@@ -78,6 +79,7 @@ class Walk:
                 # A checked window is already explicit: keep it exactly as asked.
                 self._check_window(page)
             elif self.route.max_range is not None:
+                self._warn_if_clamped(page)
                 self.values = self.values.with_range(page.start_date, page.end_date)
 
     def advance(self, page: Page[Any]) -> bool:
@@ -100,6 +102,19 @@ class Walk:
             )
         self.page_no += 1
         return True
+
+    def _warn_if_clamped(self, page: Page[Any]) -> None:
+        """A walk the caller chose not to split still says what it leaves out."""
+        if page.clamped:
+            warnings.warn(
+                RangeClampedWarning(
+                    f"{self.route.name}: the server searched {page.start_date} to "
+                    f"{page.end_date}, less than the {self.values.start} to "
+                    f"{self.values.end} asked for; records outside are not returned "
+                    "(split_range=True walks the whole range)"
+                ),
+                stacklevel=4,
+            )
 
     def _check_window(self, page: Page[Any]) -> None:
         """Raise when the server clamped the window: its records would be lost."""

@@ -99,6 +99,8 @@ def _api_info(api: Mapping[str, Any]) -> ApiInfo:
         base_url=api["base_url"],
         error_root=api.get("error_root") or naming.class_name(api["name"]) + "Error",
         api_key_env=api.get("api_key_env"),
+        username_env=api.get("username_env"),
+        password_env=api.get("password_env"),
     )
 
 
@@ -268,6 +270,8 @@ def _model_field(
         description=f.get("description", ""),
         read_only=bool(f.get("read_only", False)),
         secret=bool(f.get("secret", False)),
+        local_time=bool(f.get("local_time", False)),
+        wire_format=f.get("wire_format"),
         max_length=f.get("max_length"),
         min_length=f.get("min_length"),
         minimum=f.get("minimum"),
@@ -311,6 +315,7 @@ def _gateway(raw: Sequence[Mapping[str, Any]]) -> tuple[GatewayError, ...]:
             g.get("description", ""),
             bool(g.get("retry")),
             bool(g.get("quota")),
+            bool(g.get("unknown_path")),
         )
         for g in raw
     )

@@ -233,6 +233,9 @@ def _models(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
                 yield f.origin(
                     "secret"
                 ), f"{m.name}.{f.name}: secret on a non-string field"
+            for key in ("local_time", "wire_format") if f.type.base != "DateTime" else ():
+                if getattr(f, key):
+                    yield f.origin(key), f"{m.name}.{f.name}: {key} on a non-DateTime field"
             if (f.max_length is not None or f.pattern) and f.type.base != "string":
                 yield f.where, f"{m.name}.{f.name}: max_length/pattern on a non-string field"
 

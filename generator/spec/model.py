@@ -136,6 +136,8 @@ class ModelField:
     description: str
     read_only: bool = False
     secret: bool = False
+    local_time: bool = False  # a wall-clock time of the vendor's site, not UTC
+    wire_format: str | None = None  # strptime format of a DateTime sent as non-ISO text
     max_length: int | None = None
     min_length: int | None = None
     minimum: float | None = None
@@ -255,6 +257,7 @@ class GatewayError:
     description: str
     retry: bool
     quota: bool
+    unknown_path: bool = False  # the answer for a path no route matches
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,6 +365,8 @@ class ApiInfo:
     base_url: str  # template with {stage}
     error_root: str
     api_key_env: str | None
+    username_env: str | None = None
+    password_env: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,8 @@ PRIMITIVE_SCHEMAS: dict[str, dict[str, Any]] = {
     "long": {"type": "integer"},
     "short": {"type": "integer"},
     "byte": {"type": "integer"},
-    # decimal stays a JSON number: pydantic's Decimal would serialise as a string
-    "decimal": {"type": "number"},
+    # decimal is money: exact Decimal in Python; the runtime keeps it a JSON number
+    "decimal": {"type": "number", "format": "decimal"},
     "double": {"type": "number"},
     "float": {"type": "number"},
     "bool": {"type": "boolean"},
@@ -29,7 +29,8 @@ PRIMITIVE_SCHEMAS: dict[str, dict[str, Any]] = {
 def json_type(base: str) -> str:
     """The JSON type a C#-style base type renders to, with its format if any.
 
-    ``int``/``long`` -> ``integer``, ``decimal``/``double`` -> ``number``,
+    ``int``/``long`` -> ``integer``, ``double``/``float`` -> ``number``,
+    ``decimal`` -> ``number:decimal``,
     ``DateTime`` -> ``string:date-time``; a model or enum name is returned as is.
     Two bases with the same result render to the same wire and Python type.
     """

@@ -59,9 +59,12 @@ def test_gateway_errors(v21: Served) -> None:
     elsewhere = v21.url.replace("/v2.1", "/v9")
     with (
         v21.client(base_url=elsewhere) as client,
-        pytest.raises(pkg.MissingAuthenticationToken),
+        pytest.raises(pkg.MissingAuthenticationToken) as unknown,
     ):
         client.auth.token_test()
+    text = str(unknown.value)
+    assert "base URL or stage is probably wrong" in text
+    assert f"URL used: {elsewhere}/token-test" in text
     with v21.client(retry=pkg.RetryConfig.disabled()) as client:
         v21.app.state.faults.throttle_next(1)
         with pytest.raises(pkg.TooManyRequests):

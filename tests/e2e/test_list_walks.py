@@ -73,21 +73,24 @@ def test_split_range_false_gets_the_server_clamped_first_window(
     start, end = ninety_days()
     clamped = start + max_range(served.stage)
     with served.client() as client:
-        got = [
-            t.id
-            for t in client.transactions.list(
-                start_date=start, end_date=end, size=SIZE, split_range=False
-            )
-        ]
+        with pytest.warns(served.pkg.RangeClampedWarning, match="split_range=True"):
+            got = [
+                t.id
+                for t in client.transactions.list(
+                    start_date=start, end_date=end, size=SIZE, split_range=False
+                )
+            ]
         walked = served.stats.by_route[ROUTE]
         page = client.transactions.page(start_date=start, end_date=end, size=SIZE)
+        inside = client.transactions.page(start_date=start, end_date=clamped, size=SIZE)
+    assert page.clamped and not inside.clamped
     want = expected_ids(served, start, clamped)
     assert sorted(got) == want and len(got) == len(set(got))
     assert len(want) < len(expected_ids(served, start, end))  # the rest was clamped
     assert walked == pages(served, start, clamped, SIZE)
     assert (page.start_date, page.end_date) == (aware(start), aware(clamped))
     assert page.end_date < aware(end)
-    assert served.stats.requests == 1 + walked + 1  # authenticate, walk, page
+    assert served.stats.requests == 1 + walked + 2  # authenticate, walk, two pages
 
 
 @pytest.mark.timeout(60)
@@ -102,7 +105,8 @@ def test_split_range_false_async(served: Served) -> None:
             )
             return [t.id async for t in it]
 
-    got = asyncio.run(walk())
+    with pytest.warns(served.pkg.RangeClampedWarning, match="transactions.list"):
+        got = asyncio.run(walk())
     assert sorted(got) == expected_ids(served, start, clamped)
     assert served.stats.by_route[ROUTE] == pages(served, start, clamped, SIZE)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import generator
-from generator.emit.tree import IGNORED, Tree, build_tree
+from generator.emit.tree import Tree, build_tree, ignored
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = "spec/vendnovation.yaml"
@@ -32,7 +32,7 @@ def read_tree(directory: Path) -> Tree:
     tree: Tree = {}
     for path in sorted(directory.rglob("*")):
         rel = path.relative_to(directory)
-        if path.is_file() and not IGNORED.intersection(rel.parts):
+        if path.is_file() and not ignored(rel.parts):
             tree[rel.as_posix()] = path.read_bytes()
     return tree
 

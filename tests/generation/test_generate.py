@@ -305,7 +305,30 @@ def test_generated_project_is_installable(pkg: str) -> None:
     assert len(meta["project"]["dependencies"]) == 2
     assert meta["build-system"]["build-backend"]
     assert (project / pkg / "py.typed").is_file()
-    assert "py.typed" in str(meta["tool"]["setuptools"]["package-data"])
+    assert meta["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == [pkg]
+
+
+def _files(directory: Path) -> set[str]:
+    """Every file and directory under ``directory``, bytecode caches aside."""
+    return {
+        p.relative_to(directory).as_posix()
+        for p in directory.rglob("*")
+        if "__pycache__" not in p.parts
+    }
+
+
+def test_the_readme_install_line_leaves_the_tree_as_it_was(tmp_path: Path) -> None:
+    """``pip install generated/<pkg>`` (the generated README's line) writes nothing there."""
+    pkg = "vendnovation_v2_1"
+    readme = (ROOT / "generated" / pkg / "README.md").read_text("utf-8")
+    assert f"pip install generated/{pkg}" in readme
+    before = _files(ROOT / "generated")
+    install = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    install += ["install", "--no-deps", "--no-build-isolation", "--target"]
+    install += [str(tmp_path / "site"), f"generated/{pkg}"]
+    subprocess.run(install, check=True, capture_output=True, cwd=ROOT, timeout=300)
+    assert (tmp_path / "site" / pkg / "py.typed").is_file()
+    assert _files(ROOT / "generated") == before  # no build/, no *.egg-info
 
 
 @pytest.mark.parametrize("pkg", ["vendnovation_v1", "vendnovation_v2_1"])
@@ -387,8 +410,10 @@ def test_secret_fields_never_show_in_a_repr() -> None:
     """``secret: true`` (the session token) renders as SecretStr."""
     code = (
         "import vendnovation_v2_1 as v; "
-        "t = v.AuthToken(accessToken='tok-123456', userName='u', issued='i', expires='e'); "
-        "print(repr(t)); print(t.access_token.get_secret_value())"
+        "t = v.AuthToken(access_token='tok-123456', user_name='u', "
+        "issued='9/3/2020 11:17:40 PM', expires='9/6/2020 11:17:40 PM'); "
+        "print(repr(t)); print(t.access_token.get_secret_value()); "
+        "print(t.expires.isoformat(), t.raw_text('expires'))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code],
@@ -400,3 +425,4 @@ def test_secret_fields_never_show_in_a_repr() -> None:
     ).stdout.splitlines()
     assert "tok-123456" not in out[0] and "SecretStr" in out[0]
     assert out[1] == "tok-123456"
+    assert out[2] == "2020-09-06T23:17:40+00:00 9/6/2020 11:17:40 PM"  # aware, text kept

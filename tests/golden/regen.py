@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import generator
-from generator.emit.tree import IGNORED, Tree, build_tree
+from generator.emit.tree import Tree, build_tree, ignored
 
 GOLDEN = Path(__file__).resolve().parent
 ROOT = GOLDEN.parents[1]
@@ -45,7 +45,7 @@ def read_tree(directory: Path) -> Tree:
     tree: Tree = {}
     for path in sorted(directory.rglob("*")):
         rel = path.relative_to(directory)
-        if path.is_file() and not IGNORED.intersection(rel.parts):
+        if path.is_file() and not ignored(rel.parts):
             tree[rel.as_posix()] = path.read_bytes()
     return tree
 

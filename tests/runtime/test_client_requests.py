@@ -21,6 +21,7 @@ from generator.runtime import (
     ResponseValidationError,
     RetryConfig,
     UnhonouredFilterError,
+    UsageError,
 )
 from tests.runtime.runtime_support import (
     API_KEY,
@@ -42,6 +43,7 @@ from tests.runtime.runtime_support import (
 )
 
 MACHINE = {"id": 1, "name": "Snack 1"}
+SITE = Site(id=1, site_name="A")
 
 
 def test_body_has_wire_names_and_models(api: Api) -> None:
@@ -60,6 +62,13 @@ def test_body_has_wire_names_and_models(api: Api) -> None:
         "routeFilter": {},
         "body": [{"id": 1, "siteName": "A"}],
     }
+
+
+def test_an_empty_write_sends_nothing(api: Api) -> None:
+    client = api.client()
+    with pytest.raises(UsageError, match="empty list writes nothing"):
+        api.call(client, "_request", SITES_UPDATE, body=[], cast_to=Site)
+    assert api.vendor.requests == []  # not even a login
 
 
 def test_reads_post_the_standardized_filter_body(api: Api) -> None:
@@ -156,7 +165,7 @@ def test_error_bodies_map_to_classes(
     )
     client = api.client()
     with pytest.raises(APIStatusError) as info:
-        api.call(client, "_request", SITES_UPDATE, body=[])
+        api.call(client, "_request", SITES_UPDATE, body=[SITE])
     error = info.value
     assert type(error) is cls
     assert error.status_code == status and error.route == "sites.update"
@@ -174,7 +183,7 @@ def test_error_object_fields(api: Api) -> None:
     )
     client = api.client()
     with pytest.raises(DataAccessError) as info:
-        api.call(client, "_request", SITES_UPDATE, body=[])
+        api.call(client, "_request", SITES_UPDATE, body=[SITE])
     error = info.value
     assert (error.code, error.message, error.pointers, error.pointer_name) == (
         "DATA_ACCESS",
@@ -200,7 +209,7 @@ def test_wrong_body_type_names_the_field(api: Api) -> None:
     )
     client = api.client()
     with pytest.raises(ResponseValidationError) as info:
-        api.call(client, "_request", SITES_UPDATE, body=[], cast_to=Site)
+        api.call(client, "_request", SITES_UPDATE, body=[SITE], cast_to=Site)
     assert info.value.route == "sites.update" and info.value.field == "0.id"
     assert "sites.update" in str(info.value) and "0.id" in str(info.value)
 
@@ -211,7 +220,7 @@ def test_object_instead_of_list_is_a_validation_error(api: Api) -> None:
     )
     client = api.client()
     with pytest.raises(ResponseValidationError) as info:
-        api.call(client, "_request", SITES_UPDATE, body=[], cast_to=Site)
+        api.call(client, "_request", SITES_UPDATE, body=[SITE], cast_to=Site)
     assert info.value.field == "body"
 
 
@@ -272,7 +281,7 @@ def test_writes_are_never_retried_on_503(api: Api) -> None:
     api.vendor.routes["/sites"] = failing(503)
     client = api.client()
     with pytest.raises(APIStatusError):
-        api.call(client, "_request", SITES_UPDATE, body=[])
+        api.call(client, "_request", SITES_UPDATE, body=[SITE])
     assert len(api.vendor.calls) == 1
 
 
@@ -291,11 +300,11 @@ def raising(exc: Exception, times: int = 1):  # type: ignore[no-untyped-def]
 def test_writes_retry_a_connect_error_but_not_a_read_error(api: Api) -> None:
     api.vendor.routes["/sites"] = raising(httpx.ConnectError("refused"))
     client = api.client()
-    api.call(client, "_request", SITES_UPDATE, body=[])
+    api.call(client, "_request", SITES_UPDATE, body=[SITE])
     assert len(api.vendor.calls) == 2
     api.vendor.routes["/sites"] = raising(httpx.ReadError("reset"))
     with pytest.raises(APIConnectionError) as info:
-        api.call(client, "_request", SITES_UPDATE, body=[])
+        api.call(client, "_request", SITES_UPDATE, body=[SITE])
     assert len(api.vendor.calls) == 3
     assert "sites.update" in str(info.value)
 
@@ -385,6 +394,6 @@ def test_echoed_credentials_are_scrubbed_from_exception_text(api: Api) -> None:
     api.vendor.routes["/sites"] = lambda r: json_response(400, [echo])
     client = api.client()
     with pytest.raises(APIErrorResponse) as info:
-        api.call(client, "_request", SITES_UPDATE, body=[])
+        api.call(client, "_request", SITES_UPDATE, body=[SITE])
     assert API_KEY not in str(info.value) and PASSWORD not in str(info.value)
     assert "GENERIC_ERROR" in str(info.value)

@@ -20,6 +20,7 @@ from tests.runtime.runtime_support import (
     PING,
     SITES_UPDATE,
     Api,
+    Site,
     json_response,
     page_headers,
 )
@@ -64,7 +65,7 @@ def test_writes_raise_after_exactly_one_request(api: Api, handler: object) -> No
     api.vendor.routes["/sites"] = handler  # type: ignore[assignment]
     client = api.client(retry=RetryConfig(max_attempts=5))
     with pytest.raises((APIStatusError, APIConnectionError)):
-        api.call(client, "_request", SITES_UPDATE, body=[])
+        api.call(client, "_request", SITES_UPDATE, body=[Site(id=1, site_name="A")])
     assert len(api.vendor.calls) == 1 and api.clock.sleeps == []
 
 
@@ -75,7 +76,7 @@ def test_writes_retry_a_connect_error_as_documented(api: Api) -> None:
     api.vendor.routes["/sites"] = raises(httpx.ConnectError)
     client = api.client(retry=RetryConfig(max_attempts=3))
     with pytest.raises(APIConnectionError):
-        api.call(client, "_request", SITES_UPDATE, body=[])
+        api.call(client, "_request", SITES_UPDATE, body=[Site(id=1, site_name="A")])
     assert len(api.vendor.calls) == 3  # nothing was sent, so repeating is safe
 
 

@@ -19,6 +19,7 @@ from tests.runtime.runtime_support import (
     SITES_UPDATE,
     Api,
     Machine,
+    Site,
     json_response,
     page_headers,
 )
@@ -69,7 +70,7 @@ def test_full_flow_leaks_no_secret(api: Api, caplog: pytest.LogCaptureFixture) -
         for handler in (echoing, dropping):
             api.vendor.routes["/sites"] = handler
             with pytest.raises(VendorError) as info:
-                api.call(client, "_request", SITES_UPDATE, body=[])
+                api.call(client, "_request", SITES_UPDATE, body=[Site(id=1, site_name="A")])
             errors.append(info.value)
         # Even a careless message on the client's logger is masked.
         logging.getLogger(CONFIG.name).debug("key=%s token=%s", API_KEY, "tok-2")
@@ -128,7 +129,7 @@ def test_error_attributes_are_scrubbed_not_only_the_text(api: Api) -> None:
     api.vendor.routes["/sites"] = handler
     client = api.client()
     with pytest.raises(APIErrorResponse) as info:
-        api.call(client, "_request", SITES_UPDATE, body=[])
+        api.call(client, "_request", SITES_UPDATE, body=[Site(id=1, site_name="A")])
     error = info.value
     assert error.message == "bad key ***"
     assert error.pointers == [1, "pw=***", "***"]
@@ -145,7 +146,7 @@ def test_gateway_message_attribute_is_scrubbed(api: Api) -> None:
     )
     client = api.client()
     with pytest.raises(GatewayError) as info:
-        api.call(client, "_request", SITES_UPDATE, body=[])
+        api.call(client, "_request", SITES_UPDATE, body=[Site(id=1, site_name="A")])
     assert info.value.message == "Invalid key ***"
     assert_clean(str(info.value) + repr(vars(info.value)))
 
@@ -156,7 +157,7 @@ def test_a_one_character_key_does_not_mangle_messages(api: Api) -> None:
     )
     client = api.client(api_key="p")
     with pytest.raises(APIErrorResponse) as info:
-        api.call(client, "_request", SITES_UPDATE, body=[])
+        api.call(client, "_request", SITES_UPDATE, body=[Site(id=1, site_name="A")])
     assert info.value.message == "update failed"
     assert "update failed" in str(info.value)
     assert api.vendor.calls[0].headers["x-api-key"] == "p"

@@ -146,6 +146,12 @@ def test_required_dates_missing_names_the_field() -> None:
     assert info.value.route == "reports.list"
 
 
+@pytest.mark.parametrize("empty", [[], ()])
+def test_a_write_of_no_records_is_a_usage_error(empty: list[Site]) -> None:
+    with pytest.raises(UsageError, match=r"sites\.update: an empty list writes nothing"):
+        body_of(SITES_UPDATE, body=empty)
+
+
 def test_body_models_are_dumped_by_alias() -> None:
     body = body_of(SITES_UPDATE, body=[Site(id=1, site_name="Lobby")])
     assert body["body"] == [{"id": 1, "siteName": "Lobby"}]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import pickle
 
 import httpx
@@ -73,6 +74,24 @@ def test_gateway_messages() -> None:
     assert (
         isinstance(other, GatewayError)
         and other.message == "Missing Authentication Token"
+    )
+
+
+def test_an_unknown_path_says_the_base_url_or_stage_is_wrong() -> None:
+    errors = dataclasses.replace(
+        CONFIG.errors, unknown_path_gateway=(403, "Missing Authentication Token")
+    )
+    response = httpx.Response(
+        403,
+        json={"message": "Missing Authentication Token"},
+        request=httpx.Request("POST", "https://x/v9/machines"),
+    )
+    error = make_status_error(errors, MACHINES, response)
+    assert type(error) is GatewayError
+    assert str(error) == (
+        "machines.list: HTTP 403: Missing Authentication Token (the server knows no"
+        " such path: the base URL or stage is probably wrong;"
+        " URL used: https://x/v9/machines)"
     )
 
 

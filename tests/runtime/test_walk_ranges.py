@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 
-from generator.runtime import ResponseValidationError
+from generator.runtime import RangeClampedWarning, ResponseValidationError
 from tests.runtime.runtime_support import (
     NOW,
     TRANSACTIONS,
@@ -133,9 +133,11 @@ def test_split_range_false_lets_the_server_clamp(api: Api) -> None:
     client = api.client(limiter=False)
     start = NOW - timedelta(days=20)
     dates = {"start_date": start, "end_date": NOW}
-    items = api.collect(
-        client, TRANSACTIONS, Machine, request_filter=dates, split_range=False
-    )
+    with pytest.warns(RangeClampedWarning, match="less than the") as caught:
+        items = api.collect(
+            client, TRANSACTIONS, Machine, request_filter=dates, split_range=False
+        )
+    assert len(caught) == 1  # once per walk, not once per page
     assert [m.id for m in items] == server.ids_between(start, start + timedelta(7))
     assert server.filters[0] == {"startDate": wire(start), "endDate": wire(NOW)}
 

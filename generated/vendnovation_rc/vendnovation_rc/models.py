@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import ConfigDict, Field, SecretStr
+from pydantic import AliasChoices, ConfigDict, Field, SecretStr
 
-from ._runtime._model import VendorModel
+from ._runtime._model import TextDatesModel, VendorModel
 
 
 class Account(VendorModel):
@@ -20,18 +21,26 @@ class Account(VendorModel):
         populate_by_name=True,
     )
     account_number: str | None = Field(
-        None, alias="accountNumber", description="Account number."
+        default=None,
+        description="Account number.",
+        serialization_alias="accountNumber",
+        validation_alias=AliasChoices("accountNumber"),
     )
     id: int = Field(..., description="Account ID; required on updates.")
     is_enabled: bool | None = Field(
-        None,
-        alias="isEnabled",
+        default=None,
         description="The account is enabled.",
         json_schema_extra={"readOnly": True},
+        serialization_alias="isEnabled",
+        validation_alias=AliasChoices("isEnabled"),
     )
     name: str = Field(..., description="Account name.")
     org_id: int = Field(
-        ..., alias="orgId", description="Organization owning the account.", gt=0
+        ...,
+        description="Organization owning the account.",
+        gt=0,
+        serialization_alias="orgId",
+        validation_alias=AliasChoices("orgId"),
     )
 
 
@@ -45,10 +54,16 @@ class AccountInformation(VendorModel):
         populate_by_name=True,
     )
     account_number: str | None = Field(
-        None, alias="accountNumber", description="Account number."
+        default=None,
+        description="Account number.",
+        serialization_alias="accountNumber",
+        validation_alias=AliasChoices("accountNumber"),
     )
     name_on_account: str | None = Field(
-        None, alias="nameOnAccount", description="Name on the account."
+        default=None,
+        description="Name on the account.",
+        serialization_alias="nameOnAccount",
+        validation_alias=AliasChoices("nameOnAccount"),
     )
 
 
@@ -62,25 +77,37 @@ class Alert(VendorModel):
         populate_by_name=True,
     )
     cleared_at_utc: datetime | None = Field(
-        None,
-        alias="clearedAtUtc",
+        default=None,
         description="When the alert was cleared (UTC); null while active.",
+        serialization_alias="clearedAtUtc",
+        validation_alias=AliasChoices("clearedAtUtc"),
     )
     code: str = Field(..., description="Alert code.")
     id: int = Field(..., description="Alert ID.")
     machine_id: int = Field(
-        ..., alias="machineId", description="Machine that raised the alert."
+        ...,
+        description="Machine that raised the alert.",
+        serialization_alias="machineId",
+        validation_alias=AliasChoices("machineId"),
     )
     message: str = Field(..., description="Alert message.")
     occurred_at_utc: datetime = Field(
-        ..., alias="occurredAtUtc", description="When the alert was raised (UTC)."
+        ...,
+        description="When the alert was raised (UTC).",
+        serialization_alias="occurredAtUtc",
+        validation_alias=AliasChoices("occurredAtUtc"),
     )
-    site_id: int = Field(..., alias="siteId", description="Site of the machine.")
+    site_id: int = Field(
+        ...,
+        description="Site of the machine.",
+        serialization_alias="siteId",
+        validation_alias=AliasChoices("siteId"),
+    )
 
 
-class AuthToken(VendorModel):
+class AuthToken(TextDatesModel):
     """
-    A session token issued by the authenticate route. Dates are US-format strings.
+    A session token issued by the authenticate route. Dates arrive as US-format strings (raw_text gives them back).
     """
 
     model_config = ConfigDict(
@@ -88,16 +115,26 @@ class AuthToken(VendorModel):
         populate_by_name=True,
     )
     access_token: SecretStr = Field(
-        ..., alias="accessToken", description="The session token (a GUID string)."
+        ...,
+        description="The session token (a GUID string).",
+        serialization_alias="accessToken",
+        validation_alias=AliasChoices("accessToken"),
     )
-    expires: str = Field(
-        ..., description="Expiry time in US culture format, three days after issue."
+    expires: datetime = Field(
+        ...,
+        description="Expiry time (UTC), sent in US culture format, three days after issue.",
+        json_schema_extra={"wireFormat": "%m/%d/%Y %I:%M:%S %p"},
     )
-    issued: str = Field(
-        ..., description="Issue time in US culture format, e.g. 9/3/2020 11:17:40 PM."
+    issued: datetime = Field(
+        ...,
+        description="Issue time (UTC), sent in US culture format, e.g. 9/3/2020 11:17:40 PM.",
+        json_schema_extra={"wireFormat": "%m/%d/%Y %I:%M:%S %p"},
     )
     user_name: str = Field(
-        ..., alias="userName", description="The user the token was issued to."
+        ...,
+        description="The user the token was issued to.",
+        serialization_alias="userName",
+        validation_alias=AliasChoices("userName"),
     )
 
 
@@ -124,23 +161,41 @@ class CreditInformation(VendorModel):
         populate_by_name=True,
     )
     authorization_number: str | None = Field(
-        None, alias="authorizationNumber", description="Authorization number."
+        default=None,
+        description="Authorization number.",
+        serialization_alias="authorizationNumber",
+        validation_alias=AliasChoices("authorizationNumber"),
     )
     card_token: str | None = Field(
-        None, alias="cardToken", description="Token of the card."
+        default=None,
+        description="Token of the card.",
+        serialization_alias="cardToken",
+        validation_alias=AliasChoices("cardToken"),
     )
-    gateway: str | None = Field(None, description="Payment gateway.")
+    gateway: str | None = Field(default=None, description="Payment gateway.")
     invoice_number: str | None = Field(
-        None, alias="invoiceNumber", description="Invoice number."
+        default=None,
+        description="Invoice number.",
+        serialization_alias="invoiceNumber",
+        validation_alias=AliasChoices("invoiceNumber"),
     )
     payment_status: str | None = Field(
-        None, alias="paymentStatus", description="Payment status, e.g. charged."
+        default=None,
+        description="Payment status, e.g. charged.",
+        serialization_alias="paymentStatus",
+        validation_alias=AliasChoices("paymentStatus"),
     )
     reference_number1: str | None = Field(
-        None, alias="referenceNumber1", description="First gateway reference number."
+        default=None,
+        description="First gateway reference number.",
+        serialization_alias="referenceNumber1",
+        validation_alias=AliasChoices("referenceNumber1"),
     )
     reference_number2: str | None = Field(
-        None, alias="referenceNumber2", description="Second gateway reference number."
+        default=None,
+        description="Second gateway reference number.",
+        serialization_alias="referenceNumber2",
+        validation_alias=AliasChoices("referenceNumber2"),
     )
 
 
@@ -154,27 +209,54 @@ class File(VendorModel):
         populate_by_name=True,
     )
     content_type: str = Field(
-        ..., alias="contentType", description="MIME content type."
+        ...,
+        description="MIME content type.",
+        serialization_alias="contentType",
+        validation_alias=AliasChoices("contentType"),
     )
-    file_name: str = Field(..., alias="fileName", description="File name.")
+    file_name: str = Field(
+        ...,
+        description="File name.",
+        serialization_alias="fileName",
+        validation_alias=AliasChoices("fileName"),
+    )
     id: int = Field(..., description="File ID.")
     organization_id: int = Field(
-        ..., alias="organizationId", description="Organization owning the file."
+        ...,
+        description="Organization owning the file.",
+        serialization_alias="organizationId",
+        validation_alias=AliasChoices("organizationId"),
     )
     record_id: int = Field(
-        ..., alias="recordId", description="ID of the linked record."
+        ...,
+        description="ID of the linked record.",
+        serialization_alias="recordId",
+        validation_alias=AliasChoices("recordId"),
     )
     record_type: str = Field(
         ...,
-        alias="recordType",
         description="Kind of linked record (site, machine, product or transaction).",
+        serialization_alias="recordType",
+        validation_alias=AliasChoices("recordType"),
     )
-    size_bytes: int = Field(..., alias="sizeBytes", description="Size in bytes.", ge=0)
+    size_bytes: int = Field(
+        ...,
+        description="Size in bytes.",
+        ge=0,
+        serialization_alias="sizeBytes",
+        validation_alias=AliasChoices("sizeBytes"),
+    )
     uploaded_at_utc: datetime = Field(
-        ..., alias="uploadedAtUtc", description="When the file was uploaded (UTC)."
+        ...,
+        description="When the file was uploaded (UTC).",
+        serialization_alias="uploadedAtUtc",
+        validation_alias=AliasChoices("uploadedAtUtc"),
     )
     uploaded_by: str = Field(
-        ..., alias="uploadedBy", description="User who uploaded the file."
+        ...,
+        description="User who uploaded the file.",
+        serialization_alias="uploadedBy",
+        validation_alias=AliasChoices("uploadedBy"),
     )
 
 
@@ -188,13 +270,29 @@ class FileContent(VendorModel):
         populate_by_name=True,
     )
     content_base64: str = Field(
-        ..., alias="contentBase64", description="File content in base64."
+        ...,
+        description="File content in base64.",
+        serialization_alias="contentBase64",
+        validation_alias=AliasChoices("contentBase64"),
     )
     content_type: str = Field(
-        ..., alias="contentType", description="MIME content type."
+        ...,
+        description="MIME content type.",
+        serialization_alias="contentType",
+        validation_alias=AliasChoices("contentType"),
     )
-    file_id: int = Field(..., alias="fileId", description="File ID.")
-    file_name: str = Field(..., alias="fileName", description="File name.")
+    file_id: int = Field(
+        ...,
+        description="File ID.",
+        serialization_alias="fileId",
+        validation_alias=AliasChoices("fileId"),
+    )
+    file_name: str = Field(
+        ...,
+        description="File name.",
+        serialization_alias="fileName",
+        validation_alias=AliasChoices("fileName"),
+    )
 
 
 class FileUpload(VendorModel):
@@ -207,21 +305,36 @@ class FileUpload(VendorModel):
         populate_by_name=True,
     )
     content_base64: str = Field(
-        ..., alias="contentBase64", description="File content in base64."
+        ...,
+        description="File content in base64.",
+        serialization_alias="contentBase64",
+        validation_alias=AliasChoices("contentBase64"),
     )
     content_type: str = Field(
-        ..., alias="contentType", description="MIME content type."
+        ...,
+        description="MIME content type.",
+        serialization_alias="contentType",
+        validation_alias=AliasChoices("contentType"),
     )
     file_name: str = Field(
-        ..., alias="fileName", description="File name.", min_length=1
+        ...,
+        description="File name.",
+        min_length=1,
+        serialization_alias="fileName",
+        validation_alias=AliasChoices("fileName"),
     )
     record_id: int = Field(
-        ..., alias="recordId", description="ID of the record to link to.", gt=0
+        ...,
+        description="ID of the record to link to.",
+        gt=0,
+        serialization_alias="recordId",
+        validation_alias=AliasChoices("recordId"),
     )
     record_type: str = Field(
         ...,
-        alias="recordType",
         description="Kind of record to link to (site, machine, product or transaction).",
+        serialization_alias="recordType",
+        validation_alias=AliasChoices("recordType"),
     )
 
 
@@ -234,9 +347,11 @@ class FirmwareVersion(VendorModel):
         extra="allow",
         populate_by_name=True,
     )
-    current: str | None = Field(None, description="The firmware version installed now.")
+    current: str | None = Field(
+        default=None, description="The firmware version installed now."
+    )
     pending: str | None = Field(
-        None, description="The firmware version waiting to be installed."
+        default=None, description="The firmware version waiting to be installed."
     )
 
 
@@ -262,19 +377,43 @@ class InventoryAdjustment(VendorModel):
         populate_by_name=True,
     )
     id: int = Field(..., description="Adjustment ID.")
-    machine_id: int = Field(..., alias="machineId", description="Machine ID.")
-    occurred_at_utc: datetime = Field(
-        ..., alias="occurredAtUtc", description="When the adjustment happened (UTC)."
+    machine_id: int = Field(
+        ...,
+        description="Machine ID.",
+        serialization_alias="machineId",
+        validation_alias=AliasChoices("machineId"),
     )
-    product_id: int = Field(..., alias="productId", description="Product ID.")
+    occurred_at_utc: datetime = Field(
+        ...,
+        description="When the adjustment happened (UTC).",
+        serialization_alias="occurredAtUtc",
+        validation_alias=AliasChoices("occurredAtUtc"),
+    )
+    product_id: int = Field(
+        ...,
+        description="Product ID.",
+        serialization_alias="productId",
+        validation_alias=AliasChoices("productId"),
+    )
     quantity_after: int = Field(
-        ..., alias="quantityAfter", description="Quantity after the adjustment."
+        ...,
+        description="Quantity after the adjustment.",
+        serialization_alias="quantityAfter",
+        validation_alias=AliasChoices("quantityAfter"),
     )
     quantity_before: int = Field(
-        ..., alias="quantityBefore", description="Quantity before the adjustment."
+        ...,
+        description="Quantity before the adjustment.",
+        serialization_alias="quantityBefore",
+        validation_alias=AliasChoices("quantityBefore"),
     )
-    reason: str | None = Field(None, description="Reason for the adjustment.")
-    selection_id: int = Field(..., alias="selectionId", description="Selection ID.")
+    reason: str | None = Field(default=None, description="Reason for the adjustment.")
+    selection_id: int = Field(
+        ...,
+        description="Selection ID.",
+        serialization_alias="selectionId",
+        validation_alias=AliasChoices("selectionId"),
+    )
 
 
 class MachineMode(StrEnum):
@@ -299,7 +438,10 @@ class MachineType(VendorModel):
     )
     id: int = Field(..., description="Machine type ID.")
     model_number: str | None = Field(
-        None, alias="modelNumber", description="Model number."
+        default=None,
+        description="Model number.",
+        serialization_alias="modelNumber",
+        validation_alias=AliasChoices("modelNumber"),
     )
     name: str = Field(..., description="Machine type name.")
 
@@ -314,17 +456,23 @@ class Organization(VendorModel):
         populate_by_name=True,
     )
     id: int | None = Field(
-        None, description="Organization ID.", json_schema_extra={"readOnly": True}
+        default=None,
+        description="Organization ID.",
+        json_schema_extra={"readOnly": True},
     )
     is_enabled: bool | None = Field(
-        None,
-        alias="isEnabled",
+        default=None,
         description="The organization is enabled.",
         json_schema_extra={"readOnly": True},
+        serialization_alias="isEnabled",
+        validation_alias=AliasChoices("isEnabled"),
     )
     name: str = Field(..., description="Organization name.")
     parent_organization_id: int | None = Field(
-        None, alias="parentOrganizationId", description="Parent organization ID."
+        default=None,
+        description="Parent organization ID.",
+        serialization_alias="parentOrganizationId",
+        validation_alias=AliasChoices("parentOrganizationId"),
     )
 
 
@@ -338,12 +486,16 @@ class PaymentInformation(VendorModel):
         populate_by_name=True,
     )
     account_information: AccountInformation | None = Field(
-        None,
-        alias="accountInformation",
+        default=None,
         description="Account details for account payments.",
+        serialization_alias="accountInformation",
+        validation_alias=AliasChoices("accountInformation"),
     )
     credit_information: CreditInformation | None = Field(
-        None, alias="creditInformation", description="Card details for credit payments."
+        default=None,
+        description="Card details for credit payments.",
+        serialization_alias="creditInformation",
+        validation_alias=AliasChoices("creditInformation"),
     )
     type: str = Field(
         ...,
@@ -360,29 +512,37 @@ class Product(VendorModel):
         extra="allow",
         populate_by_name=True,
     )
-    cost: float | None = Field(None, description="Cost price.", ge=0.0)
+    cost: Decimal | None = Field(default=None, description="Cost price.", ge=0)
     id: int | None = Field(
-        None,
+        default=None,
         description="Product ID assigned by the server.",
         json_schema_extra={"readOnly": True},
     )
     is_deleted: bool | None = Field(
-        None,
-        alias="isDeleted",
+        default=None,
         description="The product was deleted.",
         json_schema_extra={"readOnly": True},
+        serialization_alias="isDeleted",
+        validation_alias=AliasChoices("isDeleted"),
     )
     name: str = Field(..., description="Product name.")
     organization_id: int = Field(
         ...,
-        alias="organizationId",
         description="Organization owning the product.",
         gt=0,
+        serialization_alias="organizationId",
+        validation_alias=AliasChoices("organizationId"),
     )
-    price: float = Field(..., description="Selling price.", ge=0.0)
-    size: str | None = Field(None, description="Size description.")
-    tax_rate: float = Field(..., alias="taxRate", description="Tax rate.", ge=0.0)
-    upc: str | None = Field(None, description="UPC code.")
+    price: Decimal = Field(..., description="Selling price.", ge=0)
+    size: str | None = Field(default=None, description="Size description.")
+    tax_rate: Decimal = Field(
+        ...,
+        description="Tax rate.",
+        ge=0,
+        serialization_alias="taxRate",
+        validation_alias=AliasChoices("taxRate"),
+    )
+    upc: str | None = Field(default=None, description="UPC code.")
 
 
 class ProductSalesStat(VendorModel):
@@ -395,15 +555,41 @@ class ProductSalesStat(VendorModel):
         populate_by_name=True,
     )
     period_end_utc: datetime = Field(
-        ..., alias="periodEndUtc", description="End of the period (UTC)."
+        ...,
+        description="End of the period (UTC).",
+        serialization_alias="periodEndUtc",
+        validation_alias=AliasChoices("periodEndUtc"),
     )
     period_start_utc: datetime = Field(
-        ..., alias="periodStartUtc", description="Start of the period (UTC)."
+        ...,
+        description="Start of the period (UTC).",
+        serialization_alias="periodStartUtc",
+        validation_alias=AliasChoices("periodStartUtc"),
     )
-    product_id: int = Field(..., alias="productId", description="Product ID.")
-    product_name: str = Field(..., alias="productName", description="Product name.")
-    quantity_sold: int = Field(..., alias="quantitySold", description="Units sold.")
-    total_sales: float = Field(..., alias="totalSales", description="Sales amount.")
+    product_id: int = Field(
+        ...,
+        description="Product ID.",
+        serialization_alias="productId",
+        validation_alias=AliasChoices("productId"),
+    )
+    product_name: str = Field(
+        ...,
+        description="Product name.",
+        serialization_alias="productName",
+        validation_alias=AliasChoices("productName"),
+    )
+    quantity_sold: int = Field(
+        ...,
+        description="Units sold.",
+        serialization_alias="quantitySold",
+        validation_alias=AliasChoices("quantitySold"),
+    )
+    total_sales: Decimal = Field(
+        ...,
+        description="Sales amount.",
+        serialization_alias="totalSales",
+        validation_alias=AliasChoices("totalSales"),
+    )
 
 
 class Role(VendorModel):
@@ -415,11 +601,14 @@ class Role(VendorModel):
         extra="allow",
         populate_by_name=True,
     )
-    description: str | None = Field(None, description="Role description.")
+    description: str | None = Field(default=None, description="Role description.")
     id: int = Field(..., description="Role ID.")
     name: str = Field(..., description="Role name.")
     organization_id: int = Field(
-        ..., alias="organizationId", description="Organization of the role."
+        ...,
+        description="Organization of the role.",
+        serialization_alias="organizationId",
+        validation_alias=AliasChoices("organizationId"),
     )
 
 
@@ -433,14 +622,33 @@ class RoleMachineAccess(VendorModel):
         populate_by_name=True,
     )
     can_access: bool = Field(
-        ..., alias="canAccess", description="The role can access the machine."
+        ...,
+        description="The role can access the machine.",
+        serialization_alias="canAccess",
+        validation_alias=AliasChoices("canAccess"),
     )
-    machine_id: int = Field(..., alias="machineId", description="Machine ID.")
+    machine_id: int = Field(
+        ...,
+        description="Machine ID.",
+        serialization_alias="machineId",
+        validation_alias=AliasChoices("machineId"),
+    )
     prose: str | None = Field(
-        None, description="Machine PROSE; null when the machine was given by ID."
+        default=None,
+        description="Machine PROSE; null when the machine was given by ID.",
     )
-    role_id: int = Field(..., alias="roleId", description="Role ID.")
-    role_name: str = Field(..., alias="roleName", description="Role name.")
+    role_id: int = Field(
+        ...,
+        description="Role ID.",
+        serialization_alias="roleId",
+        validation_alias=AliasChoices("roleId"),
+    )
+    role_name: str = Field(
+        ...,
+        description="Role name.",
+        serialization_alias="roleName",
+        validation_alias=AliasChoices("roleName"),
+    )
 
 
 class RoleRight(VendorModel):
@@ -453,9 +661,24 @@ class RoleRight(VendorModel):
         populate_by_name=True,
     )
     id: int = Field(..., description="Role-right link ID.")
-    right_id: int = Field(..., alias="rightId", description="Right ID.")
-    right_name: str = Field(..., alias="rightName", description="Right name.")
-    role_id: int = Field(..., alias="roleId", description="Role ID.")
+    right_id: int = Field(
+        ...,
+        description="Right ID.",
+        serialization_alias="rightId",
+        validation_alias=AliasChoices("rightId"),
+    )
+    right_name: str = Field(
+        ...,
+        description="Right name.",
+        serialization_alias="rightName",
+        validation_alias=AliasChoices("rightName"),
+    )
+    role_id: int = Field(
+        ...,
+        description="Role ID.",
+        serialization_alias="roleId",
+        validation_alias=AliasChoices("roleId"),
+    )
 
 
 class Selection(VendorModel):
@@ -470,27 +693,43 @@ class Selection(VendorModel):
     count: int = Field(..., description="Items currently in the selection.", ge=0)
     depth: int = Field(..., description="Capacity of the selection.", ge=0)
     id: int | None = Field(
-        None,
+        default=None,
         description="Selection ID assigned by the server.",
         json_schema_extra={"readOnly": True},
     )
     is_active: bool = Field(
-        ..., alias="isActive", description="The selection is active."
+        ...,
+        description="The selection is active.",
+        serialization_alias="isActive",
+        validation_alias=AliasChoices("isActive"),
     )
     machine_id: int = Field(
-        ..., alias="machineId", description="Machine of the selection.", gt=0
+        ...,
+        description="Machine of the selection.",
+        gt=0,
+        serialization_alias="machineId",
+        validation_alias=AliasChoices("machineId"),
     )
-    price: float = Field(..., description="Selling price.", ge=0.0)
+    price: Decimal = Field(..., description="Selling price.", ge=0)
     product_id: int = Field(
-        ..., alias="productId", description="Product in the selection.", gt=0
+        ...,
+        description="Product in the selection.",
+        gt=0,
+        serialization_alias="productId",
+        validation_alias=AliasChoices("productId"),
     )
     restock_to: int = Field(
-        ..., alias="restockTo", description="Level to restock to.", ge=0
+        ...,
+        description="Level to restock to.",
+        ge=0,
+        serialization_alias="restockTo",
+        validation_alias=AliasChoices("restockTo"),
     )
     selection_number: str = Field(
         ...,
-        alias="selectionNumber",
         description="Selection number as shown on the machine, e.g. A1.",
+        serialization_alias="selectionNumber",
+        validation_alias=AliasChoices("selectionNumber"),
     )
 
 
@@ -504,27 +743,33 @@ class Session(VendorModel):
         populate_by_name=True,
     )
     ended_at_utc: datetime | None = Field(
-        None,
-        alias="endedAtUtc",
+        default=None,
         description="When the session ended (UTC); null while open.",
+        serialization_alias="endedAtUtc",
+        validation_alias=AliasChoices("endedAtUtc"),
     )
     id: int = Field(..., description="Session ID.")
     login: str = Field(..., description="Login used.", max_length=500)
     login_was_successfull: bool = Field(
         ...,
-        alias="loginWasSuccessfull",
         description="The login succeeded (the wire name is spelt this way).",
+        serialization_alias="loginWasSuccessfull",
+        validation_alias=AliasChoices("loginWasSuccessfull"),
     )
     machine_id: int | None = Field(
-        None,
-        alias="machineId",
+        default=None,
         description="Machine of the session; null for sessions not at a machine.",
+        serialization_alias="machineId",
+        validation_alias=AliasChoices("machineId"),
     )
     organization_id: int = Field(
-        ..., alias="organizationId", description="Organization of the session."
+        ...,
+        description="Organization of the session.",
+        serialization_alias="organizationId",
+        validation_alias=AliasChoices("organizationId"),
     )
     reason: str | None = Field(
-        None, description="Reason given for the session.", max_length=300
+        default=None, description="Reason given for the session.", max_length=300
     )
     source: str = Field(
         ...,
@@ -532,12 +777,16 @@ class Session(VendorModel):
         max_length=50,
     )
     started_at_utc: datetime = Field(
-        ..., alias="startedAtUtc", description="When the session started (UTC)."
+        ...,
+        description="When the session started (UTC).",
+        serialization_alias="startedAtUtc",
+        validation_alias=AliasChoices("startedAtUtc"),
     )
     was_abandoned: bool | None = Field(
-        None,
-        alias="wasAbandoned",
+        default=None,
         description="The session was abandoned rather than ended.",
+        serialization_alias="wasAbandoned",
+        validation_alias=AliasChoices("wasAbandoned"),
     )
 
 
@@ -551,16 +800,35 @@ class SessionEvent(VendorModel):
         populate_by_name=True,
     )
     additional_data: str | None = Field(
-        None, alias="additionalData", description="Additional event data."
+        default=None,
+        description="Additional event data.",
+        serialization_alias="additionalData",
+        validation_alias=AliasChoices("additionalData"),
     )
-    event_type: str = Field(..., alias="eventType", description="Event type.")
+    event_type: str = Field(
+        ...,
+        description="Event type.",
+        serialization_alias="eventType",
+        validation_alias=AliasChoices("eventType"),
+    )
     id: int = Field(..., description="Event ID.")
     logged_at: datetime = Field(
-        ..., alias="loggedAt", description="When the event was logged."
+        ...,
+        description="When the event was logged.",
+        serialization_alias="loggedAt",
+        validation_alias=AliasChoices("loggedAt"),
     )
-    session_id: int = Field(..., alias="sessionId", description="Session of the event.")
+    session_id: int = Field(
+        ...,
+        description="Session of the event.",
+        serialization_alias="sessionId",
+        validation_alias=AliasChoices("sessionId"),
+    )
     started_at: datetime = Field(
-        ..., alias="startedAt", description="When the event started."
+        ...,
+        description="When the event started.",
+        serialization_alias="startedAt",
+        validation_alias=AliasChoices("startedAt"),
     )
 
 
@@ -574,64 +842,97 @@ class Site(VendorModel):
         populate_by_name=True,
     )
     account_id: int = Field(
-        ..., alias="accountId", description="Account owning the site.", gt=0
+        ...,
+        description="Account owning the site.",
+        gt=0,
+        serialization_alias="accountId",
+        validation_alias=AliasChoices("accountId"),
     )
     billing_address: str | None = Field(
-        None, alias="billingAddress", description="Billing address.", max_length=300
+        default=None,
+        description="Billing address.",
+        max_length=300,
+        serialization_alias="billingAddress",
+        validation_alias=AliasChoices("billingAddress"),
     )
     charge_key_id: int | None = Field(
-        None, alias="chargeKeyId", description="Charge key used for credit charges."
+        default=None,
+        description="Charge key used for credit charges.",
+        serialization_alias="chargeKeyId",
+        validation_alias=AliasChoices("chargeKeyId"),
     )
-    commission_percentage: float = Field(
+    commission_percentage: Decimal = Field(
         ...,
-        alias="commissionPercentage",
         description="Commission percentage (internal).",
-        ge=0.0,
+        ge=0,
+        serialization_alias="commissionPercentage",
+        validation_alias=AliasChoices("commissionPercentage"),
     )
     commission_terms: CommissionTerms = Field(
-        ..., alias="commissionTerms", description="Payment terms of the commission."
+        ...,
+        description="Payment terms of the commission.",
+        serialization_alias="commissionTerms",
+        validation_alias=AliasChoices("commissionTerms"),
     )
-    contact: str | None = Field(None, description="Contact of the site.")
+    contact: str | None = Field(default=None, description="Contact of the site.")
     external_account_terminal_id: str | None = Field(
-        None,
-        alias="externalAccountTerminalId",
+        default=None,
         description="Terminal ID in an external account system.",
         max_length=50,
+        serialization_alias="externalAccountTerminalId",
+        validation_alias=AliasChoices("externalAccountTerminalId"),
     )
     id: int | None = Field(
-        None, description="Site ID; required on updates and omitted on creates."
+        default=None, description="Site ID; required on updates and omitted on creates."
     )
-    is_active: bool = Field(..., alias="isActive", description="The site is active.")
+    is_active: bool = Field(
+        ...,
+        description="The site is active.",
+        serialization_alias="isActive",
+        validation_alias=AliasChoices("isActive"),
+    )
     is_enabled: bool | None = Field(
-        None,
-        alias="isEnabled",
+        default=None,
         description="False once deleted; use the delete and undelete routes to change it.",
         json_schema_extra={"readOnly": True},
+        serialization_alias="isEnabled",
+        validation_alias=AliasChoices("isEnabled"),
     )
-    max_charge_price: float = Field(
+    max_charge_price: Decimal = Field(
         ...,
-        alias="maxChargePrice",
         description="Highest price that may be charged.",
-        ge=0.0,
+        ge=0,
+        serialization_alias="maxChargePrice",
+        validation_alias=AliasChoices("maxChargePrice"),
     )
-    maximum_meter_sales_jump_allowed: float = Field(
+    maximum_meter_sales_jump_allowed: Decimal = Field(
         ...,
-        alias="maximumMeterSalesJumpAllowed",
         description="Largest allowed jump of the sales meter.",
-        ge=0.0,
+        ge=0,
+        serialization_alias="maximumMeterSalesJumpAllowed",
+        validation_alias=AliasChoices("maximumMeterSalesJumpAllowed"),
     )
     name: str = Field(..., description="Site name.", max_length=100)
     org_id: int = Field(
-        ..., alias="orgId", description="Organization owning the site.", gt=0
+        ...,
+        description="Organization owning the site.",
+        gt=0,
+        serialization_alias="orgId",
+        validation_alias=AliasChoices("orgId"),
     )
     shipping_address: str | None = Field(
-        None, alias="shippingAddress", description="Shipping address.", max_length=300
+        default=None,
+        description="Shipping address.",
+        max_length=300,
+        serialization_alias="shippingAddress",
+        validation_alias=AliasChoices("shippingAddress"),
     )
     time_zone: str = Field(
         ...,
-        alias="timeZone",
         description="Windows time zone name, e.g. Pacific Standard Time.",
         max_length=50,
+        serialization_alias="timeZone",
+        validation_alias=AliasChoices("timeZone"),
     )
 
 
@@ -645,12 +946,19 @@ class TemplateSelection(VendorModel):
         populate_by_name=True,
     )
     depth: int = Field(..., description="Capacity of the selection.", ge=0)
-    price: float = Field(..., description="Selling price.", ge=0.0)
+    price: Decimal = Field(..., description="Selling price.", ge=0)
     product_id: int = Field(
-        ..., alias="productId", description="Product placed in the selection.", gt=0
+        ...,
+        description="Product placed in the selection.",
+        gt=0,
+        serialization_alias="productId",
+        validation_alias=AliasChoices("productId"),
     )
     selection_number: str = Field(
-        ..., alias="selectionNumber", description="Selection number the template fills."
+        ...,
+        description="Selection number the template fills.",
+        serialization_alias="selectionNumber",
+        validation_alias=AliasChoices("selectionNumber"),
     )
 
 
@@ -663,40 +971,83 @@ class TransactionLineItem(VendorModel):
         extra="allow",
         populate_by_name=True,
     )
-    commission: float = Field(..., description="Commission on the item.")
+    commission: Decimal = Field(..., description="Commission on the item.")
     id: int = Field(..., description="Line item ID.")
     occurred_at_local_time: datetime = Field(
         ...,
-        alias="occurredAtLocalTime",
-        description="When the vend happened in the machine's local time.",
+        description="When the vend happened in the machine's local time (no offset; the site's clock).",
+        json_schema_extra={"localTime": True},
+        serialization_alias="occurredAtLocalTime",
+        validation_alias=AliasChoices("occurredAtLocalTime"),
     )
     occurred_at_utc: datetime = Field(
-        ..., alias="occurredAtUtc", description="When the vend happened (UTC)."
+        ...,
+        description="When the vend happened (UTC).",
+        serialization_alias="occurredAtUtc",
+        validation_alias=AliasChoices("occurredAtUtc"),
     )
-    product_id: int = Field(..., alias="productId", description="Product ID.")
-    product_name: str = Field(..., alias="productName", description="Product name.")
+    product_id: int = Field(
+        ...,
+        description="Product ID.",
+        serialization_alias="productId",
+        validation_alias=AliasChoices("productId"),
+    )
+    product_name: str = Field(
+        ...,
+        description="Product name.",
+        serialization_alias="productName",
+        validation_alias=AliasChoices("productName"),
+    )
     product_upc: str | None = Field(
-        None, alias="productUpc", description="Product UPC."
+        default=None,
+        description="Product UPC.",
+        serialization_alias="productUpc",
+        validation_alias=AliasChoices("productUpc"),
     )
     quantity: int = Field(..., description="Quantity vended.")
     recorded_at_utc: datetime = Field(
         ...,
-        alias="recordedAtUtc",
         description="When the server recorded the item (UTC).",
+        serialization_alias="recordedAtUtc",
+        validation_alias=AliasChoices("recordedAtUtc"),
     )
     selection: str = Field(..., description="Selection the item was vended from.")
-    size: str | None = Field(None, description="Product size.")
-    tax_charged: float = Field(..., alias="taxCharged", description="Tax charged.")
-    tax_rate: float = Field(..., alias="taxRate", description="Tax rate applied.")
-    total_price: float = Field(
-        ..., alias="totalPrice", description="Price of the line."
+    size: str | None = Field(default=None, description="Product size.")
+    tax_charged: Decimal = Field(
+        ...,
+        description="Tax charged.",
+        serialization_alias="taxCharged",
+        validation_alias=AliasChoices("taxCharged"),
     )
-    unit_price: float = Field(..., alias="unitPrice", description="Price of one unit.")
+    tax_rate: Decimal = Field(
+        ...,
+        description="Tax rate applied.",
+        serialization_alias="taxRate",
+        validation_alias=AliasChoices("taxRate"),
+    )
+    total_price: Decimal = Field(
+        ...,
+        description="Price of the line.",
+        serialization_alias="totalPrice",
+        validation_alias=AliasChoices("totalPrice"),
+    )
+    unit_price: Decimal = Field(
+        ...,
+        description="Price of one unit.",
+        serialization_alias="unitPrice",
+        validation_alias=AliasChoices("unitPrice"),
+    )
     vend_order: int = Field(
-        ..., alias="vendOrder", description="Position of the item in the transaction."
+        ...,
+        description="Position of the item in the transaction.",
+        serialization_alias="vendOrder",
+        validation_alias=AliasChoices("vendOrder"),
     )
     vend_was_successful: bool = Field(
-        ..., alias="vendWasSuccessful", description="The vend succeeded."
+        ...,
+        description="The vend succeeded.",
+        serialization_alias="vendWasSuccessful",
+        validation_alias=AliasChoices("vendWasSuccessful"),
     )
 
 
@@ -710,86 +1061,128 @@ class Machine(VendorModel):
         populate_by_name=True,
     )
     asset_id: str | None = Field(
-        None, alias="assetId", description="The operator's asset ID."
+        default=None,
+        description="The operator's asset ID.",
+        serialization_alias="assetId",
+        validation_alias=AliasChoices("assetId"),
     )
     call_in_code: str | None = Field(
-        None,
-        alias="callInCode",
+        default=None,
         description="Call-In-Code the machine presented for provisioning.",
         json_schema_extra={"readOnly": True},
         max_length=12,
+        serialization_alias="callInCode",
+        validation_alias=AliasChoices("callInCode"),
     )
-    commission_percentage: float = Field(
-        ..., alias="commissionPercentage", description="Commission percentage.", ge=0.0
+    commission_percentage: Decimal = Field(
+        ...,
+        description="Commission percentage.",
+        ge=0,
+        serialization_alias="commissionPercentage",
+        validation_alias=AliasChoices("commissionPercentage"),
     )
     controller_firmware: FirmwareVersion | None = Field(
-        None, alias="controllerFirmware", description="Controller firmware versions."
+        default=None,
+        description="Controller firmware versions.",
+        serialization_alias="controllerFirmware",
+        validation_alias=AliasChoices("controllerFirmware"),
     )
     enable_account_sales: bool = Field(
-        ..., alias="enableAccountSales", description="Account sales are enabled."
+        ...,
+        description="Account sales are enabled.",
+        serialization_alias="enableAccountSales",
+        validation_alias=AliasChoices("enableAccountSales"),
     )
     enable_cash_sales: bool = Field(
-        ..., alias="enableCashSales", description="Cash sales are enabled."
+        ...,
+        description="Cash sales are enabled.",
+        serialization_alias="enableCashSales",
+        validation_alias=AliasChoices("enableCashSales"),
     )
     enable_credit_sales: bool = Field(
-        ..., alias="enableCreditSales", description="Credit sales are enabled."
+        ...,
+        description="Credit sales are enabled.",
+        serialization_alias="enableCreditSales",
+        validation_alias=AliasChoices("enableCreditSales"),
     )
     force_update: bool = Field(
         ...,
-        alias="forceUpdate",
         description="Force the pending firmware to be installed.",
+        serialization_alias="forceUpdate",
+        validation_alias=AliasChoices("forceUpdate"),
     )
     has_planogram_change: bool = Field(
         ...,
-        alias="hasPlanogramChange",
         description="A planogram change is waiting for the machine.",
+        serialization_alias="hasPlanogramChange",
+        validation_alias=AliasChoices("hasPlanogramChange"),
     )
     id: int | None = Field(
-        None, description="Machine ID.", json_schema_extra={"readOnly": True}
+        default=None, description="Machine ID.", json_schema_extra={"readOnly": True}
     )
     is_visible: bool = Field(
-        ..., alias="isVisible", description="The machine is visible."
+        ...,
+        description="The machine is visible.",
+        serialization_alias="isVisible",
+        validation_alias=AliasChoices("isVisible"),
     )
     machine_master_id: int | None = Field(
-        None,
-        alias="machineMasterId",
+        default=None,
         description="Internal master record ID.",
         json_schema_extra={"readOnly": True},
+        serialization_alias="machineMasterId",
+        validation_alias=AliasChoices("machineMasterId"),
     )
     mode: MachineMode = Field(..., description="Operating mode.")
     model_number: str | None = Field(
-        None, alias="modelNumber", description="Model number.", max_length=50
+        default=None,
+        description="Model number.",
+        max_length=50,
+        serialization_alias="modelNumber",
+        validation_alias=AliasChoices("modelNumber"),
     )
     name: str = Field(..., description="Machine name.", max_length=120)
     organization_id: int | None = Field(
-        None,
-        alias="organizationId",
+        default=None,
         description="Organization owning the machine.",
         gt=0,
         json_schema_extra={"readOnly": True},
+        serialization_alias="organizationId",
+        validation_alias=AliasChoices("organizationId"),
     )
     pc_firmware: FirmwareVersion | None = Field(
-        None, alias="pcFirmware", description="PC firmware versions."
+        default=None,
+        description="PC firmware versions.",
+        serialization_alias="pcFirmware",
+        validation_alias=AliasChoices("pcFirmware"),
     )
     prose: str | None = Field(
-        None,
+        default=None,
         description="The machine's PROSE identifier.",
         json_schema_extra={"readOnly": True},
         max_length=15,
     )
     site_id: int = Field(
         ...,
-        alias="siteId",
         description="Site of the machine; change it to move the machine.",
         gt=0,
+        serialization_alias="siteId",
+        validation_alias=AliasChoices("siteId"),
     )
-    tax_percentage: float = Field(
+    tax_percentage: Decimal = Field(
         ...,
-        alias="taxPercentage",
         description="Tax percentage applied to sales.",
-        ge=0.0,
+        ge=0,
+        serialization_alias="taxPercentage",
+        validation_alias=AliasChoices("taxPercentage"),
     )
-    type_id: int = Field(..., alias="typeId", description="Machine type ID.", gt=0)
+    type_id: int = Field(
+        ...,
+        description="Machine type ID.",
+        gt=0,
+        serialization_alias="typeId",
+        validation_alias=AliasChoices("typeId"),
+    )
 
 
 class Template(VendorModel):
@@ -802,16 +1195,20 @@ class Template(VendorModel):
         populate_by_name=True,
     )
     id: int | None = Field(
-        None, description="Template ID.", json_schema_extra={"readOnly": True}
+        default=None, description="Template ID.", json_schema_extra={"readOnly": True}
     )
     model_number: str | None = Field(
-        None,
-        alias="modelNumber",
+        default=None,
         description="Machine model number the template is for.",
+        serialization_alias="modelNumber",
+        validation_alias=AliasChoices("modelNumber"),
     )
     name: str = Field(..., description="Template name.")
     organization_id: int = Field(
-        ..., alias="organizationId", description="Organization owning the template."
+        ...,
+        description="Organization owning the template.",
+        serialization_alias="organizationId",
+        validation_alias=AliasChoices("organizationId"),
     )
     selections: list[TemplateSelection] = Field(
         ..., description="Selections of the template."
@@ -829,28 +1226,74 @@ class Transaction(VendorModel):
     )
     id: str = Field(..., description="Transaction identifier, e.g. B1467.")
     line_items: list[TransactionLineItem] = Field(
-        ..., alias="lineItems", description="The vended items."
+        ...,
+        description="The vended items.",
+        serialization_alias="lineItems",
+        validation_alias=AliasChoices("lineItems"),
     )
     machine_external_id: str | None = Field(
-        None, alias="machineExternalId", description="External ID of the machine."
+        default=None,
+        description="External ID of the machine.",
+        serialization_alias="machineExternalId",
+        validation_alias=AliasChoices("machineExternalId"),
     )
-    machine_id: int = Field(..., alias="machineId", description="Machine ID.")
+    machine_id: int = Field(
+        ...,
+        description="Machine ID.",
+        serialization_alias="machineId",
+        validation_alias=AliasChoices("machineId"),
+    )
     machine_model: str | None = Field(
-        None, alias="machineModel", description="Machine model."
+        default=None,
+        description="Machine model.",
+        serialization_alias="machineModel",
+        validation_alias=AliasChoices("machineModel"),
     )
-    machine_name: str = Field(..., alias="machineName", description="Machine name.")
+    machine_name: str = Field(
+        ...,
+        description="Machine name.",
+        serialization_alias="machineName",
+        validation_alias=AliasChoices("machineName"),
+    )
     payment_information: PaymentInformation | None = Field(
-        None, alias="paymentInformation", description="How the transaction was paid."
+        default=None,
+        description="How the transaction was paid.",
+        serialization_alias="paymentInformation",
+        validation_alias=AliasChoices("paymentInformation"),
     )
     recorded_at_utc: datetime = Field(
         ...,
-        alias="recordedAtUtc",
         description="When the server recorded the transaction (UTC).",
+        serialization_alias="recordedAtUtc",
+        validation_alias=AliasChoices("recordedAtUtc"),
     )
     site_external_id: str | None = Field(
-        None, alias="siteExternalId", description="External ID of the site."
+        default=None,
+        description="External ID of the site.",
+        serialization_alias="siteExternalId",
+        validation_alias=AliasChoices("siteExternalId"),
     )
-    site_id: int = Field(..., alias="siteId", description="Site ID.")
-    site_name: str = Field(..., alias="siteName", description="Site name.")
-    total_price: float = Field(..., alias="totalPrice", description="Total price.")
-    total_tax: float = Field(..., alias="totalTax", description="Total tax.")
+    site_id: int = Field(
+        ...,
+        description="Site ID.",
+        serialization_alias="siteId",
+        validation_alias=AliasChoices("siteId"),
+    )
+    site_name: str = Field(
+        ...,
+        description="Site name.",
+        serialization_alias="siteName",
+        validation_alias=AliasChoices("siteName"),
+    )
+    total_price: Decimal = Field(
+        ...,
+        description="Total price.",
+        serialization_alias="totalPrice",
+        validation_alias=AliasChoices("totalPrice"),
+    )
+    total_tax: Decimal = Field(
+        ...,
+        description="Total tax.",
+        serialization_alias="totalTax",
+        validation_alias=AliasChoices("totalTax"),
+    )

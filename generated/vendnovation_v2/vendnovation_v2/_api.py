@@ -25,9 +25,17 @@ API = ApiConfig(
     base_url="https://vendor-api.vendnovation-services.com/v2",
     api_key_header="x-api-key",
     api_key_env="VENDNOVATION_API_KEY",
+    username_env="VENDNOVATION_USERNAME",
+    password_env="VENDNOVATION_PASSWORD",
     request_filter_key="requestFilter",
     route_filter_key="routeFilter",
     body_key="body",
+    dates=DateRangeConfig(
+        start_header="search-range-start-date",
+        end_header="search-range-end-date",
+        start_of_day=time(0, 0, 0),
+        end_of_day=time(23, 59, 59),
+    ),
     token=TokenConfig(
         path="/authenticate",
         username_field="username",
@@ -50,12 +58,6 @@ API = ApiConfig(
         first_page=1,
         default_size=50,
         max_size=2000,
-    ),
-    dates=DateRangeConfig(
-        start_header="search-range-start-date",
-        end_header="search-range-end-date",
-        start_of_day=time(0, 0, 0),
-        end_of_day=time(23, 59, 59),
     ),
     limits=LimitsConfig(
         rate=20.0, burst=100, quota=5000, quota_period=timedelta(seconds=86400)

@@ -61,6 +61,42 @@ class Client(SyncAPIClient):
     """Synchronous client of VendNovation Vendor API, stage v2.1.
 
     Default base URL: https://vendor-api.vendnovation-services.com/v2.1. Use as a context manager so connections are closed.
+
+    Args:
+        base_url: Root URL of the stage, e.g. a mock's. Default: https://vendor-api.vendnovation-services.com/v2.1.
+        api_key: Sent as the x-api-key header on every call. Default: the VENDNOVATION_API_KEY environment variable.
+        username: User for POST /authenticate (session token). Default: the VENDNOVATION_USERNAME environment variable.
+        password: Password for the token route; never logged. Default: the VENDNOVATION_PASSWORD environment variable.
+        timeout: Seconds, an httpx.Timeout or Timeouts(total=...) per call; overridable.
+        http_client: An httpx.Client to send with (proxies, transports); not closed by us.
+        limiter: A RateLimiter or RedisLimiter (shared by processes on one key); None builds one (20/s, burst 100, 5000 calls per 24 h); False turns client-side limits off.
+        retry: RetryConfig for idempotent calls (429, 5xx, connection errors).
+        hooks: Hooks called with each request, response and limiter grant.
+        clock: Time source of limits, token expiry and default dates (for tests).
+        max_response_bytes: Largest response body read, after decompression (default 64 MiB); a larger one raises ResponseTooLargeError.
+
+    Environment variables (read when the argument is not passed):
+        VENDNOVATION_API_KEY: api_key
+        VENDNOVATION_USERNAME: username
+        VENDNOVATION_PASSWORD: password
+
+    Resource groups (attributes):
+        accounts: list, page, update
+        alerts: list, page
+        auth: authenticate, token_test
+        files: delete, download, list, page, upload
+        machine_types: list, page
+        machines: list, page, provision, update
+        organizations: list, page
+        products: create, list, page
+        role_rights: list, page
+        roles: list, machine_access, machine_access_page, page
+        selections: create, list, page
+        session_events: list, page
+        sessions: list, page
+        sites: create, delete, list, page, undelete, update
+        templates: apply, list, page
+        transactions: list, page
     """
 
     accounts: AccountsResource
@@ -146,6 +182,42 @@ class AsyncClient(AsyncAPIClient):
     """Asynchronous client of VendNovation Vendor API, stage v2.1.
 
     Default base URL: https://vendor-api.vendnovation-services.com/v2.1. Use as a context manager so connections are closed.
+
+    Args:
+        base_url: Root URL of the stage, e.g. a mock's. Default: https://vendor-api.vendnovation-services.com/v2.1.
+        api_key: Sent as the x-api-key header on every call. Default: the VENDNOVATION_API_KEY environment variable.
+        username: User for POST /authenticate (session token). Default: the VENDNOVATION_USERNAME environment variable.
+        password: Password for the token route; never logged. Default: the VENDNOVATION_PASSWORD environment variable.
+        timeout: Seconds, an httpx.Timeout or Timeouts(total=...) per call; overridable.
+        http_client: An httpx.AsyncClient to send with (proxies, transports); not closed by us.
+        limiter: A RateLimiter or RedisLimiter (shared by processes on one key); None builds one (20/s, burst 100, 5000 calls per 24 h); False turns client-side limits off.
+        retry: RetryConfig for idempotent calls (429, 5xx, connection errors).
+        hooks: Hooks called with each request, response and limiter grant.
+        clock: Time source of limits, token expiry and default dates (for tests).
+        max_response_bytes: Largest response body read, after decompression (default 64 MiB); a larger one raises ResponseTooLargeError.
+
+    Environment variables (read when the argument is not passed):
+        VENDNOVATION_API_KEY: api_key
+        VENDNOVATION_USERNAME: username
+        VENDNOVATION_PASSWORD: password
+
+    Resource groups (attributes):
+        accounts: list, page, update
+        alerts: list, page
+        auth: authenticate, token_test
+        files: delete, download, list, page, upload
+        machine_types: list, page
+        machines: list, page, provision, update
+        organizations: list, page
+        products: create, list, page
+        role_rights: list, page
+        roles: list, machine_access, machine_access_page, page
+        selections: create, list, page
+        session_events: list, page
+        sessions: list, page
+        sites: create, delete, list, page, undelete, update
+        templates: apply, list, page
+        transactions: list, page
     """
 
     accounts: AsyncAccountsResource

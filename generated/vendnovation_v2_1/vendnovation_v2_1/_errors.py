@@ -164,4 +164,5 @@ ERROR_CONFIG = ErrorConfig(
     },
     retryable_gateway=frozenset({(429, "Too Many Requests")}),
     quota_gateway=(429, "Limit Exceeded"),
+    unknown_path_gateway=(403, "Missing Authentication Token"),
 )

@@ -12,6 +12,8 @@ from typing import Protocol, runtime_checkable
 
 import httpx
 
+from ._json import dumps, loads
+
 __all__ = ["JSON_TRANSPORT", "JsonTransport", "Transport"]
 
 
@@ -50,15 +52,20 @@ class JsonTransport:
         headers: Mapping[str, str],
         timeout: httpx.Timeout,
     ) -> httpx.Request:
-        """``payload`` as the JSON body."""
+        """``payload`` as the JSON body, each ``Decimal`` written digit for digit."""
+        if payload is None:
+            return http.build_request(
+                method, url, headers=dict(headers), timeout=timeout
+            )
+        content = dumps(payload).encode()
+        merged = {"Content-Type": "application/json", **headers}
         return http.build_request(
-            method, url, json=payload, headers=dict(headers), timeout=timeout
+            method, url, content=content, headers=merged, timeout=timeout
         )
 
     def decode(self, response: httpx.Response) -> object:
-        """``response.json()``."""
-        data: object = response.json()
-        return data
+        """The JSON body; numbers with a fraction become ``Decimal`` (money stays exact)."""
+        return loads(response.content)
 
 
 JSON_TRANSPORT: Transport = JsonTransport()

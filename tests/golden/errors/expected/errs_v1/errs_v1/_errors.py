@@ -123,4 +123,5 @@ ERROR_CONFIG = ErrorConfig(
     },
     retryable_gateway=frozenset({(429, "Too Many Requests"), (502, "Bad Gateway")}),
     quota_gateway=(429, "Limit Exceeded"),
+    unknown_path_gateway=None,
 )

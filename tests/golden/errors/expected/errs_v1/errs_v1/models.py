@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import ConfigDict, Field
+from pydantic import AliasChoices, ConfigDict, Field
 
 from ._runtime._model import VendorModel
 
@@ -12,7 +12,11 @@ class AuthToken(VendorModel):
         extra="allow",
         populate_by_name=True,
     )
-    access_token: str = Field(..., alias="accessToken")
+    access_token: str = Field(
+        ...,
+        serialization_alias="accessToken",
+        validation_alias=AliasChoices("accessToken"),
+    )
 
 
 class Thing(VendorModel):

@@ -33,6 +33,23 @@ class Client(SyncAPIClient):
     """Synchronous client of Errors API, stage v2.
 
     Default base URL: https://api.errs.test/v2. Use as a context manager so connections are closed.
+
+    Args:
+        base_url: Root URL of the stage, e.g. a mock's. Default: https://api.errs.test/v2.
+        api_key: Sent as the x-api-key header on every call.
+        username: User for POST /authenticate (session token).
+        password: Password for the token route; never logged.
+        timeout: Seconds, an httpx.Timeout or Timeouts(total=...) per call; overridable.
+        http_client: An httpx.Client to send with (proxies, transports); not closed by us.
+        limiter: A RateLimiter or RedisLimiter (shared by processes on one key); None builds one (1/s, burst 1, 100 calls per 24 h); False turns client-side limits off.
+        retry: RetryConfig for idempotent calls (429, 5xx, connection errors).
+        hooks: Hooks called with each request, response and limiter grant.
+        clock: Time source of limits, token expiry and default dates (for tests).
+        max_response_bytes: Largest response body read, after decompression (default 64 MiB); a larger one raises ResponseTooLargeError.
+
+    Resource groups (attributes):
+        auth: authenticate
+        things: delete, get
     """
 
     auth: AuthResource
@@ -76,6 +93,23 @@ class AsyncClient(AsyncAPIClient):
     """Asynchronous client of Errors API, stage v2.
 
     Default base URL: https://api.errs.test/v2. Use as a context manager so connections are closed.
+
+    Args:
+        base_url: Root URL of the stage, e.g. a mock's. Default: https://api.errs.test/v2.
+        api_key: Sent as the x-api-key header on every call.
+        username: User for POST /authenticate (session token).
+        password: Password for the token route; never logged.
+        timeout: Seconds, an httpx.Timeout or Timeouts(total=...) per call; overridable.
+        http_client: An httpx.AsyncClient to send with (proxies, transports); not closed by us.
+        limiter: A RateLimiter or RedisLimiter (shared by processes on one key); None builds one (1/s, burst 1, 100 calls per 24 h); False turns client-side limits off.
+        retry: RetryConfig for idempotent calls (429, 5xx, connection errors).
+        hooks: Hooks called with each request, response and limiter grant.
+        clock: Time source of limits, token expiry and default dates (for tests).
+        max_response_bytes: Largest response body read, after decompression (default 64 MiB); a larger one raises ResponseTooLargeError.
+
+    Resource groups (attributes):
+        auth: authenticate
+        things: delete, get
     """
 
     auth: AsyncAuthResource

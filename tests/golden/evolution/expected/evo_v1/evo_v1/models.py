@@ -17,7 +17,7 @@ class Gadget(VendorModel):
         populate_by_name=True,
     )
     id: int | None = Field(
-        None, description="Identifier.", json_schema_extra={"readOnly": True}
+        default=None, description="Identifier.", json_schema_extra={"readOnly": True}
     )
     name: str = Field(..., description="Display name.", max_length=40)
 

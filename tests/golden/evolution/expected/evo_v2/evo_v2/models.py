@@ -16,8 +16,8 @@ class Gadget(VendorModel):
         extra="allow",
         populate_by_name=True,
     )
-    colour: str | None = Field(None, description="Colour name.")
+    colour: str | None = Field(default=None, description="Colour name.")
     id: int | None = Field(
-        None, description="Identifier.", json_schema_extra={"readOnly": True}
+        default=None, description="Identifier.", json_schema_extra={"readOnly": True}
     )
     name: str = Field(..., description="Display name.", max_length=40)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from pydantic import ConfigDict, Field
 
 from ._runtime._model import VendorModel
@@ -17,7 +19,7 @@ class Widget(VendorModel):
         populate_by_name=True,
     )
     id: int | None = Field(
-        None, description="Identifier.", json_schema_extra={"readOnly": True}
+        default=None, description="Identifier.", json_schema_extra={"readOnly": True}
     )
     name: str = Field(..., description="Display name.", max_length=50)
-    price: float | None = Field(None, description="Price.", ge=0.0)
+    price: Decimal | None = Field(default=None, description="Price.", ge=0)

@@ -28,12 +28,12 @@ class Node(VendorModel):
         extra="allow",
         populate_by_name=True,
     )
-    children: list[Node] | None = Field(None, description="Child nodes.")
-    color: Color | None = Field(None, description="Its color.")
+    children: list[Node] | None = Field(default=None, description="Child nodes.")
+    color: Color | None = Field(default=None, description="Its color.")
     id: int | None = Field(
-        None, description="Identifier.", json_schema_extra={"readOnly": True}
+        default=None, description="Identifier.", json_schema_extra={"readOnly": True}
     )
-    parent: Node | None = Field(None, description="The parent node, if any.")
+    parent: Node | None = Field(default=None, description="The parent node, if any.")
 
 
 class UpdateMode(StrEnum):

@@ -39,4 +39,5 @@ ERROR_CONFIG = ErrorConfig(
     gateway={},
     retryable_gateway=frozenset(),
     quota_gateway=None,
+    unknown_path_gateway=None,
 )

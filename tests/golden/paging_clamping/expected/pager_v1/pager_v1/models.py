@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from pydantic import ConfigDict, Field
 
@@ -18,6 +19,6 @@ class Sale(VendorModel):
         extra="allow",
         populate_by_name=True,
     )
-    amount: float = Field(..., ge=0.0)
-    id: int | None = Field(None, json_schema_extra={"readOnly": True})
+    amount: Decimal = Field(..., ge=0)
+    id: int | None = Field(default=None, json_schema_extra={"readOnly": True})
     when: datetime | None = None

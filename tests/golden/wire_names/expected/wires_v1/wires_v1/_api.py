@@ -24,9 +24,17 @@ API = ApiConfig(
     base_url="https://api.wires.test/v1",
     api_key_header="x-api-key",
     api_key_env=None,
+    username_env=None,
+    password_env=None,
     request_filter_key="requestFilter",
     route_filter_key="routeFilter",
     body_key="body",
+    dates=DateRangeConfig(
+        start_header="search-range-start-date",
+        end_header="search-range-end-date",
+        start_of_day=time(0, 0, 0),
+        end_of_day=time(23, 59, 59),
+    ),
     token=None,
     pagination=PaginationConfig(
         page_header="page",
@@ -37,12 +45,6 @@ API = ApiConfig(
         first_page=1,
         default_size=50,
         max_size=2000,
-    ),
-    dates=DateRangeConfig(
-        start_header="search-range-start-date",
-        end_header="search-range-end-date",
-        start_of_day=time(0, 0, 0),
-        end_of_day=time(23, 59, 59),
     ),
     limits=LimitsConfig(
         rate=10.0, burst=20, quota=None, quota_period=timedelta(seconds=86400)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import ConfigDict, Field
+from decimal import Decimal
+
+from pydantic import AliasChoices, ConfigDict, Field
 
 from ._runtime._model import VendorModel
 
@@ -12,5 +14,13 @@ class Order(VendorModel):
         extra="allow",
         populate_by_name=True,
     )
-    order_number: str = Field(..., alias="orderNumber")
-    total_amount: float | None = Field(None, alias="totalAmount")
+    order_number: str = Field(
+        ...,
+        serialization_alias="orderNumber",
+        validation_alias=AliasChoices("orderNumber"),
+    )
+    total_amount: Decimal | None = Field(
+        default=None,
+        serialization_alias="totalAmount",
+        validation_alias=AliasChoices("totalAmount"),
+    )

@@ -50,6 +50,7 @@ __all__ = [
     "LimiterUnavailable",
     "MissingCredentialsError",
     "QuotaExhausted",
+    "RangeClampedWarning",
     "RedirectError",
     "ResponseTooLargeError",
     "ResponseValidationError",
@@ -61,6 +62,10 @@ __all__ = [
 
 class VendorError(Exception):
     """Root of every error the client raises."""
+
+
+class RangeClampedWarning(UserWarning):
+    """A walk the caller chose not to split searched less than the range asked for."""
 
 
 class UsageError(VendorError, ValueError):

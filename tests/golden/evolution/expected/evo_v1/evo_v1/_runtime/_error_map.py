@@ -52,7 +52,10 @@ def make_status_error(
     message = _gateway_message(config, body)
     if message is not None:
         # The class is chosen by the exact message; only what is kept is scrubbed.
-        gateway = config.gateway.get((response.status_code, message), GatewayError)
+        key = (response.status_code, message)
+        gateway = config.gateway.get(key, GatewayError)
+        if key == config.unknown_path_gateway:
+            message += _wrong_base_url(response)
         return gateway(message=scrub(message), response=response, route=route.name)
     return APIStatusError(
         scrub(response.reason_phrase or "unexpected status"),
@@ -71,6 +74,19 @@ def json_body(response: httpx.Response) -> object:
         return response.json()
     except (ValueError, RecursionError):
         return None
+
+
+def _wrong_base_url(response: httpx.Response) -> str:
+    # The client only calls its stage's own routes, so an unknown path means the
+    # base URL or the stage does not match the server, not a missing route.
+    try:
+        url = str(response.request.url)
+    except RuntimeError:  # a response built without its request
+        url = "unknown"
+    return (
+        " (the server knows no such path: the base URL or stage is probably wrong;"
+        f" URL used: {url})"
+    )
 
 
 def _location(response: httpx.Response) -> str:

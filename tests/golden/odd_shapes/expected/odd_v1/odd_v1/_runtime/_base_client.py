@@ -121,6 +121,11 @@ def _loc(error: pydantic.ValidationError) -> str:
     return ".".join(str(part) for part in loc) or "body"
 
 
+def _env(name: str | None) -> str | None:
+    """The environment variable ``name`` when one is declared and set non-empty."""
+    return (os.environ.get(name) or None) if name else None
+
+
 class _Call:
     """One call's state across its attempts: count, token renewal and both budgets."""
 
@@ -155,9 +160,7 @@ class BaseClient(Generic[HttpT]):
     ) -> None:
         self._config = config
         self.base_url = (base_url or config.base_url).rstrip("/")
-        key = api_key or (
-            os.environ.get(config.api_key_env) if config.api_key_env else None
-        )
+        key = api_key or _env(config.api_key_env)
         if not key:
             hint = (
                 f"pass api_key= or set {config.api_key_env}"
@@ -167,7 +170,8 @@ class BaseClient(Generic[HttpT]):
             raise MissingCredentialsError("api_key", hint)
         _check_header_value("api_key", key)
         self._api_key = Secret(key)
-        self._username = username
+        self._username = username or _env(config.username_env)
+        password = password or _env(config.password_env)
         self._password = Secret(password) if password is not None else None
         self.timeout = timeout
         self._timeouts = Timeouts.of(timeout)
@@ -215,10 +219,17 @@ class BaseClient(Generic[HttpT]):
     def _credentials(self) -> tuple[str, str]:
         """Username and password for the token route; missing ones fail before sending."""
         if not self._username:
-            raise MissingCredentialsError("username", "the token routes need username=")
+            raise MissingCredentialsError("username", self._needs("username"))
         if self._password is None or not self._password.get():
-            raise MissingCredentialsError("password", "the token routes need password=")
+            raise MissingCredentialsError("password", self._needs("password"))
         return self._username, self._password.get()
+
+    def _needs(self, argument: str) -> str:
+        """``the token routes need username= (or set X_USERNAME)``."""
+        env = getattr(self._config, f"{argument}_env")
+        return f"the token routes need {argument}=" + (
+            f" (or set {env})" if env else ""
+        )
 
     def _prepare(
         self,
@@ -309,7 +320,7 @@ class BaseClient(Generic[HttpT]):
         if kind == "text" and "json" not in response.headers.get("content-type", ""):
             return response.text
         try:
-            data: object = response.json()
+            data: object = JSON_TRANSPORT.decode(response)
         except (ValueError, RecursionError):  # RecursionError: nested too deep
             raise ResponseValidationError(
                 route.name,

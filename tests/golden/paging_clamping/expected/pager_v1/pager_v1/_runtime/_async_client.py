@@ -210,7 +210,8 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         fallback = self._fallback_range(route, values)
         response = await self._send(route, payload, headers=headers, timeout=timeout)
         items: list[T] = self._parse(route, response, item_type, "list")
-        return make_page(self._config, route, response, items, fallback)
+        asked = (values.start, values.end)
+        return make_page(self._config, route, response, items, fallback, asked)
 
     async def _auth(
         self, route: RouteInfo, call: _Call

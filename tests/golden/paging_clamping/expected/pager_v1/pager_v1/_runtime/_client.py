@@ -213,7 +213,8 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         fallback = self._fallback_range(route, values)
         response = self._send(route, payload, headers=headers, timeout=timeout)
         items: list[T] = self._parse(route, response, item_type, "list")
-        return make_page(self._config, route, response, items, fallback)
+        asked = (values.start, values.end)
+        return make_page(self._config, route, response, items, fallback, asked)
 
     def _auth(
         self, route: RouteInfo, call: _Call

@@ -130,6 +130,8 @@ class ErrorConfig:
     retryable_gateway: frozenset[tuple[int, str]] = frozenset()
     #: gateway message that means the daily quota is spent (never retried)
     quota_gateway: tuple[int, str] | None = None
+    #: gateway message for a path no route matches: the base URL or stage is wrong
+    unknown_path_gateway: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +146,8 @@ class ApiConfig:
     api_key_env: str | None = (
         None  # environment variable read when api_key is not passed
     )
+    username_env: str | None = None  # read when username is not passed
+    password_env: str | None = None  # read when password is not passed
     request_filter_key: str = "requestFilter"
     route_filter_key: str = "routeFilter"
     body_key: str = "body"

@@ -19,6 +19,7 @@ import pydantic
 from ._config import ApiConfig, DateRangeConfig, FilterField, RouteInfo
 from ._dates import format_wire, normalize_date
 from ._exceptions import DateRangeError, UnhonouredFilterError, UsageError
+from ._json import jsonable
 from ._types import NotGiven
 
 __all__ = ["FilterValues", "Filters", "build_body", "collect_filters"]
@@ -205,7 +206,7 @@ def collect_filters(
 def _serialise(value: object, dates: DateRangeConfig) -> object:
     """Turn a filter value into JSON-ready data."""
     if isinstance(value, pydantic.BaseModel):
-        return value.model_dump(mode="json", by_alias=True)
+        return jsonable(value)
     if isinstance(value, enum.Enum):
         return _serialise(value.value, dates)
     if isinstance(value, datetime):
@@ -253,7 +254,9 @@ def build_body(
         ),
     }
     if body is not None:
-        payload[config.body_key] = [
-            model.model_dump(mode="json", by_alias=True) for model in body
-        ]
+        if not body:  # the server would answer 2xx having done nothing: say so instead
+            raise UsageError(
+                f"{route.name}: an empty list writes nothing; pass records"
+            )
+        payload[config.body_key] = [jsonable(model) for model in body]
     return payload

@@ -9,7 +9,7 @@ headers, page/size/total-pages response headers) is today's style. Another style
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Generic, Protocol, TypeVar, runtime_checkable
 
 import httpx
@@ -44,6 +44,9 @@ class Page(Generic[T]):
     start_date: datetime | None
     end_date: datetime | None
     response: httpx.Response
+    #: the server searched less than the range asked for (max range or clamp rules):
+    #: records outside ``start_date``..``end_date`` are not in this walk
+    clamped: bool = False
 
     def has_next_page(self) -> bool:
         """Whether a page after this one exists."""
@@ -98,14 +101,32 @@ def read_range_headers(
     return found[0], found[1]
 
 
+def _narrower(
+    asked: tuple[datetime | None, datetime | None],
+    got: tuple[datetime | None, datetime | None],
+) -> bool:
+    """Whether ``got`` leaves out part of ``asked`` (a second apart is an echo, not a clamp)."""
+    (want_start, want_end), (start, end) = asked, got
+    second = timedelta(seconds=1)
+    later = (
+        want_start is not None and start is not None and start - want_start >= second
+    )
+    earlier = want_end is not None and end is not None and want_end - end >= second
+    return later or earlier
+
+
 def make_page(
     config: ApiConfig,
     route: RouteInfo,
     response: httpx.Response,
     items: list[T],
     fallback_range: tuple[datetime | None, datetime | None],
+    asked: tuple[datetime | None, datetime | None] = (None, None),
 ) -> Page[T]:
-    """Build a ``Page`` from a parsed body and the paging and date-range headers."""
+    """Build a ``Page`` from a parsed body and the paging and date-range headers.
+
+    ``asked`` is the range the caller gave; ``Page.clamped`` says when less was searched.
+    """
     paging = config.pagination
     start, end = read_range_headers(config, route, response, fallback_range)
     return Page(
@@ -116,6 +137,7 @@ def make_page(
         start_date=start,
         end_date=end,
         response=response,
+        clamped=_narrower(asked, (start, end)),
     )
 
 
