@@ -17,7 +17,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from generator.model import Api
+from generator.spec.model import Api
 
 import generator
 

@@ -7,7 +7,7 @@ chosen to satisfy the spec's constraints; nested models are built the same way.
 
 from __future__ import annotations
 
-from generator.model import Model, ModelField, StageApi, TypeRef
+from generator.spec.model import Model, ModelField, StageApi, TypeRef
 
 _PRELUDE = '''"""A user's program: every write model of {package}, snake_case arguments."""
 

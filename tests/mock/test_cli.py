@@ -22,7 +22,7 @@ def test_plan_options_replace_the_spec_plan_and_slack_defaults_to_strict() -> No
     from datetime import timedelta
 
     from generator.mock.cli import _with_plan
-    from generator.model import Limits
+    from generator.spec.model import Limits
 
     from generator.mock.config import MockConfig
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from generator.model import Limits
+from generator.spec.model import Limits
 
 import generator
 from generator.mock import MockConfig, MockServer, create_app

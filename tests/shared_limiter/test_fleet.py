@@ -22,7 +22,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from generator.model import Limits
+from generator.spec.model import Limits
 
 import generator
 from generator.mock import MockConfig, MockServer, create_app
