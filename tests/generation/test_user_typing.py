@@ -17,9 +17,9 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from generator.spec.model import Api
 
 import generator
+from generator.spec.model import Api
 
 from .conftest import ROOT
 from .user_program import program, write_models
