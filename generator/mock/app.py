@@ -22,7 +22,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route as StarletteRoute
 from starlette.types import Receive, Scope, Send
 
@@ -238,7 +238,8 @@ class MockState:
             return Response(status_code=route.status)
         kind = route.response.kind
         if kind == "text":
-            return JSONResponse(TOKEN_TEST_TEXT, status_code=route.status)
+            # The key-test page documents a plain string, not a JSON string.
+            return PlainTextResponse(TOKEN_TEST_TEXT, status_code=route.status)
         if kind == "list":
             return self._read(request, route, query)
         self._check_ids(route, query)

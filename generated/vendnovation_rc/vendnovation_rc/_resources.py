@@ -199,8 +199,8 @@ class AlertsResource(SyncResource):
 
         ``POST /alerts`` (spec route ``alerts.list``).
         Max page size: 500.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
 
         Iterates every record, fetching pages lazily.
         """
@@ -249,8 +249,8 @@ class AlertsResource(SyncResource):
 
         ``POST /alerts`` (spec route ``alerts.list``).
         Max page size: 500.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
 
         Returns one page with its paging headers.
         """
@@ -777,12 +777,12 @@ class ReportsResource(SyncResource):
     ) -> Iterator[InventoryAdjustment]:
         """List inventory adjustments.
 
-        Changes of selection stock levels. Both range ends are required; the range is clamped to 31 days and the range used is reported in the search-range headers.
+        Changes of selection stock levels. The range is clamped to 31 days (one month) and the range used is reported in the search-range headers.
 
         ``POST /reports/inventory-adjustments`` (spec route ``reports.inventory_adjustments``).
         Max page size: 2000.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
 
         Iterates every record, fetching pages lazily.
         """
@@ -821,12 +821,12 @@ class ReportsResource(SyncResource):
     ) -> Page[InventoryAdjustment]:
         """List inventory adjustments.
 
-        Changes of selection stock levels. Both range ends are required; the range is clamped to 31 days and the range used is reported in the search-range headers.
+        Changes of selection stock levels. The range is clamped to 31 days (one month) and the range used is reported in the search-range headers.
 
         ``POST /reports/inventory-adjustments`` (spec route ``reports.inventory_adjustments``).
         Max page size: 2000.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
 
         Returns one page with its paging headers.
         """
@@ -864,12 +864,12 @@ class ReportsResource(SyncResource):
     ) -> Iterator[ProductSalesStat]:
         """Product sales statistics.
 
-        Units sold and sales amount per product over the range. Both range ends are required; the range is clamped to 90 days and the range used is reported in the search-range headers.
+        Units sold and sales amount per product over the range. The range is clamped to 90 days and the range used is reported in the search-range headers.
 
         ``POST /reports/product-sales-stats`` (spec route ``reports.product_sales_stats``).
         Max page size: 2000.
-        Max date range: 90 days; the server clamps longer ranges, so list() walks them in 90-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 90 days; the server clamps longer ranges, so list() walks them in 90-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
 
         Iterates every record, fetching pages lazily.
         """
@@ -906,12 +906,12 @@ class ReportsResource(SyncResource):
     ) -> Page[ProductSalesStat]:
         """Product sales statistics.
 
-        Units sold and sales amount per product over the range. Both range ends are required; the range is clamped to 90 days and the range used is reported in the search-range headers.
+        Units sold and sales amount per product over the range. The range is clamped to 90 days and the range used is reported in the search-range headers.
 
         ``POST /reports/product-sales-stats`` (spec route ``reports.product_sales_stats``).
         Max page size: 2000.
-        Max date range: 90 days; the server clamps longer ranges, so list() walks them in 90-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 90 days; the server clamps longer ranges, so list() walks them in 90-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
 
         Returns one page with its paging headers.
         """
@@ -1288,8 +1288,8 @@ class SessionEventsResource(SyncResource):
 
         ``POST /sessions/events`` (spec route ``session_events.list``).
         Max page size: 2000.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
 
         Iterates every record, fetching pages lazily.
         """
@@ -1336,8 +1336,8 @@ class SessionEventsResource(SyncResource):
 
         ``POST /sessions/events`` (spec route ``session_events.list``).
         Max page size: 2000.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
 
         Returns one page with its paging headers.
         """
@@ -1388,8 +1388,8 @@ class SessionsResource(SyncResource):
 
         ``POST /sessions`` (spec route ``sessions.list``).
         Max page size: 500.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
 
         Iterates every record, fetching pages lazily.
         """
@@ -1436,8 +1436,8 @@ class SessionsResource(SyncResource):
 
         ``POST /sessions`` (spec route ``sessions.list``).
         Max page size: 500.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
 
         Returns one page with its paging headers.
         """
@@ -1733,8 +1733,8 @@ class TransactionsResource(SyncResource):
 
         ``POST /reports/transactions`` (spec route ``transactions.list``).
         Max page size: 100.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
 
         Iterates every record, fetching pages lazily.
         """
@@ -1783,8 +1783,8 @@ class TransactionsResource(SyncResource):
 
         ``POST /reports/transactions`` (spec route ``transactions.list``).
         Max page size: 100.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
 
         Returns one page with its paging headers.
         """
@@ -1922,8 +1922,8 @@ class AsyncAlertsResource(AsyncResource):
 
         ``POST /alerts`` (spec route ``alerts.list``).
         Max page size: 500.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
 
         Iterates every record, fetching pages lazily.
         """
@@ -1972,8 +1972,8 @@ class AsyncAlertsResource(AsyncResource):
 
         ``POST /alerts`` (spec route ``alerts.list``).
         Max page size: 500.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
 
         Returns one page with its paging headers.
         """
@@ -2500,12 +2500,12 @@ class AsyncReportsResource(AsyncResource):
     ) -> AsyncIterator[InventoryAdjustment]:
         """List inventory adjustments.
 
-        Changes of selection stock levels. Both range ends are required; the range is clamped to 31 days and the range used is reported in the search-range headers.
+        Changes of selection stock levels. The range is clamped to 31 days (one month) and the range used is reported in the search-range headers.
 
         ``POST /reports/inventory-adjustments`` (spec route ``reports.inventory_adjustments``).
         Max page size: 2000.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
 
         Iterates every record, fetching pages lazily.
         """
@@ -2544,12 +2544,12 @@ class AsyncReportsResource(AsyncResource):
     ) -> Page[InventoryAdjustment]:
         """List inventory adjustments.
 
-        Changes of selection stock levels. Both range ends are required; the range is clamped to 31 days and the range used is reported in the search-range headers.
+        Changes of selection stock levels. The range is clamped to 31 days (one month) and the range used is reported in the search-range headers.
 
         ``POST /reports/inventory-adjustments`` (spec route ``reports.inventory_adjustments``).
         Max page size: 2000.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
 
         Returns one page with its paging headers.
         """
@@ -2587,12 +2587,12 @@ class AsyncReportsResource(AsyncResource):
     ) -> AsyncIterator[ProductSalesStat]:
         """Product sales statistics.
 
-        Units sold and sales amount per product over the range. Both range ends are required; the range is clamped to 90 days and the range used is reported in the search-range headers.
+        Units sold and sales amount per product over the range. The range is clamped to 90 days and the range used is reported in the search-range headers.
 
         ``POST /reports/product-sales-stats`` (spec route ``reports.product_sales_stats``).
         Max page size: 2000.
-        Max date range: 90 days; the server clamps longer ranges, so list() walks them in 90-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 90 days; the server clamps longer ranges, so list() walks them in 90-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
 
         Iterates every record, fetching pages lazily.
         """
@@ -2629,12 +2629,12 @@ class AsyncReportsResource(AsyncResource):
     ) -> Page[ProductSalesStat]:
         """Product sales statistics.
 
-        Units sold and sales amount per product over the range. Both range ends are required; the range is clamped to 90 days and the range used is reported in the search-range headers.
+        Units sold and sales amount per product over the range. The range is clamped to 90 days and the range used is reported in the search-range headers.
 
         ``POST /reports/product-sales-stats`` (spec route ``reports.product_sales_stats``).
         Max page size: 2000.
-        Max date range: 90 days; the server clamps longer ranges, so list() walks them in 90-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 90 days; the server clamps longer ranges, so list() walks them in 90-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
 
         Returns one page with its paging headers.
         """
@@ -3011,8 +3011,8 @@ class AsyncSessionEventsResource(AsyncResource):
 
         ``POST /sessions/events`` (spec route ``session_events.list``).
         Max page size: 2000.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
 
         Iterates every record, fetching pages lazily.
         """
@@ -3059,8 +3059,8 @@ class AsyncSessionEventsResource(AsyncResource):
 
         ``POST /sessions/events`` (spec route ``session_events.list``).
         Max page size: 2000.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
 
         Returns one page with its paging headers.
         """
@@ -3111,8 +3111,8 @@ class AsyncSessionsResource(AsyncResource):
 
         ``POST /sessions`` (spec route ``sessions.list``).
         Max page size: 500.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
 
         Iterates every record, fetching pages lazily.
         """
@@ -3159,8 +3159,8 @@ class AsyncSessionsResource(AsyncResource):
 
         ``POST /sessions`` (spec route ``sessions.list``).
         Max page size: 500.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
 
         Returns one page with its paging headers.
         """
@@ -3456,8 +3456,8 @@ class AsyncTransactionsResource(AsyncResource):
 
         ``POST /reports/transactions`` (spec route ``transactions.list``).
         Max page size: 100.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
 
         Iterates every record, fetching pages lazily.
         """
@@ -3506,8 +3506,8 @@ class AsyncTransactionsResource(AsyncResource):
 
         ``POST /reports/transactions`` (spec route ``transactions.list``).
         Max page size: 100.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
 
         Returns one page with its paging headers.
         """
