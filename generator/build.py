@@ -278,6 +278,8 @@ def _model_field(
         renamed_from=f.get("renamed_from"),
         where=where,
         origins=tuple(sorted(f.origins.items())),
+        examples=tuple(f.get("examples") or ()),
+        true_ratio=f.get("true_ratio"),
     )
 
 

@@ -146,6 +146,10 @@ class ModelField:
     renamed_from: str | None = None
     where: JsonPath = ()
     origins: tuple[tuple[str, JsonPath], ...] = ()
+    #: values the mock draws this field from (spec ``examples``), none when empty
+    examples: tuple[str | float | bool | None, ...] = ()
+    #: share of mock records with this bool field true (spec ``true_ratio``)
+    true_ratio: float | None = None
 
     def origin(self, key: str) -> JsonPath:
         """Spec location of the value of ``key`` in this stage."""

@@ -19,13 +19,25 @@ from typing import Any
 from ..model import Model, ModelField, StageApi, TypeRef
 
 __all__ = [
+    "DELETED_FLAGS",
     "Row",
     "ValueMaker",
     "date_field",
+    "deleted_share",
+    "deletion_flag",
     "format_moment",
+    "is_deleted",
     "kind_of",
     "link_fields",
 ]
+
+#: Bool fields that mark a record deleted, with the value that means "deleted": the
+#: vendor-neutral convention the mock reads (``includeDeleted`` shows such rows).
+DELETED_FLAGS = (("isEnabled", False), ("isDeleted", True))
+#: Share of deleted records when the spec gives no ``true_ratio`` for the flag.
+_DEFAULT_DELETED_SHARE = 0.05
+#: Share of true values of other bool fields without a ``true_ratio``.
+_DEFAULT_TRUE_RATIO = 0.8
 
 # Link fields that do not follow the ``<kind>Id`` pattern (Site.orgId).
 _LINK_ALIASES = {"organization": ("orgId",)}
@@ -77,6 +89,31 @@ def date_field(model: Model) -> str | None:
     return None
 
 
+def deletion_flag(model: Model) -> tuple[ModelField, bool] | None:
+    """The field marking ``model``'s records deleted and its "deleted" value, if any."""
+    for name, deleted in DELETED_FLAGS:
+        item = model.field(name)
+        if item is not None and item.type.base == "bool" and not item.type.is_list:
+            return item, deleted
+    return None
+
+
+def deleted_share(model: Model) -> float:
+    """Share of ``model``'s records the mock marks deleted (0 without a flag)."""
+    flag = deletion_flag(model)
+    if flag is None:
+        return 0.0
+    item, deleted = flag
+    if item.true_ratio is None:
+        return _DEFAULT_DELETED_SHARE
+    return item.true_ratio if deleted else 1 - item.true_ratio
+
+
+def is_deleted(data: Mapping[str, Any]) -> bool:
+    """True when a record's deletion flag says deleted."""
+    return any(data.get(name) is flag for name, flag in DELETED_FLAGS)
+
+
 def format_moment(moment: datetime) -> str:
     """Naive UTC with milliseconds, as the vendor writes dates: 2021-11-15T18:07:05.477."""
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
@@ -89,6 +126,10 @@ class ValueMaker:
         self.stage = stage
         self.rng = rng
         self.anchor = anchor
+        # Links and names of the record being made: nested records (a transaction's
+        # line items) reference the same product, machine and site as their parent.
+        self._links: Mapping[str, int] = {}
+        self._names: Mapping[str, str] = {}
 
     def record(
         self,
@@ -100,9 +141,14 @@ class ValueMaker:
     ) -> dict[str, Any]:
         """A full record; ``links`` fill id fields, ``names`` fill ``<kind>Name`` fields."""
         moment = moment or self.anchor
-        out: dict[str, Any] = {}
-        for item in model.fields:
-            out[item.name] = self._field(model, item, ident, links, names, moment)
+        outer = self._links, self._names
+        self._links, self._names = links, names
+        try:
+            out: dict[str, Any] = {}
+            for item in model.fields:
+                out[item.name] = self._field(model, item, ident, links, names, moment)
+        finally:
+            self._links, self._names = outer
         return out
 
     def _field(
@@ -123,6 +169,11 @@ class ValueMaker:
             return names[item.name[:-4]]
         if item.name == "name" and item.type.base == "string":
             return _fit(f"{model.name} {ident}", item)
+        if item.examples:
+            return self.rng.choice(item.examples)
+        flag = deletion_flag(model)
+        if flag is not None and flag[0] is item:
+            return not flag[1]  # the store picks the few deleted records
         if item.type.nullable and self.rng.random() < 0.1:
             return None
         return self.value(item.type, item, moment)
@@ -140,7 +191,7 @@ class ValueMaker:
         model = self.stage.model(ref.base)
         if model is not None:
             ident = self.rng.randint(1, 99999)
-            return self.record(model, ident, {}, {}, moment)
+            return self.record(model, ident, self._links, self._names, moment)
         return self._primitive(ref.base, item, moment)
 
     def _primitive(self, base: str, item: ModelField | None, moment: datetime) -> Any:
@@ -152,7 +203,10 @@ class ValueMaker:
                 self.rng.uniform(_lower_bound(item), _lower_bound(item) + 100), 2
             )
         if base == "bool":
-            return self.rng.random() < 0.8
+            ratio = item.true_ratio if item is not None else None
+            return self.rng.random() < (
+                _DEFAULT_TRUE_RATIO if ratio is None else ratio
+            )
         if base == "DateTime":
             return format_moment(moment + timedelta(seconds=self.rng.randint(0, 600)))
         if base == "Guid":
