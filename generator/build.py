@@ -280,6 +280,7 @@ def _model_field(
         origins=tuple(sorted(f.origins.items())),
         examples=tuple(f.get("examples") or ()),
         true_ratio=f.get("true_ratio"),
+        also_accepts=tuple(TypeRef.parse(t) for t in f.get("also_accepts") or ()),
     )
 
 

@@ -225,9 +225,11 @@ def _types_in(stage: StageApi, t: TypeRef) -> str | None:
 def _models(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
     for m in stage.models:
         for f in m.fields:
-            problem = _types_in(stage, f.type)
-            if problem:
-                yield f.origin("type"), f"{m.name}.{f.name}: {problem} in this stage"
+            keys = ("type", *["also_accepts"] * len(f.also_accepts))
+            for t, key in zip(f.types, keys, strict=True):
+                problem = _types_in(stage, t)
+                if problem:
+                    yield f.origin(key), f"{m.name}.{f.name}: {problem} in this stage"
             if f.exclusive_minimum is not None and f.minimum is not None:
                 yield f.where, f"{m.name}.{f.name}: both minimum and exclusive_minimum"
             if f.secret and (f.type.base != "string" or f.type.is_list):

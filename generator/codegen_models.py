@@ -65,7 +65,7 @@ def type_schema(t: TypeRef) -> dict[str, Any]:
 
 
 def _field_schema(f: ModelField) -> dict[str, Any]:
-    schema = type_schema(f.type)
+    schema = type_schema(f.type) if not f.also_accepts else _union_schema(f)
     constraints = {
         "maxLength": f.max_length,
         "minLength": f.min_length,
@@ -82,6 +82,14 @@ def _field_schema(f: ModelField) -> dict[str, Any]:
     if f.secret:  # datamodel-code-generator renders a password string as SecretStr
         schema["format"] = "password"
     return schema
+
+
+def _union_schema(f: ModelField) -> dict[str, Any]:
+    """``anyOf`` every form of a field documented in more than one (``also_accepts``)."""
+    forms = [type_schema(TypeRef(t.base, t.is_list, False, t.item_nullable)) for t in f.types]
+    if f.type.nullable:
+        return {"anyOf": [*forms, {"type": "null"}], "default": None}
+    return {"anyOf": forms}
 
 
 def _model_schema(m: Model) -> dict[str, Any]:

@@ -150,6 +150,13 @@ class ModelField:
     examples: tuple[str | float | bool | None, ...] = ()
     #: share of mock records with this bool field true (spec ``true_ratio``)
     true_ratio: float | None = None
+    #: other wire forms the field takes (spec ``also_accepts``), besides ``type``
+    also_accepts: tuple[TypeRef, ...] = ()
+
+    @property
+    def types(self) -> tuple[TypeRef, ...]:
+        """``type`` followed by every ``also_accepts`` form."""
+        return (self.type, *self.also_accepts)
 
     def origin(self, key: str) -> JsonPath:
         """Spec location of the value of ``key`` in this stage."""

@@ -108,7 +108,7 @@ class _Checker:
                     "MISSING_REQUIRED_DATA", f"{item.name} is required.", index, ident
                 )
             return
-        if not _fits(self.store.stage, item.type, value):
+        if not any(_fits(self.store.stage, t, value) for t in item.types):
             msg = f"{item.name} could not be deserialized as {item.type}."
             self._add("DESERIALIZATION_ERROR", msg, index, ident)
             return

@@ -62,6 +62,7 @@ from .models import (
     Product,
     Selection,
     Site,
+    SiteContact,
     Transaction,
     TransactionLineItem,
 )
@@ -116,6 +117,7 @@ __all__ = [
     "RetryConfig",
     "Selection",
     "Site",
+    "SiteContact",
     "SystemClock",
     "Timeouts",
     "TooManyRequests",

@@ -335,74 +335,22 @@ class Selection(VendorModel):
     )
 
 
-class Site(VendorModel):
+class SiteContact(VendorModel):
     """
-    A site (location) of an account where machines stand.
+    The contact of a site in the object form the Update Sites example sends.
     """
 
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
     )
-    account_id: int = Field(
-        ..., alias="accountId", description="Account owning the site.", gt=0
+    email_address: str | None = Field(
+        None, alias="emailAddress", description="Email address."
     )
-    billing_address: str | None = Field(
-        None, alias="billingAddress", description="Billing address.", max_length=300
-    )
-    charge_key_id: int | None = Field(
-        None, alias="chargeKeyId", description="Charge key used for credit charges."
-    )
-    commission_percentage: float = Field(
-        ...,
-        alias="commissionPercentage",
-        description="Commission percentage (internal).",
-        ge=0.0,
-    )
-    commission_terms: CommissionTerms = Field(
-        ..., alias="commissionTerms", description="Payment terms of the commission."
-    )
-    contact: str | None = Field(None, description="Contact of the site.")
-    external_account_terminal_id: str | None = Field(
-        None,
-        alias="externalAccountTerminalId",
-        description="Terminal ID in an external account system.",
-        max_length=50,
-    )
-    id: int | None = Field(
-        None, description="Site ID; required on updates and omitted on creates."
-    )
-    is_active: bool = Field(..., alias="isActive", description="The site is active.")
-    is_enabled: bool | None = Field(
-        None,
-        alias="isEnabled",
-        description="False once deleted; use the delete and undelete routes to change it.",
-        json_schema_extra={"readOnly": True},
-    )
-    max_charge_price: float = Field(
-        ...,
-        alias="maxChargePrice",
-        description="Highest price that may be charged.",
-        ge=0.0,
-    )
-    maximum_meter_sales_jump_allowed: float = Field(
-        ...,
-        alias="maximumMeterSalesJumpAllowed",
-        description="Largest allowed jump of the sales meter.",
-        ge=0.0,
-    )
-    name: str = Field(..., description="Site name.", max_length=100)
-    org_id: int = Field(
-        ..., alias="orgId", description="Organization owning the site.", gt=0
-    )
-    shipping_address: str | None = Field(
-        None, alias="shippingAddress", description="Shipping address.", max_length=300
-    )
-    time_zone: str = Field(
-        ...,
-        alias="timeZone",
-        description="Windows time zone name, e.g. Pacific Standard Time.",
-        max_length=50,
+    first_name: str | None = Field(None, alias="firstName", description="First name.")
+    last_name: str | None = Field(None, alias="lastName", description="Last name.")
+    telephone_number: str | None = Field(
+        None, alias="telephoneNumber", description="Telephone number."
     )
 
 
@@ -561,6 +509,80 @@ class Machine(VendorModel):
         ge=0.0,
     )
     type_id: int = Field(..., alias="typeId", description="Machine type ID.", gt=0)
+
+
+class Site(VendorModel):
+    """
+    A site (location) of an account where machines stand.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    account_id: int = Field(
+        ..., alias="accountId", description="Account owning the site.", gt=0
+    )
+    billing_address: str | None = Field(
+        None, alias="billingAddress", description="Billing address.", max_length=300
+    )
+    charge_key_id: int | None = Field(
+        None, alias="chargeKeyId", description="Charge key used for credit charges."
+    )
+    commission_percentage: float = Field(
+        ...,
+        alias="commissionPercentage",
+        description="Commission percentage (internal).",
+        ge=0.0,
+    )
+    commission_terms: CommissionTerms = Field(
+        ..., alias="commissionTerms", description="Payment terms of the commission."
+    )
+    contact: str | SiteContact | None = Field(
+        None,
+        description="Contact of the site. The Site models page types it as a string, while the Update Sites example sends an object (firstName, lastName, telephoneNumber, emailAddress); the vendor contradicts itself, so both forms are accepted.",
+    )
+    external_account_terminal_id: str | None = Field(
+        None,
+        alias="externalAccountTerminalId",
+        description="Terminal ID in an external account system.",
+        max_length=50,
+    )
+    id: int | None = Field(
+        None, description="Site ID; required on updates and omitted on creates."
+    )
+    is_active: bool = Field(..., alias="isActive", description="The site is active.")
+    is_enabled: bool | None = Field(
+        None,
+        alias="isEnabled",
+        description="False once deleted; use the delete and undelete routes to change it.",
+        json_schema_extra={"readOnly": True},
+    )
+    max_charge_price: float = Field(
+        ...,
+        alias="maxChargePrice",
+        description="Highest price that may be charged.",
+        ge=0.0,
+    )
+    maximum_meter_sales_jump_allowed: float = Field(
+        ...,
+        alias="maximumMeterSalesJumpAllowed",
+        description="Largest allowed jump of the sales meter.",
+        ge=0.0,
+    )
+    name: str = Field(..., description="Site name.", max_length=100)
+    org_id: int = Field(
+        ..., alias="orgId", description="Organization owning the site.", gt=0
+    )
+    shipping_address: str | None = Field(
+        None, alias="shippingAddress", description="Shipping address.", max_length=300
+    )
+    time_zone: str = Field(
+        ...,
+        alias="timeZone",
+        description="Windows time zone name, e.g. Pacific Standard Time.",
+        max_length=50,
+    )
 
 
 class Template(VendorModel):
