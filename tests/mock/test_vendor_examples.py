@@ -14,7 +14,6 @@ import importlib
 import json
 import sys
 from datetime import datetime
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -59,7 +58,7 @@ def _prose(mock: Mock) -> str:
     return next(
         r.data["prose"]
         for r in machines
-        if r.links.get("organization") == 1 and not r.data.get("isEnabled") is False
+        if r.links.get("organization") == 1 and r.data.get("isEnabled") is not False
     )
 
 
