@@ -99,6 +99,7 @@ def _api_info(api: Mapping[str, Any]) -> ApiInfo:
         base_url=api["base_url"],
         error_root=api.get("error_root") or naming.class_name(api["name"]) + "Error",
         api_key_env=api.get("api_key_env"),
+        case_insensitive_names=bool(api.get("case_insensitive_names", False)),
     )
 
 

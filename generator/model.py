@@ -373,6 +373,8 @@ class ApiInfo:
     base_url: str  # template with {stage}
     error_root: str
     api_key_env: str | None
+    #: JSON property names bind ignoring case (``Id`` = ``id``), as ASP.NET does
+    case_insensitive_names: bool = False
 
 
 @dataclass(frozen=True, slots=True)

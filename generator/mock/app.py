@@ -31,7 +31,7 @@ from .config import Faults, MockConfig
 from .data import ValueMaker
 from .errors import MockError, MockErrors, error_response, gateway_response
 from .limits import UsagePlan
-from .request import Query, lower_keys, paging, parse_payload, read_query
+from .request import Query, binder, lower_keys, paging, parse_payload, read_query
 from .select import check_organizations, filter_stem, select
 from .store import Store
 from .writes import apply_write
@@ -176,7 +176,8 @@ class MockState:
                 self._check_token(request)
             if token is not None and route.name == token.route:
                 return self._authenticate(route, raw)
-            query = read_query(self.stage, route, parse_payload(raw), self.config.now())
+            payload = parse_payload(raw, binder(self.stage))
+            query = read_query(self.stage, route, payload, self.config.now())
             return self._dispatch(request, route, query)
         except MockError as error:
             return error_response(self.stage, [error])
@@ -201,11 +202,12 @@ class MockState:
     def _authenticate(self, route: Route, raw: bytes) -> Response:
         token = self.stage.auth.token
         assert token is not None
-        payload = parse_payload(raw)
-        nested = payload.get(self.stage.body_keys.body.lower())
-        given = lower_keys(nested) if isinstance(nested, dict) else payload
-        user = given.get(token.username_field.lower())
-        if user != self.config.username or given.get(token.password_field.lower()) != (
+        bind = binder(self.stage)
+        payload = parse_payload(raw, bind)
+        nested = payload.get(bind(self.stage.body_keys.body))
+        given = lower_keys(nested, bind) if isinstance(nested, dict) else payload
+        user = given.get(bind(token.username_field))
+        if user != self.config.username or given.get(bind(token.password_field)) != (
             self.config.password
         ):
             raise MockError(

@@ -14,7 +14,7 @@ from typing import Any
 from ..model import Model, ModelField, Route, StageApi, TypeRef
 from .data import Row, date_field, format_moment, link_fields
 from .errors import MockError, MockErrors
-from .request import lower_keys
+from .request import binder, lower_keys
 from .store import TREE, Store
 
 __all__ = ["apply_write", "target_model"]
@@ -88,8 +88,9 @@ class _Checker:
                 "DESERIALIZATION_ERROR", "An element is not an object.", index, None
             )
             return None
-        given = lower_keys(raw)
-        data = {f.name: given.get(f.name.lower()) for f in self.body.fields}
+        bind = binder(self.store.stage)
+        given = lower_keys(raw, bind)
+        data = {f.name: given.get(bind(f.name)) for f in self.body.fields}
         ident = data.get("id")
         before = len(self.problems)
         for item in self.body.fields:

@@ -316,3 +316,18 @@ def test_schema_uses_only_known_keywords() -> None:
 
     walk(schema, "$")
     assert strays == []
+
+
+def test_names_bind_ignoring_case_so_case_only_renames_do_not_break(api: Api) -> None:
+    """The Update Sites example mixes Id with chargeKeyId: the vendor binds names
+    ignoring case, so v1's PascalCase filter names still bind on v2 (STAGES.md agrees
+    with the mock)."""
+    assert api.info.case_insensitive_names
+    renames = [
+        c
+        for c in compare(stage(api, "v1"), stage(api, "v2"))
+        if c.kind == "filter-wire-renamed"
+    ]
+    assert renames and not any(c.breaking for c in renames)
+    stages_md = (ROOT / "generated" / "STAGES.md").read_text("utf-8")
+    assert "values under the old wire name are ignored" not in stages_md
