@@ -64,7 +64,7 @@ def type_schema(t: TypeRef) -> dict[str, Any]:
     return {**schema, "type": [schema["type"], "null"], "default": None}
 
 
-def _field_schema(f: ModelField) -> dict[str, Any]:
+def _field_schema(f: ModelField, model_source: str | None = None) -> dict[str, Any]:
     schema = type_schema(f.type) if not f.also_accepts else _union_schema(f)
     constraints = {
         "maxLength": f.max_length,
@@ -75,8 +75,10 @@ def _field_schema(f: ModelField) -> dict[str, Any]:
         "pattern": f.pattern,
     }
     schema.update({k: v for k, v in constraints.items() if v is not None})
-    if f.description:
-        schema["description"] = f.description
+    own = f.source if f.source != model_source else None  # the model's is in its doc
+    if f.description or own:
+        source = f" (source: {own})" if own else ""
+        schema["description"] = f.description + source
     if f.read_only:
         schema["readOnly"] = True
     if f.secret:  # datamodel-code-generator renders a password string as SecretStr
@@ -97,12 +99,13 @@ def _model_schema(m: Model) -> dict[str, Any]:
     required = [f.name for f in m.fields if not f.type.nullable and not f.read_only]
     schema: dict[str, Any] = {
         "type": "object",
-        "properties": {f.name: _field_schema(f) for f in m.fields},
+        "properties": {f.name: _field_schema(f, m.source) for f in m.fields},
     }
     if required:
         schema["required"] = required
-    if m.description:
-        schema["description"] = m.description
+    if m.description or m.source:
+        source = f"\n\nSource: {m.source}." if m.source else ""
+        schema["description"] = m.description + source
     return schema
 
 
@@ -111,8 +114,9 @@ def stage_schema(stage: StageApi) -> dict[str, Any]:
     schemas: dict[str, Any] = {m.name: _model_schema(m) for m in stage.models}
     for e in stage.enums:
         schemas[e.name] = {"type": "string", "enum": list(e.values)}
-        if e.description:
-            schemas[e.name]["description"] = e.description
+        if e.description or e.source:
+            source = f"\n\nSource: {e.source}." if e.source else ""
+            schemas[e.name]["description"] = e.description + source
     return {
         "openapi": "3.1.0",
         "info": {"title": stage.info.name, "version": stage.stage.name},

@@ -55,7 +55,7 @@ points into that entry, so ``checks._breaking_in_stable`` reports the right line
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from .codegen_models import json_type
@@ -84,7 +84,13 @@ def compare(old: StageApi, new: StageApi) -> list[Change]:
     parts = (_auth, _error_codes, _filters, _models, _enums, _routes, *STAGEWIDE)
     for part in parts:
         changes.extend(part(old, new))
-    return sorted(changes, key=sort_key)
+    tagged = [_with_source(c, old if c.side == "old" else new) for c in changes]
+    return sorted(tagged, key=sort_key)
+
+
+def _with_source(change: Change, stage: StageApi) -> Change:
+    """The change tagged with the innermost ``source`` at or above its location."""
+    return replace(change, source=stage.source_at(change.where))
 
 
 def sort_key(change: Change) -> tuple[str, str, str]:

@@ -13,6 +13,8 @@ from ._runtime._model import VendorModel
 class Account(VendorModel):
     """
     A customer account of an organization.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -38,6 +40,8 @@ class Account(VendorModel):
 class AccountInformation(VendorModel):
     """
     Account payment details of a transaction.
+
+    Source: doc: Get Transactions.
     """
 
     model_config = ConfigDict(
@@ -55,6 +59,8 @@ class AccountInformation(VendorModel):
 class Alert(VendorModel):
     """
     An alert raised by a machine.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -81,6 +87,8 @@ class Alert(VendorModel):
 class AuthToken(VendorModel):
     """
     A session token issued by the authenticate route. Dates are US-format strings.
+
+    Source: doc: Authenticate.
     """
 
     model_config = ConfigDict(
@@ -104,6 +112,8 @@ class AuthToken(VendorModel):
 class CommissionTerms(StrEnum):
     """
     Payment terms of a site's commission.
+
+    Source: doc: Site models.
     """
 
     pre_paid = "PrePaid"
@@ -117,6 +127,8 @@ class CommissionTerms(StrEnum):
 class CreditInformation(VendorModel):
     """
     Card payment details of a transaction.
+
+    Source: doc: Get Transactions.
     """
 
     model_config = ConfigDict(
@@ -147,6 +159,8 @@ class CreditInformation(VendorModel):
 class File(VendorModel):
     """
     A file linked to a record.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -181,6 +195,8 @@ class File(VendorModel):
 class FileContent(VendorModel):
     """
     A downloaded file.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -200,6 +216,8 @@ class FileContent(VendorModel):
 class FileUpload(VendorModel):
     """
     A file to upload and link to a record (at most 6 MB per request).
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -228,6 +246,8 @@ class FileUpload(VendorModel):
 class FirmwareVersion(VendorModel):
     """
     Installed and pending firmware of a machine component.
+
+    Source: doc: Machine models.
     """
 
     model_config = ConfigDict(
@@ -243,6 +263,8 @@ class FirmwareVersion(VendorModel):
 class IdReference(VendorModel):
     """
     Reference to a record by ID, as sent to delete and undelete routes.
+
+    Source: observed: third-party Python client (newer revision).
     """
 
     model_config = ConfigDict(
@@ -255,6 +277,8 @@ class IdReference(VendorModel):
 class InventoryAdjustment(VendorModel):
     """
     A change of the stock level of a selection.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -280,6 +304,8 @@ class InventoryAdjustment(VendorModel):
 class MachineMode(StrEnum):
     """
     Operating mode of a machine.
+
+    Source: doc: Machine models.
     """
 
     normal = "Normal"
@@ -291,6 +317,8 @@ class MachineMode(StrEnum):
 class MachineType(VendorModel):
     """
     A machine type.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -307,6 +335,8 @@ class MachineType(VendorModel):
 class Organization(VendorModel):
     """
     An organization (operator).
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -331,6 +361,8 @@ class Organization(VendorModel):
 class PaymentInformation(VendorModel):
     """
     How a transaction was paid.
+
+    Source: doc: Get Transactions.
     """
 
     model_config = ConfigDict(
@@ -354,6 +386,8 @@ class PaymentInformation(VendorModel):
 class Product(VendorModel):
     """
     A product sold in machines.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -388,6 +422,8 @@ class Product(VendorModel):
 class ProductSalesStat(VendorModel):
     """
     Sales of one product over a period.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -409,6 +445,8 @@ class ProductSalesStat(VendorModel):
 class Role(VendorModel):
     """
     A role of an organization.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -426,6 +464,8 @@ class Role(VendorModel):
 class RoleMachineAccess(VendorModel):
     """
     Whether a role can access a machine (one row per role and machine).
+
+    Source: doc: Check Role's Machine Access.
     """
 
     model_config = ConfigDict(
@@ -446,6 +486,8 @@ class RoleMachineAccess(VendorModel):
 class RoleRight(VendorModel):
     """
     A right granted to a role.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -461,6 +503,8 @@ class RoleRight(VendorModel):
 class Selection(VendorModel):
     """
     A selection (slot) of a machine and the product it holds.
+
+    Source: observed: third-party Python client (newer revision).
     """
 
     model_config = ConfigDict(
@@ -497,6 +541,8 @@ class Selection(VendorModel):
 class Session(VendorModel):
     """
     A user or technician session, e.g. service mode at a machine or the web client.
+
+    Source: doc: Session models.
     """
 
     model_config = ConfigDict(
@@ -544,6 +590,8 @@ class Session(VendorModel):
 class SessionEvent(VendorModel):
     """
     An event within a session.
+
+    Source: doc: Session models.
     """
 
     model_config = ConfigDict(
@@ -567,6 +615,8 @@ class SessionEvent(VendorModel):
 class SiteContact(VendorModel):
     """
     The contact of a site in the object form the Update Sites example sends.
+
+    Source: doc: Update Sites.
     """
 
     model_config = ConfigDict(
@@ -586,6 +636,8 @@ class SiteContact(VendorModel):
 class TemplateSelection(VendorModel):
     """
     One selection of a template.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -605,6 +657,8 @@ class TemplateSelection(VendorModel):
 class TransactionLineItem(VendorModel):
     """
     One vended item of a transaction.
+
+    Source: doc: Get Transactions.
     """
 
     model_config = ConfigDict(
@@ -651,6 +705,8 @@ class TransactionLineItem(VendorModel):
 class Machine(VendorModel):
     """
     A vending machine.
+
+    Source: doc: Machine models.
     """
 
     model_config = ConfigDict(
@@ -743,6 +799,8 @@ class Machine(VendorModel):
 class Site(VendorModel):
     """
     A site (location) of an account where machines stand.
+
+    Source: doc: Site models.
     """
 
     model_config = ConfigDict(
@@ -817,6 +875,8 @@ class Site(VendorModel):
 class Template(VendorModel):
     """
     A planogram template that can be applied to machines.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -843,6 +903,8 @@ class Template(VendorModel):
 class Transaction(VendorModel):
     """
     A sales transaction at a machine.
+
+    Source: doc: Get Transactions.
     """
 
     model_config = ConfigDict(

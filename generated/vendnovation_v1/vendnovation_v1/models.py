@@ -13,6 +13,8 @@ from ._runtime._model import VendorModel
 class Account(VendorModel):
     """
     A customer account of an organization.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -38,6 +40,8 @@ class Account(VendorModel):
 class AccountInformation(VendorModel):
     """
     Account payment details of a transaction.
+
+    Source: doc: Get Transactions.
     """
 
     model_config = ConfigDict(
@@ -55,6 +59,8 @@ class AccountInformation(VendorModel):
 class Alert(VendorModel):
     """
     An alert raised by a machine.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -81,6 +87,8 @@ class Alert(VendorModel):
 class AuthToken(VendorModel):
     """
     A session token issued by the authenticate route. Dates are US-format strings.
+
+    Source: doc: Authenticate.
     """
 
     model_config = ConfigDict(
@@ -104,6 +112,8 @@ class AuthToken(VendorModel):
 class CommissionTerms(StrEnum):
     """
     Payment terms of a site's commission.
+
+    Source: doc: Site models.
     """
 
     pre_paid = "PrePaid"
@@ -117,6 +127,8 @@ class CommissionTerms(StrEnum):
 class CreditInformation(VendorModel):
     """
     Card payment details of a transaction.
+
+    Source: doc: Get Transactions.
     """
 
     model_config = ConfigDict(
@@ -147,6 +159,8 @@ class CreditInformation(VendorModel):
 class FirmwareVersion(VendorModel):
     """
     Installed and pending firmware of a machine component.
+
+    Source: doc: Machine models.
     """
 
     model_config = ConfigDict(
@@ -162,6 +176,8 @@ class FirmwareVersion(VendorModel):
 class MachineMode(StrEnum):
     """
     Operating mode of a machine.
+
+    Source: doc: Machine models.
     """
 
     normal = "Normal"
@@ -173,6 +189,8 @@ class MachineMode(StrEnum):
 class Organization(VendorModel):
     """
     An organization (operator).
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -197,6 +215,8 @@ class Organization(VendorModel):
 class PaymentInformation(VendorModel):
     """
     How a transaction was paid.
+
+    Source: doc: Get Transactions.
     """
 
     model_config = ConfigDict(
@@ -220,6 +240,8 @@ class PaymentInformation(VendorModel):
 class Product(VendorModel):
     """
     A product sold in machines.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -254,6 +276,8 @@ class Product(VendorModel):
 class Selection(VendorModel):
     """
     A selection (slot) of a machine and the product it holds.
+
+    Source: observed: third-party Python client (newer revision).
     """
 
     model_config = ConfigDict(
@@ -290,6 +314,8 @@ class Selection(VendorModel):
 class SiteContact(VendorModel):
     """
     The contact of a site in the object form the Update Sites example sends.
+
+    Source: doc: Update Sites.
     """
 
     model_config = ConfigDict(
@@ -309,6 +335,8 @@ class SiteContact(VendorModel):
 class TransactionLineItem(VendorModel):
     """
     One vended item of a transaction.
+
+    Source: doc: Get Transactions.
     """
 
     model_config = ConfigDict(
@@ -355,6 +383,8 @@ class TransactionLineItem(VendorModel):
 class Machine(VendorModel):
     """
     A vending machine.
+
+    Source: doc: Machine models.
     """
 
     model_config = ConfigDict(
@@ -447,6 +477,8 @@ class Machine(VendorModel):
 class Site(VendorModel):
     """
     A site (location) of an account where machines stand.
+
+    Source: doc: Site models.
     """
 
     model_config = ConfigDict(
@@ -521,6 +553,8 @@ class Site(VendorModel):
 class Transaction(VendorModel):
     """
     A sales transaction at a machine.
+
+    Source: doc: Get Transactions.
     """
 
     model_config = ConfigDict(

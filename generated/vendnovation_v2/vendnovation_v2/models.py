@@ -13,6 +13,8 @@ from ._runtime._model import VendorModel
 class Account(VendorModel):
     """
     A customer account of an organization.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -38,6 +40,8 @@ class Account(VendorModel):
 class AccountInformation(VendorModel):
     """
     Account payment details of a transaction.
+
+    Source: doc: Get Transactions.
     """
 
     model_config = ConfigDict(
@@ -55,6 +59,8 @@ class AccountInformation(VendorModel):
 class Alert(VendorModel):
     """
     An alert raised by a machine.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -81,6 +87,8 @@ class Alert(VendorModel):
 class AuthToken(VendorModel):
     """
     A session token issued by the authenticate route. Dates are US-format strings.
+
+    Source: doc: Authenticate.
     """
 
     model_config = ConfigDict(
@@ -104,6 +112,8 @@ class AuthToken(VendorModel):
 class CommissionTerms(StrEnum):
     """
     Payment terms of a site's commission.
+
+    Source: doc: Site models.
     """
 
     pre_paid = "PrePaid"
@@ -117,6 +127,8 @@ class CommissionTerms(StrEnum):
 class CreditInformation(VendorModel):
     """
     Card payment details of a transaction.
+
+    Source: doc: Get Transactions.
     """
 
     model_config = ConfigDict(
@@ -147,6 +159,8 @@ class CreditInformation(VendorModel):
 class FirmwareVersion(VendorModel):
     """
     Installed and pending firmware of a machine component.
+
+    Source: doc: Machine models.
     """
 
     model_config = ConfigDict(
@@ -162,6 +176,8 @@ class FirmwareVersion(VendorModel):
 class IdReference(VendorModel):
     """
     Reference to a record by ID, as sent to delete and undelete routes.
+
+    Source: observed: third-party Python client (newer revision).
     """
 
     model_config = ConfigDict(
@@ -174,6 +190,8 @@ class IdReference(VendorModel):
 class MachineMode(StrEnum):
     """
     Operating mode of a machine.
+
+    Source: doc: Machine models.
     """
 
     normal = "Normal"
@@ -185,6 +203,8 @@ class MachineMode(StrEnum):
 class MachineType(VendorModel):
     """
     A machine type.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -201,6 +221,8 @@ class MachineType(VendorModel):
 class Organization(VendorModel):
     """
     An organization (operator).
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -225,6 +247,8 @@ class Organization(VendorModel):
 class PaymentInformation(VendorModel):
     """
     How a transaction was paid.
+
+    Source: doc: Get Transactions.
     """
 
     model_config = ConfigDict(
@@ -248,6 +272,8 @@ class PaymentInformation(VendorModel):
 class Product(VendorModel):
     """
     A product sold in machines.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -282,6 +308,8 @@ class Product(VendorModel):
 class RoleMachineAccess(VendorModel):
     """
     Whether a role can access a machine (one row per role and machine).
+
+    Source: doc: Check Role's Machine Access.
     """
 
     model_config = ConfigDict(
@@ -302,6 +330,8 @@ class RoleMachineAccess(VendorModel):
 class Selection(VendorModel):
     """
     A selection (slot) of a machine and the product it holds.
+
+    Source: observed: third-party Python client (newer revision).
     """
 
     model_config = ConfigDict(
@@ -338,6 +368,8 @@ class Selection(VendorModel):
 class SiteContact(VendorModel):
     """
     The contact of a site in the object form the Update Sites example sends.
+
+    Source: doc: Update Sites.
     """
 
     model_config = ConfigDict(
@@ -357,6 +389,8 @@ class SiteContact(VendorModel):
 class TemplateSelection(VendorModel):
     """
     One selection of a template.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -376,6 +410,8 @@ class TemplateSelection(VendorModel):
 class TransactionLineItem(VendorModel):
     """
     One vended item of a transaction.
+
+    Source: doc: Get Transactions.
     """
 
     model_config = ConfigDict(
@@ -422,6 +458,8 @@ class TransactionLineItem(VendorModel):
 class Machine(VendorModel):
     """
     A vending machine.
+
+    Source: doc: Machine models.
     """
 
     model_config = ConfigDict(
@@ -514,6 +552,8 @@ class Machine(VendorModel):
 class Site(VendorModel):
     """
     A site (location) of an account where machines stand.
+
+    Source: doc: Site models.
     """
 
     model_config = ConfigDict(
@@ -588,6 +628,8 @@ class Site(VendorModel):
 class Template(VendorModel):
     """
     A planogram template that can be applied to machines.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -614,6 +656,8 @@ class Template(VendorModel):
 class Transaction(VendorModel):
     """
     A sales transaction at a machine.
+
+    Source: doc: Get Transactions.
     """
 
     model_config = ConfigDict(

@@ -13,6 +13,8 @@ from ._runtime._model import VendorModel
 class Account(VendorModel):
     """
     A customer account of an organization.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -38,6 +40,8 @@ class Account(VendorModel):
 class AccountInformation(VendorModel):
     """
     Account payment details of a transaction.
+
+    Source: doc: Get Transactions.
     """
 
     model_config = ConfigDict(
@@ -55,6 +59,8 @@ class AccountInformation(VendorModel):
 class Alert(VendorModel):
     """
     An alert raised by a machine.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -81,6 +87,8 @@ class Alert(VendorModel):
 class AuthToken(VendorModel):
     """
     A session token issued by the authenticate route. Dates are US-format strings.
+
+    Source: doc: Authenticate.
     """
 
     model_config = ConfigDict(
@@ -104,6 +112,8 @@ class AuthToken(VendorModel):
 class CommissionTerms(StrEnum):
     """
     Payment terms of a site's commission.
+
+    Source: doc: Site models.
     """
 
     pre_paid = "PrePaid"
@@ -117,6 +127,8 @@ class CommissionTerms(StrEnum):
 class CreditInformation(VendorModel):
     """
     Card payment details of a transaction.
+
+    Source: doc: Get Transactions.
     """
 
     model_config = ConfigDict(
@@ -147,6 +159,8 @@ class CreditInformation(VendorModel):
 class File(VendorModel):
     """
     A file linked to a record.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -181,6 +195,8 @@ class File(VendorModel):
 class FileContent(VendorModel):
     """
     A downloaded file.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -200,6 +216,8 @@ class FileContent(VendorModel):
 class FileUpload(VendorModel):
     """
     A file to upload and link to a record (at most 6 MB per request).
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -228,6 +246,8 @@ class FileUpload(VendorModel):
 class FirmwareVersion(VendorModel):
     """
     Installed and pending firmware of a machine component.
+
+    Source: doc: Machine models.
     """
 
     model_config = ConfigDict(
@@ -243,6 +263,8 @@ class FirmwareVersion(VendorModel):
 class IdReference(VendorModel):
     """
     Reference to a record by ID, as sent to delete and undelete routes.
+
+    Source: observed: third-party Python client (newer revision).
     """
 
     model_config = ConfigDict(
@@ -255,6 +277,8 @@ class IdReference(VendorModel):
 class MachineMode(StrEnum):
     """
     Operating mode of a machine.
+
+    Source: doc: Machine models.
     """
 
     normal = "Normal"
@@ -266,6 +290,8 @@ class MachineMode(StrEnum):
 class MachineType(VendorModel):
     """
     A machine type.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -282,6 +308,8 @@ class MachineType(VendorModel):
 class Organization(VendorModel):
     """
     An organization (operator).
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -306,6 +334,8 @@ class Organization(VendorModel):
 class PaymentInformation(VendorModel):
     """
     How a transaction was paid.
+
+    Source: doc: Get Transactions.
     """
 
     model_config = ConfigDict(
@@ -329,6 +359,8 @@ class PaymentInformation(VendorModel):
 class Product(VendorModel):
     """
     A product sold in machines.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -363,6 +395,8 @@ class Product(VendorModel):
 class Role(VendorModel):
     """
     A role of an organization.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -380,6 +414,8 @@ class Role(VendorModel):
 class RoleMachineAccess(VendorModel):
     """
     Whether a role can access a machine (one row per role and machine).
+
+    Source: doc: Check Role's Machine Access.
     """
 
     model_config = ConfigDict(
@@ -400,6 +436,8 @@ class RoleMachineAccess(VendorModel):
 class RoleRight(VendorModel):
     """
     A right granted to a role.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -415,6 +453,8 @@ class RoleRight(VendorModel):
 class Selection(VendorModel):
     """
     A selection (slot) of a machine and the product it holds.
+
+    Source: observed: third-party Python client (newer revision).
     """
 
     model_config = ConfigDict(
@@ -451,6 +491,8 @@ class Selection(VendorModel):
 class Session(VendorModel):
     """
     A user or technician session, e.g. service mode at a machine or the web client.
+
+    Source: doc: Session models.
     """
 
     model_config = ConfigDict(
@@ -498,6 +540,8 @@ class Session(VendorModel):
 class SessionEvent(VendorModel):
     """
     An event within a session.
+
+    Source: doc: Session models.
     """
 
     model_config = ConfigDict(
@@ -521,6 +565,8 @@ class SessionEvent(VendorModel):
 class SiteContact(VendorModel):
     """
     The contact of a site in the object form the Update Sites example sends.
+
+    Source: doc: Update Sites.
     """
 
     model_config = ConfigDict(
@@ -540,6 +586,8 @@ class SiteContact(VendorModel):
 class TemplateSelection(VendorModel):
     """
     One selection of a template.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -559,6 +607,8 @@ class TemplateSelection(VendorModel):
 class TransactionLineItem(VendorModel):
     """
     One vended item of a transaction.
+
+    Source: doc: Get Transactions.
     """
 
     model_config = ConfigDict(
@@ -605,6 +655,8 @@ class TransactionLineItem(VendorModel):
 class Machine(VendorModel):
     """
     A vending machine.
+
+    Source: doc: Machine models.
     """
 
     model_config = ConfigDict(
@@ -697,6 +749,8 @@ class Machine(VendorModel):
 class Site(VendorModel):
     """
     A site (location) of an account where machines stand.
+
+    Source: doc: Site models.
     """
 
     model_config = ConfigDict(
@@ -771,6 +825,8 @@ class Site(VendorModel):
 class Template(VendorModel):
     """
     A planogram template that can be applied to machines.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -797,6 +853,8 @@ class Template(VendorModel):
 class Transaction(VendorModel):
     """
     A sales transaction at a machine.
+
+    Source: doc: Get Transactions.
     """
 
     model_config = ConfigDict(
