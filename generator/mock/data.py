@@ -130,6 +130,7 @@ class ValueMaker:
         # line items) reference the same product, machine and site as their parent.
         self._links: Mapping[str, int] = {}
         self._names: Mapping[str, str] = {}
+        self._flags: dict[str, tuple[ModelField, bool] | None] = {}
 
     def record(
         self,
@@ -171,7 +172,9 @@ class ValueMaker:
             return _fit(f"{model.name} {ident}", item)
         if item.examples:
             return self.rng.choice(item.examples)
-        flag = deletion_flag(model)
+        if model.name not in self._flags:
+            self._flags[model.name] = deletion_flag(model)
+        flag = self._flags[model.name]
         if flag is not None and flag[0] is item:
             return not flag[1]  # the store picks the few deleted records
         if item.type.nullable and self.rng.random() < 0.1:

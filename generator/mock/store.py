@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -41,6 +42,16 @@ TREE: tuple[tuple[str, str | None, int], ...] = (
     ("selection", "machine", 4),
 )
 _TREE_KINDS = frozenset(kind for kind, _, _ in TREE)
+
+
+@dataclass(slots=True)
+class _Pools:
+    """What generated rows may link to, computed once per table."""
+
+    wanted: set[str]  # tree kinds the model (or a nested model) has link fields for
+    machines: list[Row] = field(default_factory=list)
+    selections: dict[int, list[Row]] = field(default_factory=dict)  # by machine id
+    products: dict[int, list[int]] = field(default_factory=dict)  # by organization
 
 
 def _class_name(kind: str) -> str:
@@ -252,9 +263,10 @@ class Store:
         id_field = model.field("id")
         textual = id_field is not None and id_field.type.base == "string"
         rows = []
+        pools = self._pools(model)
         for index, moment in enumerate(moments):
             ident: int | str = f"B{1001 + index}" if textual else index + 1
-            base = self._context(model, rng)
+            base = self._context(model, rng, pools)
             row = self._row(model, maker, ident, base, moment)
             self._stamp(model, row, moment)
             rows.append(row)
@@ -273,31 +285,40 @@ class Store:
         if name is not None and moment is not None:
             row.data[name] = format_moment(moment)
 
-    def _context(self, model: Model, rng: random.Random) -> dict[str, int]:
+    def _context(
+        self, model: Model, rng: random.Random, pools: _Pools
+    ) -> dict[str, int]:
         """Links for a generated row: a random visible machine's chain, one of its
         visible selections and that selection's product, narrowed to the kinds the
         model (or a model nested in it) has fields for."""
-        machines = [r for r in self._tables.get("Machine") or [] if not is_deleted(r.data)]
         chain: dict[str, int] = {}
-        if machines:
-            machine = rng.choice(machines)
+        if pools.machines:
+            machine = rng.choice(pools.machines)
             chain = dict(machine.links)
-            selections = [
-                r
-                for r in self._tables.get("Selection") or []
-                if r.links.get("machine") == chain.get("machine")
-                and not is_deleted(r.data)
-            ]
+            selections = pools.selections.get(chain.get("machine", 0), [])
             if selections:
                 chain.update(rng.choice(selections).links)
             else:
-                options = self._visible_ids("Product", chain.get("organization"))
+                options = pools.products.get(chain.get("organization", 0), [])
                 if options:
                     chain["product"] = rng.choice(options)
-        wanted = self._linked_kinds(model, set())
-        base = {k: v for k, v in chain.items() if k in wanted}
+        base = {k: v for k, v in chain.items() if k in pools.wanted}
         base.update(self._foreign(model, rng))
         return base
+
+    def _pools(self, model: Model) -> _Pools:
+        """Visible machines, their selections and each organization's products."""
+        pools = _Pools(self._linked_kinds(model, set()))
+        visible = [r for r in self._tables.get("Machine") or [] if not is_deleted(r.data)]
+        pools.machines.extend(visible)
+        for row in self._tables.get("Selection") or []:
+            if not is_deleted(row.data):
+                pools.selections.setdefault(row.links.get("machine", 0), []).append(row)
+        for row in self._tables.get("Product") or []:
+            if not is_deleted(row.data) and isinstance(row.data.get("id"), int):
+                org = row.links.get("organization", 0)
+                pools.products.setdefault(org, []).append(row.data["id"])
+        return pools
 
     def _linked_kinds(self, model: Model, seen: set[str]) -> set[str]:
         """Tree kinds ``model`` or the models nested in it have link fields for."""
