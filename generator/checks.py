@@ -13,7 +13,7 @@ from typing import Any
 from .build import Problem
 from .collisions import collisions, field_names
 from .errors import JsonPath, format_path
-from .model import Api, Route, StageApi, TypeRef
+from .model import Api, ModelField, Route, StageApi, TypeRef
 
 MAX_RANGE_DAYS = 366
 
@@ -238,6 +238,32 @@ def _models(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
                 ), f"{m.name}.{f.name}: secret on a non-string field"
             if (f.max_length is not None or f.pattern) and f.type.base != "string":
                 yield f.where, f"{m.name}.{f.name}: max_length/pattern on a non-string field"
+            yield from _mock_hints(stage, m.name, f)
+
+
+def _mock_hints(stage: StageApi, model: str, f: ModelField) -> Iterator[tuple[JsonPath, str]]:
+    """``examples`` must fit the field's type; ``true_ratio`` needs a bool field."""
+    if f.true_ratio is not None and (f.type.base != "bool" or f.type.is_list):
+        yield f.origin("true_ratio"), f"{model}.{f.name}: true_ratio on a non-bool field"
+    for value in f.examples:
+        if not _example_fits(stage, f.type, value):
+            msg = f"{model}.{f.name}: example {value!r} does not fit {f.type}"
+            yield f.origin("examples"), msg
+
+
+def _example_fits(stage: StageApi, t: TypeRef, value: object) -> bool:
+    if value is None or t.is_list:
+        return value is None and t.nullable
+    if t.base == "bool":
+        return isinstance(value, bool)
+    if t.base in ("int", "long", "short", "byte"):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if t.base in ("decimal", "double", "float"):
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    enum = stage.enum(t.base)
+    if enum is not None:
+        return value in enum.values
+    return isinstance(value, str) and stage.model(t.base) is None
 
 
 def _filters(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
