@@ -131,6 +131,9 @@ class ValueMaker:
         self._links: Mapping[str, int] = {}
         self._names: Mapping[str, str] = {}
         self._flags: dict[str, tuple[ModelField, bool] | None] = {}
+        # Lookups by name, made once: a table of thousands of rows asks per field.
+        self._models = {m.name: m for m in stage.models}
+        self._enums = {e.name: e for e in stage.enums}
 
     def record(
         self,
@@ -144,10 +147,14 @@ class ValueMaker:
         moment = moment or self.anchor
         outer = self._links, self._names
         self._links, self._names = links, names
+        by_field: dict[str, int] = {}
+        for kind, value in links.items():  # the first kind naming a field wins
+            for name in link_fields(kind):
+                by_field.setdefault(name, value)
         try:
             out: dict[str, Any] = {}
             for item in model.fields:
-                out[item.name] = self._field(model, item, ident, links, names, moment)
+                out[item.name] = self._field(model, item, ident, by_field, names, moment)
         finally:
             self._links, self._names = outer
         return out
@@ -157,15 +164,14 @@ class ValueMaker:
         model: Model,
         item: ModelField,
         ident: int | str,
-        links: Mapping[str, int],
+        links: Mapping[str, int],  # link field name -> id
         names: Mapping[str, str],
         moment: datetime,
     ) -> Any:
         if item.name == "id" and not item.type.is_list:
             return ident
-        for kind, value in links.items():
-            if item.name in link_fields(kind):
-                return value
+        if item.name in links:
+            return links[item.name]
         if item.name.endswith("Name") and item.name[:-4] in names:
             return names[item.name[:-4]]
         if item.name == "name" and item.type.base == "string":
@@ -188,10 +194,10 @@ class ValueMaker:
             return [
                 self.value(single, None, moment) for _ in range(self.rng.randint(1, 3))
             ]
-        enum = self.stage.enum(ref.base)
+        enum = self._enums.get(ref.base)
         if enum is not None:
             return self.rng.choice(enum.values)
-        model = self.stage.model(ref.base)
+        model = self._models.get(ref.base)
         if model is not None:
             ident = self.rng.randint(1, 99999)
             return self.record(model, ident, self._links, self._names, moment)
