@@ -31,6 +31,7 @@ class Change:
     reason: str  # why it breaks (or why not) existing callers
     where: JsonPath = ()  # spec location of the new (or removed) element
     side: Side = "new"  # which stage's spec ``where`` points into
+    source: str | None = None  # provenance of the change (spec ``source``), if declared
 
 
 def mk(

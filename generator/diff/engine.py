@@ -56,7 +56,7 @@ points into that entry, so ``checks._breaking_in_stable`` reports the right line
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from ..spec.errors import JsonPath
@@ -85,7 +85,13 @@ def compare(old: StageApi, new: StageApi) -> list[Change]:
     parts = (_auth, _error_codes, _filters, _models, _enums, _routes, *STAGEWIDE)
     for part in parts:
         changes.extend(part(old, new))
-    return sorted(changes, key=sort_key)
+    tagged = [_with_source(c, old if c.side == "old" else new) for c in changes]
+    return sorted(tagged, key=sort_key)
+
+
+def _with_source(change: Change, stage: StageApi) -> Change:
+    """The change tagged with the innermost ``source`` at or above its location."""
+    return replace(change, source=stage.source_at(change.where))
 
 
 def sort_key(change: Change) -> tuple[str, str, str]:
@@ -134,24 +140,29 @@ def _error_codes(old: StageApi, new: StageApi) -> Changes:
 def _filters(old: StageApi, new: StageApi) -> Changes:
     a, b = {f.name: f for f in old.filters}, {f.name: f for f in new.filters}
     yield from presence("filter", a, b, "filter ")
+    folds = old.info.case_insensitive_names and new.info.case_insensitive_names
     for name in sorted(a.keys() & b.keys()):
-        yield from _filter_fields(a[name], b[name], new.stage.name)
+        yield from _filter_fields(a[name], b[name], new.stage.name, folds)
 
 
-def _filter_fields(a: Filter, b: Filter, stage: str) -> Changes:
+def _filter_fields(a: Filter, b: Filter, stage: str, folds: bool) -> Changes:
     subject = f"filter {b.name}"
     fa, fb = {f.name: f for f in a.fields}, {f.name: f for f in b.fields}
     yield from presence("filter-field", fa, fb, f"field {b.name}.", subject)
     for name in sorted(fa.keys() & fb.keys()):
-        yield from _filter_field(subject, fa[name], fb[name], stage)
+        yield from _filter_field(subject, fa[name], fb[name], stage, folds)
 
 
-def _filter_field(subject: str, a: FilterField, b: FilterField, stage: str) -> Changes:
+def _filter_field(
+    subject: str, a: FilterField, b: FilterField, stage: str, folds: bool
+) -> Changes:
     label = f"field {subject.removeprefix('filter ')}.{b.name}"
     if a.wire != b.wire:
         msg = f"{label} wire name changed from {a.wire} to {b.wire}"
         where = at_change(b.where, stage, "wire")
-        yield mk(subject, "filter-wire-renamed", msg, where)
+        # Names that bind ignoring case still bind under the old spelling.
+        only_case = folds and a.wire.lower() == b.wire.lower()
+        yield mk(subject, "filter-wire-renamed", msg, where, not only_case)
     if a.type != b.type:
         nullable_ok = b.type.nullable or not a.type.nullable
         loosened = _same_wire_shape(a.type, b.type) and nullable_ok

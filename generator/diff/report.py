@@ -13,6 +13,7 @@ The JSON shape (``format: 1``, described by ``spec/diff.schema.json``)::
      "summary": {"breaking": 7, "total": 15},
      "changes": [{"subject": "auth", "kind": "auth-token-header-changed",
                   "message": "...", "breaking": true, "reason": "...",
+                  "source": "doc: Get Transactions" or null,
                   "location": "spec/acme.yaml:55:11"}, ...]}
 """
 
@@ -97,7 +98,8 @@ def render_text(
             mark = "BREAKING" if c.breaking else "ok"
             where = locator(c) if locator else None
             suffix = f" [{where}]" if where else ""
-            lines.append(f"  {mark:<8}  {c.message} ({c.reason}){suffix}")
+            tag = f" {{source: {c.source}}}" if c.source else ""
+            lines.append(f"  {mark:<8}  {c.message} ({c.reason}){tag}{suffix}")
     return "\n".join(lines) + "\n"
 
 
@@ -109,7 +111,8 @@ def _md(text: str) -> str:
 def _md_item(change: Change, locator: Locator | None) -> str:
     where = locator(change) if locator else None
     suffix = f" (`{where}`)" if where else ""
-    return f"- {_md(change.message)} — {_md(change.reason)}{suffix}"
+    tag = f" \\[source: {_md(change.source)}\\]" if change.source else ""
+    return f"- {_md(change.message)} — {_md(change.reason)}{tag}{suffix}"
 
 
 def render_markdown(
@@ -153,6 +156,7 @@ def report_json(
                 "message": c.message,
                 "breaking": c.breaking,
                 "reason": c.reason,
+                "source": c.source,
                 "location": locator(c) if locator else None,
             }
             for c in ordered

@@ -30,6 +30,7 @@ filter-field-removed            breaking  callers passing this field fail
 filter-field-retyped            breaking  values of the old type are rejected
 filter-field-retyped            ok        only nullable, or the same wire and Python type
 filter-wire-renamed             breaking  values under the old wire name are ignored
+filter-wire-renamed             ok        only the case changed and names bind ignoring case
 model-added                     ok        a new model does not affect existing callers
 model-removed                   breaking  code importing or receiving this model breaks
 field-added                     breaking  writers must now send this required field

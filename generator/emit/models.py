@@ -42,8 +42,8 @@ def type_schema(t: TypeRef) -> dict[str, Any]:
     return {**schema, "type": [schema["type"], "null"], "default": None}
 
 
-def _field_schema(f: ModelField) -> dict[str, Any]:
-    schema = type_schema(f.type)
+def _field_schema(f: ModelField, model_source: str | None = None) -> dict[str, Any]:
+    schema = type_schema(f.type) if not f.also_accepts else _union_schema(f)
     constraints = {
         "maxLength": f.max_length,
         "minLength": f.min_length,
@@ -53,8 +53,10 @@ def _field_schema(f: ModelField) -> dict[str, Any]:
         "pattern": f.pattern,
     }
     schema.update({k: v for k, v in constraints.items() if v is not None})
-    if f.description:
-        schema["description"] = f.description
+    own = f.source if f.source != model_source else None  # the model's is in its doc
+    if f.description or own:
+        source = f" (source: {own})" if own else ""
+        schema["description"] = f.description + source
     if f.read_only:
         schema["readOnly"] = True
     if f.local_time:  # VendorModel leaves these naive instead of stamping them UTC
@@ -66,17 +68,26 @@ def _field_schema(f: ModelField) -> dict[str, Any]:
     return schema
 
 
+def _union_schema(f: ModelField) -> dict[str, Any]:
+    """``anyOf`` every form of a field documented in more than one (``also_accepts``)."""
+    forms = [type_schema(TypeRef(t.base, t.is_list, False, t.item_nullable)) for t in f.types]
+    if f.type.nullable:
+        return {"anyOf": [*forms, {"type": "null"}], "default": None}
+    return {"anyOf": forms}
+
+
 def _model_schema(m: Model) -> dict[str, Any]:
     # Read-only fields are optional: callers build models for writes without them.
     required = [f.name for f in m.fields if not f.type.nullable and not f.read_only]
     schema: dict[str, Any] = {
         "type": "object",
-        "properties": {f.name: _field_schema(f) for f in m.fields},
+        "properties": {f.name: _field_schema(f, m.source) for f in m.fields},
     }
     if required:
         schema["required"] = required
-    if m.description:
-        schema["description"] = m.description
+    if m.description or m.source:
+        source = f"\n\nSource: {m.source}." if m.source else ""
+        schema["description"] = m.description + source
     return schema
 
 
@@ -85,8 +96,9 @@ def stage_schema(stage: StageApi) -> dict[str, Any]:
     schemas: dict[str, Any] = {m.name: _model_schema(m) for m in stage.models}
     for e in stage.enums:
         schemas[e.name] = {"type": "string", "enum": list(e.values)}
-        if e.description:
-            schemas[e.name]["description"] = e.description
+        if e.description or e.source:
+            source = f"\n\nSource: {e.source}." if e.source else ""
+            schemas[e.name]["description"] = e.description + source
     return {
         "openapi": "3.1.0",
         "info": {"title": stage.info.name, "version": stage.stage.name},

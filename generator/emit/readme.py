@@ -50,6 +50,7 @@ def _row(stage: StageApi, group: str, rv: RouteView) -> dict[str, Any]:
             else "—"
         ),
         "summary": _md(r.summary),
+        "source": _md(r.source or ""),
         "example": _example(group, rv),
     }
 

@@ -150,6 +150,10 @@ def _doc(stage: StageApi, route: Route) -> str:
             + ", ".join(_error_class(stage, c) for c in route.errors)
             + "."
         )
+    if route.source:
+        parts.append(f"Source: {route.source}.")
+    for source, keys in stage.change_sources(route.where, route.origins).items():
+        parts.append(f"Stage changes ({', '.join(keys)}): {source}.")
     return "\n".join(parts)
 
 

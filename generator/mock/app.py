@@ -22,7 +22,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route as StarletteRoute
 from starlette.types import Receive, Scope, Send
 
@@ -34,6 +34,7 @@ from .limits import UsagePlan
 from .request import (
     MAX_BODY_BYTES,
     Query,
+    binder,
     lower_keys,
     paging,
     parse_payload,
@@ -183,7 +184,8 @@ class MockState:
                 self._check_token(request)
             if token is not None and route.name == token.route:
                 return self._authenticate(route, raw)
-            query = read_query(self.stage, route, parse_payload(raw), self.config.now())
+            payload = parse_payload(raw, binder(self.stage))
+            query = read_query(self.stage, route, payload, self.config.now())
             return self._dispatch(request, route, query)
         except MockError as error:
             return error_response(self.stage, [error])
@@ -208,11 +210,12 @@ class MockState:
     def _authenticate(self, route: Route, raw: bytes) -> Response:
         token = self.stage.auth.token
         assert token is not None
-        payload = parse_payload(raw)
-        nested = payload.get(self.stage.body_keys.body.lower())
-        given = lower_keys(nested) if isinstance(nested, dict) else payload
-        user = given.get(token.username_field.lower())
-        if user != self.config.username or given.get(token.password_field.lower()) != (
+        bind = binder(self.stage)
+        payload = parse_payload(raw, bind)
+        nested = payload.get(bind(self.stage.body_keys.body))
+        given = lower_keys(nested, bind) if isinstance(nested, dict) else payload
+        user = given.get(bind(token.username_field))
+        if user != self.config.username or given.get(bind(token.password_field)) != (
             self.config.password
         ):
             raise MockError(
@@ -245,7 +248,8 @@ class MockState:
             return Response(status_code=route.status)
         kind = route.response.kind
         if kind == "text":
-            return JSONResponse(TOKEN_TEST_TEXT, status_code=route.status)
+            # The key-test page documents a plain string, not a JSON string.
+            return PlainTextResponse(TOKEN_TEST_TEXT, status_code=route.status)
         if kind == "list":
             return self._read(request, route, query)
         self._check_ids(route, query)

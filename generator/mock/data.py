@@ -19,13 +19,25 @@ from typing import Any
 from ..spec.model import Model, ModelField, StageApi, TypeRef
 
 __all__ = [
+    "DELETED_FLAGS",
     "Row",
     "ValueMaker",
     "date_field",
+    "deleted_share",
+    "deletion_flag",
     "format_moment",
+    "is_deleted",
     "kind_of",
     "link_fields",
 ]
+
+#: Bool fields that mark a record deleted, with the value that means "deleted": the
+#: vendor-neutral convention the mock reads (``includeDeleted`` shows such rows).
+DELETED_FLAGS = (("isEnabled", False), ("isDeleted", True))
+#: Share of deleted records when the spec gives no ``true_ratio`` for the flag.
+_DEFAULT_DELETED_SHARE = 0.05
+#: Share of true values of other bool fields without a ``true_ratio``.
+_DEFAULT_TRUE_RATIO = 0.8
 
 # Link fields that do not follow the ``<kind>Id`` pattern (Site.orgId).
 _LINK_ALIASES = {"organization": ("orgId",)}
@@ -77,6 +89,31 @@ def date_field(model: Model) -> str | None:
     return None
 
 
+def deletion_flag(model: Model) -> tuple[ModelField, bool] | None:
+    """The field marking ``model``'s records deleted and its "deleted" value, if any."""
+    for name, deleted in DELETED_FLAGS:
+        item = model.field(name)
+        if item is not None and item.type.base == "bool" and not item.type.is_list:
+            return item, deleted
+    return None
+
+
+def deleted_share(model: Model) -> float:
+    """Share of ``model``'s records the mock marks deleted (0 without a flag)."""
+    flag = deletion_flag(model)
+    if flag is None:
+        return 0.0
+    item, deleted = flag
+    if item.true_ratio is None:
+        return _DEFAULT_DELETED_SHARE
+    return item.true_ratio if deleted else 1 - item.true_ratio
+
+
+def is_deleted(data: Mapping[str, Any]) -> bool:
+    """True when a record's deletion flag says deleted."""
+    return any(data.get(name) is flag for name, flag in DELETED_FLAGS)
+
+
 def format_moment(moment: datetime) -> str:
     """Naive UTC with milliseconds, as the vendor writes dates: 2021-11-15T18:07:05.477."""
     # isoformat, not strftime: "%Y" drops the leading zeros of years before 1000.
@@ -90,6 +127,14 @@ class ValueMaker:
         self.stage = stage
         self.rng = rng
         self.anchor = anchor
+        # Links and names of the record being made: nested records (a transaction's
+        # line items) reference the same product, machine and site as their parent.
+        self._links: Mapping[str, int] = {}
+        self._names: Mapping[str, str] = {}
+        self._flags: dict[str, tuple[ModelField, bool] | None] = {}
+        # Lookups by name, made once: a table of thousands of rows asks per field.
+        self._models = {m.name: m for m in stage.models}
+        self._enums = {e.name: e for e in stage.enums}
 
     def record(
         self,
@@ -101,9 +146,18 @@ class ValueMaker:
     ) -> dict[str, Any]:
         """A full record; ``links`` fill id fields, ``names`` fill ``<kind>Name`` fields."""
         moment = moment or self.anchor
-        out: dict[str, Any] = {}
-        for item in model.fields:
-            out[item.name] = self._field(model, item, ident, links, names, moment)
+        outer = self._links, self._names
+        self._links, self._names = links, names
+        by_field: dict[str, int] = {}
+        for kind, value in links.items():  # the first kind naming a field wins
+            for name in link_fields(kind):
+                by_field.setdefault(name, value)
+        try:
+            out: dict[str, Any] = {}
+            for item in model.fields:
+                out[item.name] = self._field(model, item, ident, by_field, names, moment)
+        finally:
+            self._links, self._names = outer
         return out
 
     def _field(
@@ -111,19 +165,25 @@ class ValueMaker:
         model: Model,
         item: ModelField,
         ident: int | str,
-        links: Mapping[str, int],
+        links: Mapping[str, int],  # link field name -> id
         names: Mapping[str, str],
         moment: datetime,
     ) -> Any:
         if item.name == "id" and not item.type.is_list:
             return ident
-        for kind, value in links.items():
-            if item.name in link_fields(kind):
-                return value
+        if item.name in links:
+            return links[item.name]
         if item.name.endswith("Name") and item.name[:-4] in names:
             return names[item.name[:-4]]
         if item.name == "name" and item.type.base == "string":
             return _fit(f"{model.name} {ident}", item)
+        if item.examples:
+            return self.rng.choice(item.examples)
+        if model.name not in self._flags:
+            self._flags[model.name] = deletion_flag(model)
+        flag = self._flags[model.name]
+        if flag is not None and flag[0] is item:
+            return not flag[1]  # the store picks the few deleted records
         if item.type.nullable and self.rng.random() < 0.1:
             return None
         return self.value(item.type, item, moment)
@@ -135,13 +195,13 @@ class ValueMaker:
             return [
                 self.value(single, None, moment) for _ in range(self.rng.randint(1, 3))
             ]
-        enum = self.stage.enum(ref.base)
+        enum = self._enums.get(ref.base)
         if enum is not None:
             return self.rng.choice(enum.values)
-        model = self.stage.model(ref.base)
+        model = self._models.get(ref.base)
         if model is not None:
             ident = self.rng.randint(1, 99999)
-            return self.record(model, ident, {}, {}, moment)
+            return self.record(model, ident, self._links, self._names, moment)
         return self._primitive(ref.base, item, moment)
 
     def _primitive(self, base: str, item: ModelField | None, moment: datetime) -> Any:
@@ -153,7 +213,10 @@ class ValueMaker:
                 self.rng.uniform(_lower_bound(item), _lower_bound(item) + 100), 2
             )
         if base == "bool":
-            return self.rng.random() < 0.8
+            ratio = item.true_ratio if item is not None else None
+            return self.rng.random() < (
+                _DEFAULT_TRUE_RATIO if ratio is None else ratio
+            )
         if base == "DateTime":
             return format_moment(moment + timedelta(seconds=self.rng.randint(0, 600)))
         if base == "Guid":

@@ -1,7 +1,9 @@
 """Reading one request the way the vendor does: JSON body, filters, date range, paging.
 
-Keys are matched case-insensitively (ASP.NET model binding); filter fields a route does
-not honour are ignored; the date range follows the four clamping rules.
+Keys are matched case-insensitively when the spec says names bind that way
+(``api.case_insensitive_names``, as ASP.NET model binding does), exactly otherwise;
+filter fields a route does not honour are ignored; the date range follows the four
+clamping rules.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,7 +23,9 @@ from .errors import MockError
 __all__ = [
     "MAX_BODY_BYTES",
     "Query",
+    "binder",
     "int_fits",
+    "lower_keys",
     "paging",
     "parse_date",
     "parse_payload",
@@ -72,12 +76,24 @@ class Query:
     body: Any = None  # the body key's value, None when absent
 
 
-def lower_keys(value: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy keyed by lower-cased keys (case-insensitive binding)."""
-    return {str(key).lower(): item for key, item in value.items()}
+def _same(name: str) -> str:
+    return name
 
 
-def parse_payload(raw: bytes) -> dict[str, Any]:
+def binder(stage: StageApi) -> Callable[[str], str]:
+    """How a JSON key is compared with a wire name: lower-cased when the spec's names
+    bind case-insensitively, as is otherwise."""
+    return str.lower if stage.info.case_insensitive_names else _same
+
+
+def lower_keys(
+    value: Mapping[str, Any], key: Callable[[str], str] = str.lower
+) -> dict[str, Any]:
+    """A copy with every key passed through ``key`` (lower-cased by default)."""
+    return {key(str(name)): item for name, item in value.items()}
+
+
+def parse_payload(raw: bytes, key: Callable[[str], str] = str.lower) -> dict[str, Any]:
     """The JSON object of a request body; ``{}`` when empty."""
     if not raw.strip():
         return {}
@@ -93,18 +109,18 @@ def parse_payload(raw: bytes) -> dict[str, Any]:
         raise MockError(
             "DESERIALIZATION_ERROR", "The request body must be a JSON object."
         )
-    return lower_keys(data)
+    return lower_keys(data, key)
 
 
 def _section(stage: StageApi, payload: dict[str, Any], key: str) -> dict[str, Any]:
-    value = payload.get(key.lower())
+    value = payload.get(binder(stage)(key))
     if value is None:
         return {}
     if not isinstance(value, dict):
         raise MockError(
             "DESERIALIZATION_ERROR", f"{key} must be an object.", [key], "field"
         )
-    return lower_keys(value)
+    return lower_keys(value, binder(stage))
 
 
 def read_query(
@@ -116,12 +132,13 @@ def read_query(
         (keys.request_filter, route.request_filter),
         (keys.route_filter, route.route_filter.fields if route.route_filter else ()),
     )
-    query = Query(body=payload.get(keys.body.lower()))
+    bind = binder(stage)
+    query = Query(body=payload.get(bind(keys.body)))
     dates: dict[str, tuple[str, datetime | None]] = {}
     for key, fields in sections:
         given = _section(stage, payload, key)
         for item in fields:
-            value = given.get(item.wire.lower())
+            value = given.get(bind(item.wire))
             pointer = f"{key}.{item.wire}"
             if item.date_role is not None:
                 dates[item.date_role] = (

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from ..spec.model import Model
-from .data import Row, kind_of, link_fields
+from .data import Row, is_deleted, kind_of, link_fields
 from .errors import MockError
 from .request import Query
 from .store import TREE, Store
@@ -22,7 +22,6 @@ __all__ = ["check_organizations", "filter_stem", "select"]
 
 Predicate = Callable[[Row], bool]
 _TREE_KINDS = frozenset(kind for kind, _, _ in TREE)
-_DELETED_FLAGS = (("isEnabled", False), ("isDeleted", True))
 
 
 def filter_stem(name: str) -> tuple[str, bool]:
@@ -94,7 +93,7 @@ def _visible(store: Store, row: Row, include_deleted: bool) -> bool:
         return False
     if include_deleted:
         return True
-    return not any(row.data.get(name) is flag for name, flag in _DELETED_FLAGS)
+    return not is_deleted(row.data)
 
 
 def _within(

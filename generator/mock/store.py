@@ -12,12 +12,23 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from ..spec.model import Model, StageApi
 from .config import MockConfig
-from .data import Row, ValueMaker, date_field, format_moment, kind_of, link_fields
+from .data import (
+    Row,
+    ValueMaker,
+    date_field,
+    deleted_share,
+    deletion_flag,
+    format_moment,
+    is_deleted,
+    kind_of,
+    link_fields,
+)
 
 __all__ = ["TREE", "Store"]
 
@@ -31,6 +42,16 @@ TREE: tuple[tuple[str, str | None, int], ...] = (
     ("selection", "machine", 4),
 )
 _TREE_KINDS = frozenset(kind for kind, _, _ in TREE)
+
+
+@dataclass(slots=True)
+class _Pools:
+    """What generated rows may link to, computed once per table."""
+
+    wanted: set[str]  # tree kinds the model (or a nested model) has link fields for
+    machines: list[Row] = field(default_factory=list)
+    selections: dict[int, list[Row]] = field(default_factory=dict)  # by machine id
+    products: dict[int, list[int]] = field(default_factory=dict)  # by organization
 
 
 def _class_name(kind: str) -> str:
@@ -154,8 +175,59 @@ class Store:
                 base = dict(parent_row.links) if parent_row is not None else {}
                 for _ in range(per_parent):
                     ident = len(rows) + 1
-                    rows.append(self._row(model, maker, ident, base))
+                    links = {**base, **self._cross_links(model, base, rng)}
+                    rows.append(self._row(model, maker, ident, links))
+            self._mark_deleted(model, rows, rng)
             self._store(model.name, rows)
+
+    def _cross_links(
+        self, model: Model, base: dict[str, int], rng: random.Random
+    ) -> dict[str, int]:
+        """Links to tree kinds outside the parent chain (a selection's product): a
+        visible record of the same organization, so no reference dangles."""
+        found: dict[str, int] = {}
+        for kind in _TREE_KINDS - base.keys():
+            if not any(model.field(n) for n in link_fields(kind)):
+                continue
+            options = self._visible_ids(_class_name(kind), base.get("organization"))
+            if options:
+                found[kind] = rng.choice(options)
+        return found
+
+    def _visible_ids(self, model_name: str, organization: int | None) -> list[int]:
+        rows = self._tables.get(model_name) or []
+        return [
+            r.data["id"]
+            for r in rows
+            if not is_deleted(r.data)
+            and isinstance(r.data.get("id"), int)
+            and (organization is None or r.links.get("organization") == organization)
+        ]
+
+    def _mark_deleted(self, model: Model, rows: list[Row], rng: random.Random) -> None:
+        """Deleted records stay a small minority: rows under a deleted parent are
+        deleted with it, then a few more up to the model's share. The key's own
+        organizations are never deleted."""
+        flag = deletion_flag(model)
+        if flag is None:
+            return
+        item, deleted = flag
+        own = kind_of(model.name)
+        for row in rows:
+            parents = (self._tree_row(k, v) for k, v in row.links.items() if k != own)
+            if any(p is not None and is_deleted(p.data) for p in parents):
+                row.data[item.name] = deleted
+        quota = int(len(rows) * deleted_share(model))
+        quota -= sum(is_deleted(r.data) for r in rows)
+        keys = self.config.organizations
+        candidates = [
+            r
+            for r in rows
+            if not is_deleted(r.data)
+            and not (own == "organization" and r.data.get("id") in keys)
+        ]
+        for row in rng.sample(candidates, max(0, min(quota, len(candidates)))):
+            row.data[item.name] = deleted
 
     def _row(
         self,
@@ -191,9 +263,10 @@ class Store:
         id_field = model.field("id")
         textual = id_field is not None and id_field.type.base == "string"
         rows = []
+        pools = self._pools(model)
         for index, moment in enumerate(moments):
             ident: int | str = f"B{1001 + index}" if textual else index + 1
-            base = self._context(model, rng)
+            base = self._context(model, rng, pools)
             row = self._row(model, maker, ident, base, moment)
             self._stamp(model, row, moment)
             rows.append(row)
@@ -212,26 +285,50 @@ class Store:
         if name is not None and moment is not None:
             row.data[name] = format_moment(moment)
 
-    def _context(self, model: Model, rng: random.Random) -> dict[str, int]:
-        """Links for a generated row: a random machine's chain, narrowed to its fields."""
-        machines = self._tables.get("Machine") or []
+    def _context(
+        self, model: Model, rng: random.Random, pools: _Pools
+    ) -> dict[str, int]:
+        """Links for a generated row: a random visible machine's chain, one of its
+        visible selections and that selection's product, narrowed to the kinds the
+        model (or a model nested in it) has fields for."""
         chain: dict[str, int] = {}
-        if machines:
-            machine = rng.choice(machines)
+        if pools.machines:
+            machine = rng.choice(pools.machines)
             chain = dict(machine.links)
-            for kind, table in (("product", "Product"), ("selection", "Selection")):
-                options = self._children(table, kind, chain)
+            selections = pools.selections.get(chain.get("machine", 0), [])
+            if selections:
+                chain.update(rng.choice(selections).links)
+            else:
+                options = pools.products.get(chain.get("organization", 0), [])
                 if options:
-                    chain[kind] = rng.choice(options)
-        wanted = {k for k in _TREE_KINDS if any(model.field(n) for n in link_fields(k))}
-        base = {k: v for k, v in chain.items() if k in wanted}
+                    chain["product"] = rng.choice(options)
+        base = {k: v for k, v in chain.items() if k in pools.wanted}
         base.update(self._foreign(model, rng))
         return base
 
-    def _children(self, table: str, kind: str, chain: dict[str, int]) -> list[int]:
-        rows = self._tables.get(table) or []
-        parent = "machine" if kind == "selection" else "organization"
-        return [r.links[kind] for r in rows if r.links.get(parent) == chain.get(parent)]
+    def _pools(self, model: Model) -> _Pools:
+        """Visible machines, their selections and each organization's products."""
+        pools = _Pools(self._linked_kinds(model, set()))
+        visible = [r for r in self._tables.get("Machine") or [] if not is_deleted(r.data)]
+        pools.machines.extend(visible)
+        for row in self._tables.get("Selection") or []:
+            if not is_deleted(row.data):
+                pools.selections.setdefault(row.links.get("machine", 0), []).append(row)
+        for row in self._tables.get("Product") or []:
+            if not is_deleted(row.data) and isinstance(row.data.get("id"), int):
+                org = row.links.get("organization", 0)
+                pools.products.setdefault(org, []).append(row.data["id"])
+        return pools
+
+    def _linked_kinds(self, model: Model, seen: set[str]) -> set[str]:
+        """Tree kinds ``model`` or the models nested in it have link fields for."""
+        seen.add(model.name)
+        kinds = {k for k in _TREE_KINDS if any(model.field(n) for n in link_fields(k))}
+        for item in model.fields:
+            nested = self.stage.model(item.type.base)
+            if nested is not None and nested.name not in seen:
+                kinds |= self._linked_kinds(nested, seen)
+        return kinds
 
     def _foreign(self, model: Model, rng: random.Random) -> dict[str, int]:
         """Ids for ``<kind>Id`` fields naming another generated table (Session, Role)."""

@@ -14,7 +14,7 @@ from typing import Any
 from ..spec.model import Model, ModelField, Route, StageApi, TypeRef
 from .data import Row, date_field, format_moment, link_fields
 from .errors import MockError, MockErrors
-from .request import int_fits, lower_keys
+from .request import binder, int_fits, lower_keys
 from .store import TREE, Store
 
 __all__ = ["apply_write", "target_model"]
@@ -88,8 +88,9 @@ class _Checker:
                 "DESERIALIZATION_ERROR", "An element is not an object.", index, None
             )
             return None
-        given = lower_keys(raw)
-        data = {f.name: given.get(f.name.lower()) for f in self.body.fields}
+        bind = binder(self.store.stage)
+        given = lower_keys(raw, bind)
+        data = {f.name: given.get(bind(f.name)) for f in self.body.fields}
         ident = data.get("id")
         before = len(self.problems)
         for item in self.body.fields:
@@ -108,7 +109,7 @@ class _Checker:
                     "MISSING_REQUIRED_DATA", f"{item.name} is required.", index, ident
                 )
             return
-        if not _fits(self.store.stage, item.type, value):
+        if not any(_fits(self.store.stage, t, value) for t in item.types):
             msg = f"{item.name} could not be deserialized as {item.type}."
             self._add("DESERIALIZATION_ERROR", msg, index, ident)
             return

@@ -101,6 +101,7 @@ def _api_info(api: Mapping[str, Any]) -> ApiInfo:
         api_key_env=api.get("api_key_env"),
         username_env=api.get("username_env"),
         password_env=api.get("password_env"),
+        case_insensitive_names=bool(api.get("case_insensitive_names", False)),
     )
 
 
@@ -127,7 +128,22 @@ def _build_stage(ctx: _Ctx, info: ApiInfo, stage: StageInfo) -> StageApi:
         errors=_error_codes(ctx),
         gateway=_gateway(raw["errors"].get("gateway") or []),
         routes=_routes(ctx, filters),
+        sources=_sources(raw, ()),
     )
+
+
+def _sources(node: Any, path: JsonPath) -> tuple[tuple[JsonPath, str], ...]:
+    """Every ``source:`` in the raw spec with the JSON path of the mapping holding it."""
+    found: list[tuple[JsonPath, str]] = []
+    if isinstance(node, Mapping):
+        if isinstance(node.get("source"), str):
+            found.append((path, node["source"]))
+        for key, value in node.items():
+            found.extend(_sources(value, (*path, key)))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found.extend(_sources(value, (*path, index)))
+    return tuple(found)
 
 
 def _auth(ctx: _Ctx) -> Auth:
@@ -148,6 +164,7 @@ def _auth(ctx: _Ctx) -> Auth:
             renew_before=_renew_before(t),
             expired_error=t["expired_error"],
             invalid_error=t.get("invalid_error"),
+            source=auth["token"].get("source"),
         )
     return Auth(auth["api_key"]["header"], token)
 
@@ -225,6 +242,7 @@ def _filters(ctx: _Ctx) -> tuple[Filter, ...]:
                     role,  # type: ignore[arg-type]
                     (*where, "fields", key),
                     tuple(sorted(f.origins.items())),
+                    fraw.get("source") or raw.get("source"),
                 )
             )
         out.append(
@@ -234,6 +252,7 @@ def _filters(ctx: _Ctx) -> tuple[Filter, ...]:
                 bool(raw.get("standard")),
                 tuple(fields),
                 where,
+                raw.get("source"),
             )
         )
     return tuple(out)
@@ -247,21 +266,40 @@ def _models(ctx: _Ctx) -> tuple[tuple[Model, ...], tuple[Enum, ...]]:
             continue
         if "enum" in raw:
             enums.append(
-                Enum(name, raw.get("description", ""), tuple(raw["enum"]), where)
+                Enum(
+                    name,
+                    raw.get("description", ""),
+                    tuple(raw["enum"]),
+                    where,
+                    raw.get("source"),
+                )
             )
             continue
         fields = [
-            _model_field(ctx, key, fraw, (*where, "fields", key))
+            _model_field(ctx, key, fraw, (*where, "fields", key), raw.get("source"))
             for key, fraw in raw["fields"].items()
             if alive(fraw, ctx.stage, ctx.order)
         ]
-        models.append(Model(name, raw.get("description", ""), tuple(fields), where))
+        models.append(
+            Model(
+                name,
+                raw.get("description", ""),
+                tuple(fields),
+                where,
+                raw.get("source"),
+            )
+        )
     return tuple(models), tuple(enums)
 
 
 def _model_field(
-    ctx: _Ctx, key: str, raw: Mapping[str, Any], where: JsonPath
+    ctx: _Ctx,
+    key: str,
+    raw: Mapping[str, Any],
+    where: JsonPath,
+    model_source: str | None = None,
 ) -> ModelField:
+    """One field in this stage; without its own ``source`` it has its model's."""
     f = resolve(raw, where, ctx.stage, ctx.order)
     return ModelField(
         name=key,
@@ -282,6 +320,10 @@ def _model_field(
         renamed_from=f.get("renamed_from"),
         where=where,
         origins=tuple(sorted(f.origins.items())),
+        examples=tuple(f.get("examples") or ()),
+        true_ratio=f.get("true_ratio"),
+        also_accepts=tuple(TypeRef.parse(t) for t in f.get("also_accepts") or ()),
+        source=raw.get("source") or model_source,
     )
 
 
@@ -301,6 +343,7 @@ def _error_codes(ctx: _Ctx) -> tuple[ErrorCode, ...]:
                     bool(raw.get("reauth")),
                     bool(raw.get("retry")),
                     ("errors", "codes", code),
+                    raw.get("source"),
                 )
             )
     return tuple(out)
@@ -316,6 +359,7 @@ def _gateway(raw: Sequence[Mapping[str, Any]]) -> tuple[GatewayError, ...]:
             bool(g.get("retry")),
             bool(g.get("quota")),
             bool(g.get("unknown_path")),
+            source=g.get("source"),
         )
         for g in raw
     )
@@ -363,6 +407,7 @@ def _route(ctx: _Ctx, r: Any, filters: tuple[Filter, ...]) -> Route:
         renamed_from=r.get("renamed_from"),
         where=r.where,
         origins=tuple(sorted(r.origins.items())),
+        source=ctx.raw["routes"][r.where[1]].get("source"),
     )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from .build import Problem
 from .collisions import collisions, field_names
 from .errors import JsonPath, format_path
-from .model import Api, Route, StageApi, TypeRef
+from .model import Api, ModelField, Route, StageApi, TypeRef
 
 MAX_RANGE_DAYS = 366
 
@@ -224,9 +224,11 @@ def _types_in(stage: StageApi, t: TypeRef) -> str | None:
 def _models(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
     for m in stage.models:
         for f in m.fields:
-            problem = _types_in(stage, f.type)
-            if problem:
-                yield f.origin("type"), f"{m.name}.{f.name}: {problem} in this stage"
+            keys = ("type", *["also_accepts"] * len(f.also_accepts))
+            for t, key in zip(f.types, keys, strict=True):
+                problem = _types_in(stage, t)
+                if problem:
+                    yield f.origin(key), f"{m.name}.{f.name}: {problem} in this stage"
             if f.exclusive_minimum is not None and f.minimum is not None:
                 yield f.where, f"{m.name}.{f.name}: both minimum and exclusive_minimum"
             if f.secret and (f.type.base != "string" or f.type.is_list):
@@ -238,6 +240,32 @@ def _models(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
                     yield f.origin(key), f"{m.name}.{f.name}: {key} on a non-DateTime field"
             if (f.max_length is not None or f.pattern) and f.type.base != "string":
                 yield f.where, f"{m.name}.{f.name}: max_length/pattern on a non-string field"
+            yield from _mock_hints(stage, m.name, f)
+
+
+def _mock_hints(stage: StageApi, model: str, f: ModelField) -> Iterator[tuple[JsonPath, str]]:
+    """``examples`` must fit the field's type; ``true_ratio`` needs a bool field."""
+    if f.true_ratio is not None and (f.type.base != "bool" or f.type.is_list):
+        yield f.origin("true_ratio"), f"{model}.{f.name}: true_ratio on a non-bool field"
+    for value in f.examples:
+        if not _example_fits(stage, f.type, value):
+            msg = f"{model}.{f.name}: example {value!r} does not fit {f.type}"
+            yield f.origin("examples"), msg
+
+
+def _example_fits(stage: StageApi, t: TypeRef, value: object) -> bool:
+    if value is None or t.is_list:
+        return value is None and t.nullable
+    if t.base == "bool":
+        return isinstance(value, bool)
+    if t.base in ("int", "long", "short", "byte"):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if t.base in ("decimal", "double", "float"):
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    enum = stage.enum(t.base)
+    if enum is not None:
+        return value in enum.values
+    return isinstance(value, str) and stage.model(t.base) is None
 
 
 def _filters(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:

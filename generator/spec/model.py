@@ -105,6 +105,9 @@ class FilterField:
     where: JsonPath
     #: where each resolved property came from (the base key or a stage change)
     origins: tuple[tuple[str, JsonPath], ...] = ()
+    #: provenance (spec ``source``, a stage change's own is in ``StageApi.sources``):
+    #: "doc: …", "observed: …", "platform: …" or "proposal"
+    source: str | None = None
 
     def origin(self, key: str) -> JsonPath:
         """Spec location of the value of ``key`` in this stage."""
@@ -120,6 +123,9 @@ class Filter:
     standard: bool
     fields: tuple[FilterField, ...]
     where: JsonPath
+    #: provenance (spec ``source``, a stage change's own is in ``StageApi.sources``):
+    #: "doc: …", "observed: …", "platform: …" or "proposal"
+    source: str | None = None
 
     def field(self, name: str) -> FilterField | None:
         """The field called ``name``, if this stage has it."""
@@ -148,6 +154,20 @@ class ModelField:
     renamed_from: str | None = None
     where: JsonPath = ()
     origins: tuple[tuple[str, JsonPath], ...] = ()
+    #: values the mock draws this field from (spec ``examples``), none when empty
+    examples: tuple[str | float | bool | None, ...] = ()
+    #: share of mock records with this bool field true (spec ``true_ratio``)
+    true_ratio: float | None = None
+    #: provenance (spec ``source``, a stage change's own is in ``StageApi.sources``):
+    #: "doc: …", "observed: …", "platform: …" or "proposal"
+    source: str | None = None
+    #: other wire forms the field takes (spec ``also_accepts``), besides ``type``
+    also_accepts: tuple[TypeRef, ...] = ()
+
+    @property
+    def types(self) -> tuple[TypeRef, ...]:
+        """``type`` followed by every ``also_accepts`` form."""
+        return (self.type, *self.also_accepts)
 
     def origin(self, key: str) -> JsonPath:
         """Spec location of the value of ``key`` in this stage."""
@@ -162,6 +182,9 @@ class Model:
     description: str
     fields: tuple[ModelField, ...]
     where: JsonPath
+    #: provenance (spec ``source``, a stage change's own is in ``StageApi.sources``):
+    #: "doc: …", "observed: …", "platform: …" or "proposal"
+    source: str | None = None
 
     def field(self, name: str) -> ModelField | None:
         """The field with wire name ``name``, if present."""
@@ -176,6 +199,9 @@ class Enum:
     description: str
     values: tuple[str, ...]
     where: JsonPath
+    #: provenance (spec ``source``, a stage change's own is in ``StageApi.sources``):
+    #: "doc: …", "observed: …", "platform: …" or "proposal"
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +254,9 @@ class Route:
     where: JsonPath
     #: where each resolved property came from (the base key or a stage change)
     origins: tuple[tuple[str, JsonPath], ...] = ()
+    #: provenance (spec ``source``, a stage change's own is in ``StageApi.sources``):
+    #: "doc: …", "observed: …", "platform: …" or "proposal"
+    source: str | None = None
 
     def origin(self, key: str) -> JsonPath:
         """Spec location of the value of ``key`` in this stage."""
@@ -245,6 +274,9 @@ class ErrorCode:
     reauth: bool
     retry: bool
     where: JsonPath
+    #: provenance (spec ``source``, a stage change's own is in ``StageApi.sources``):
+    #: "doc: …", "observed: …", "platform: …" or "proposal"
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +290,9 @@ class GatewayError:
     retry: bool
     quota: bool
     unknown_path: bool = False  # the answer for a path no route matches
+    #: provenance (spec ``source``, a stage change's own is in ``StageApi.sources``):
+    #: "doc: …", "observed: …", "platform: …" or "proposal"
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +311,9 @@ class TokenAuth:
     renew_before: timedelta
     expired_error: str
     invalid_error: str | None
+    #: provenance (spec ``source``, a stage change's own is in ``StageApi.sources``):
+    #: "doc: …", "observed: …", "platform: …" or "proposal"
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,6 +405,8 @@ class ApiInfo:
     api_key_env: str | None
     username_env: str | None = None
     password_env: str | None = None
+    #: JSON property names bind ignoring case (``Id`` = ``id``), as ASP.NET does
+    case_insensitive_names: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,6 +429,8 @@ class StageApi:
     errors: tuple[ErrorCode, ...]
     gateway: tuple[GatewayError, ...]
     routes: tuple[Route, ...]
+    #: every ``source:`` of the spec by JSON path, whatever the stage (diff tags with it)
+    sources: tuple[tuple[JsonPath, str], ...] = ()
 
     @property
     def request_filter(self) -> Filter | None:
@@ -413,6 +455,31 @@ class StageApi:
     def filter(self, name: str) -> Filter | None:
         """The filter called ``name``, if present."""
         return next((f for f in self.filters if f.name == name), None)
+
+    def source_at(self, where: JsonPath) -> str | None:
+        """The ``source`` of the innermost element at or above ``where`` that has one."""
+        best: tuple[int, str | None] = (-1, None)
+        for path, source in self.sources:
+            if len(path) > best[0] and where[: len(path)] == path:
+                best = (len(path), source)
+        return best[1]
+
+    def change_sources(
+        self, where: JsonPath, origins: tuple[tuple[str, JsonPath], ...]
+    ) -> dict[str, tuple[str, ...]]:
+        """Source -> keys, for the stage changes (under ``where``) that shaped an element
+        in this stage and declare a ``source`` of their own."""
+        found: dict[str, list[str]] = {}
+        for key, path in origins:
+            head = path[: len(where) + 2]
+            if key == "source" or len(path) <= len(where) + 2:
+                continue
+            if path[len(where)] != "changes":
+                continue
+            own = dict(self.sources).get(head)
+            if own is not None:
+                found.setdefault(own, []).append(key)
+        return {src: tuple(sorted(keys)) for src, keys in sorted(found.items())}
 
     def error(self, code: str) -> ErrorCode | None:
         """The error code ``code``, if present."""

@@ -17,6 +17,7 @@ SPECS = Path(__file__).parent / "specs"
 CHANGES = SPECS / "changes.yaml"
 AGAINST_OLD, AGAINST_NEW = SPECS / "against_old.yaml", SPECS / "against_new.yaml"
 WIDE_OLD, WIDE_NEW = SPECS / "stagewide_old.yaml", SPECS / "stagewide_new.yaml"
+FOLDED = SPECS / "folded.yaml"  # names bind ignoring case
 
 COMPARISONS: dict[str, tuple[Path, str, Path, str]] = {
     "v1>v2": (CHANGES, "v1", CHANGES, "v2"),
@@ -26,6 +27,7 @@ COMPARISONS: dict[str, tuple[Path, str, Path, str]] = {
     "against-back": (AGAINST_NEW, "v1", AGAINST_OLD, "v1"),
     "wide": (WIDE_OLD, "v1", WIDE_NEW, "v1"),
     "wide-back": (WIDE_NEW, "v1", WIDE_OLD, "v1"),
+    "folded": (FOLDED, "v1", FOLDED, "v2"),
 }
 
 

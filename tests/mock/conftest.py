@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from mock_support import MINIMAL, REAL, Mock, MockFactory, config
+from mock_support import DATES_REQUIRED, MINIMAL, REAL, Mock, MockFactory, config
 
 import generator
 from generator.mock import create_app
@@ -23,10 +23,20 @@ def real_api() -> Api:
     return generator.build(REAL)
 
 
+@pytest.fixture(scope="session")
+def dates_required_api() -> Api:
+    return generator.build(DATES_REQUIRED)
+
+
 @pytest.fixture
-def make_mock(real_api: Api, minimal_api: Api) -> Iterator[MockFactory]:
+def make_mock(
+    real_api: Api, minimal_api: Api, dates_required_api: Api
+) -> Iterator[MockFactory]:
+    apis = {"real": real_api, "minimal": minimal_api}
+    apis["dates_required"] = dates_required_api
+
     def make(stage: str = "v2.1", spec: str = "real", **overrides: Any) -> Mock:
-        api = real_api if spec == "real" else minimal_api
+        api = apis[spec]
         return Mock(create_app(api.stage(stage), config(**overrides)), stage)
 
     yield make

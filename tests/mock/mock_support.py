@@ -18,6 +18,7 @@ with warnings.catch_warnings():
 ROOT = Path(__file__).resolve().parents[2]
 MINIMAL = ROOT / "tests/specs/valid/minimal.yaml"
 REAL = ROOT / "spec/vendnovation.yaml"
+DATES_REQUIRED = ROOT / "tests/golden/dates_required/spec.yaml"
 NOW = datetime(2024, 6, 1, 12, 0, 0, tzinfo=UTC)
 KEY = "test-key"
 

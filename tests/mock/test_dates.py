@@ -119,17 +119,44 @@ def test_non_string_date_is_deserialization_error(mock: Mock) -> None:
     assert (r.status_code, r.json()[0]["code"]) == (400, "DESERIALIZATION_ERROR")
 
 
-def test_rc_requires_both_dates(make_mock: MockFactory) -> None:
+RC_RANGED = ("/reports/transactions", "/alerts", "/sessions", "/sessions/events",
+             "/reports/inventory-adjustments", "/reports/product-sales-stats")
+
+
+@pytest.mark.parametrize("path", RC_RANGED)
+def test_rc_reads_without_dates_follow_the_clamping_table(
+    make_mock: MockFactory, real_api: Any, path: str
+) -> None:
+    """No start and no end: end = now, start = end - the route's max range (row 4)."""
     rc = make_mock("rc")
-    r = rc.read("/reports/transactions", {"endDate": "2024-05-01"})
+    route = next(r for r in real_api.stage("rc").routes if r.path == path)
+    r = rc.read(path, {})
+    assert r.status_code == 200, r.text
+    start = (NOW.replace(tzinfo=None) - route.max_range).isoformat() + ".000Z"
+    assert (r.headers[START], r.headers[END]) == (start, "2024-06-01T12:00:00.000Z")
+    only_start = rc.read(path, {"startDate": "2024-05-01T00:00:00"})
+    end = (datetime(2024, 5, 1) + route.max_range).isoformat() + ".000Z"
+    assert (only_start.status_code, only_start.headers[END]) == (200, end)
+
+
+def test_rc_old_transactions_path_is_the_gateways_403(make_mock: MockFactory) -> None:
+    rc = make_mock("rc")
+    r = rc.read("/transactions", {})
+    assert (r.status_code, r.json()) == (403, {"message": "Missing Authentication Token"})
+
+
+def test_dates_required_capability_answers_421(make_mock: MockFactory) -> None:
+    """The format can still require both dates (golden case dates_required)."""
+    v2 = make_mock("v2", "dates_required")
+    r = v2.read("/audit", {"endDate": "2024-05-01"})
     assert r.status_code == 421
     [error] = r.json()
     assert error["code"] == "MISSING_REQUIRED_DATA"
     assert error["pointers"] == ["requestFilter.startDate"]
-    ok = rc.read(
-        "/reports/transactions", {"startDate": "2024-04-01", "endDate": "2024-05-01"}
-    )
+    ok = v2.read("/audit", {"startDate": "2024-04-01", "endDate": "2024-05-01"})
     assert ok.status_code == 200
+    v1 = make_mock("v1", "dates_required")
+    assert v1.read("/audit", {}).status_code == 200
 
 
 def test_v1_reads_pascal_case_and_v1_range(make_mock: MockFactory) -> None:

@@ -32,8 +32,9 @@ def test_missing_or_wrong_key_is_forbidden(mock: Mock) -> None:
 def test_token_test_needs_only_the_key(mock: Mock) -> None:
     r = mock.call("POST", "/token-test", token=False)
     assert r.status_code == 200
-    assert r.json() == "Access token was valid"
-    assert "json" in r.headers["content-type"]
+    # The API Key Test page documents a plain string, not a JSON string.
+    assert r.text == "Access token was valid"
+    assert r.headers["content-type"].startswith("text/plain")
 
 
 def test_authenticate_returns_us_dates_and_a_three_day_token(mock: Mock) -> None:
@@ -85,13 +86,13 @@ def test_expired_token_is_api_token(mock: Mock) -> None:
     assert mock.read("/machines").status_code == 200
 
 
-def test_rc_takes_a_bearer_token_in_authorization(make_mock: MockFactory) -> None:
+def test_rc_takes_the_access_token_header(make_mock: MockFactory) -> None:
+    """Every known client sends access-token on rc; Bearer was an unbacked proposal."""
     rc = make_mock("rc")
+    assert rc.read("/machines").status_code == 200
     token = rc.login()
-    ok = rc.read("/machines", token=False, headers={"Authorization": f"Bearer {token}"})
-    assert ok.status_code == 200
-    bare = rc.read("/machines", token=False, headers={"Authorization": token})
-    assert bare.status_code == 401
+    bearer = rc.read("/machines", token=False, headers={"Authorization": f"Bearer {token}"})
+    assert (bearer.status_code, bearer.json()[0]["code"]) == (401, "API_TOKEN")
 
 
 def test_key_is_checked_before_the_token(mock: Mock) -> None:

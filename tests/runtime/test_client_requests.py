@@ -112,6 +112,17 @@ def test_object_text_and_none_responses(api: Api) -> None:
     )
 
 
+def test_text_response_accepts_plain_and_json_strings(api: Api) -> None:
+    """The key-test page documents a plain string; some servers send a JSON string."""
+    client = api.client()
+    api.vendor.routes["/ping"] = lambda r: httpx.Response(
+        200, text="Access token was valid", headers={"content-type": "text/plain"}
+    )
+    assert api.call(client, "_request", PING) == "Access token was valid"
+    api.vendor.routes["/ping"] = lambda r: json_response(200, "Access token was valid")
+    assert api.call(client, "_request", PING) == "Access token was valid"
+
+
 def test_unhonoured_filter_is_rejected_before_any_request(api: Api) -> None:
     client = api.client()
     with pytest.raises(UnhonouredFilterError, match=r"machines\.list.*account_ids"):

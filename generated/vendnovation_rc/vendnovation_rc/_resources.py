@@ -108,6 +108,8 @@ class AccountsResource(SyncResource):
 
         ``POST /accounts`` (spec route ``accounts.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -141,6 +143,8 @@ class AccountsResource(SyncResource):
 
         ``POST /accounts`` (spec route ``accounts.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -167,6 +171,7 @@ class AccountsResource(SyncResource):
 
         ``PATCH /accounts`` (spec route ``accounts.update``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: proposal.
         """
         result: None = self._client._request(
             _api.ACCOUNTS_UPDATE, body=body, timeout=timeout
@@ -199,8 +204,10 @@ class AlertsResource(SyncResource):
 
         ``POST /alerts`` (spec route ``alerts.list``).
         Max page size: 500.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (max_range, request_filter, route_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -249,8 +256,10 @@ class AlertsResource(SyncResource):
 
         ``POST /alerts`` (spec route ``alerts.list``).
         Max page size: 500.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (max_range, request_filter, route_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -288,6 +297,7 @@ class AuthResource(SyncResource):
 
         ``POST /authenticate`` (spec route ``auth.authenticate``).
         Route errors: InvalidLoginError.
+        Source: doc: Authenticate.
         """
         return self._client._authenticate(AuthToken)
 
@@ -297,6 +307,7 @@ class AuthResource(SyncResource):
         Checks that the x-api-key header is set up. Needs no session token. Returns the plain string "Access token was valid"; a bad key gets the gateway's Forbidden.
 
         ``POST /token-test`` (spec route ``auth.token_test``).
+        Source: doc: API Key Test.
         """
         result: str = self._client._request(_api.AUTH_TOKEN_TEST, timeout=timeout)
         return result
@@ -314,6 +325,7 @@ class FilesResource(SyncResource):
 
         ``DELETE /files`` (spec route ``files.delete``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: proposal.
         """
         result: None = self._client._request(
             _api.FILES_DELETE, body=body, timeout=timeout
@@ -333,6 +345,7 @@ class FilesResource(SyncResource):
 
         ``POST /files/download`` (spec route ``files.download``).
         Route errors: MissingRecordError, UnexpectedResultCountError.
+        Source: proposal.
         """
         result: FileContent = self._client._request(
             _api.FILES_DOWNLOAD,
@@ -365,6 +378,7 @@ class FilesResource(SyncResource):
 
         ``POST /files`` (spec route ``files.list``).
         Max page size: 200.
+        Source: proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -410,6 +424,7 @@ class FilesResource(SyncResource):
 
         ``POST /files`` (spec route ``files.list``).
         Max page size: 200.
+        Source: proposal.
 
         Returns one page with its paging headers.
         """
@@ -444,6 +459,7 @@ class FilesResource(SyncResource):
 
         ``PUT /files`` (spec route ``files.upload``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError, GenericError.
+        Source: proposal.
         """
         result: None = self._client._request(
             _api.FILES_UPLOAD, body=body, timeout=timeout
@@ -463,6 +479,7 @@ class MachineTypesResource(SyncResource):
 
         ``POST /machines/types`` (spec route ``machine_types.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -483,6 +500,7 @@ class MachineTypesResource(SyncResource):
 
         ``POST /machines/types`` (spec route ``machine_types.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -512,6 +530,8 @@ class MachinesResource(SyncResource):
 
         ``POST /machines`` (spec route ``machines.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -549,6 +569,8 @@ class MachinesResource(SyncResource):
 
         ``POST /machines`` (spec route ``machines.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -582,6 +604,7 @@ class MachinesResource(SyncResource):
 
         ``POST /machines/provision`` (spec route ``machines.provision``).
         Route errors: MissingRecordError, UnexpectedResultCountError, DataAccessError.
+        Source: doc: Provision Machines.
         """
         result: None = self._client._request(
             _api.MACHINES_PROVISION,
@@ -603,6 +626,7 @@ class MachinesResource(SyncResource):
 
         ``PATCH /machines`` (spec route ``machines.update``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
             _api.MACHINES_UPDATE, body=body, timeout=timeout
@@ -627,6 +651,7 @@ class OrganizationsResource(SyncResource):
 
         ``POST /organizations`` (spec route ``organizations.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -656,6 +681,7 @@ class OrganizationsResource(SyncResource):
 
         ``POST /organizations`` (spec route ``organizations.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -684,6 +710,7 @@ class ProductsResource(SyncResource):
 
         ``PUT /products`` (spec route ``products.create``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
             _api.PRODUCTS_CREATE, body=body, timeout=timeout
@@ -706,6 +733,8 @@ class ProductsResource(SyncResource):
 
         ``POST /products`` (spec route ``products.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -739,6 +768,8 @@ class ProductsResource(SyncResource):
 
         ``POST /products`` (spec route ``products.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -777,12 +808,13 @@ class ReportsResource(SyncResource):
     ) -> Iterator[InventoryAdjustment]:
         """List inventory adjustments.
 
-        Changes of selection stock levels. Both range ends are required; the range is clamped to 31 days and the range used is reported in the search-range headers.
+        Changes of selection stock levels. The range is clamped to 31 days (one month) and the range used is reported in the search-range headers.
 
         ``POST /reports/inventory-adjustments`` (spec route ``reports.inventory_adjustments``).
         Max page size: 2000.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -821,12 +853,13 @@ class ReportsResource(SyncResource):
     ) -> Page[InventoryAdjustment]:
         """List inventory adjustments.
 
-        Changes of selection stock levels. Both range ends are required; the range is clamped to 31 days and the range used is reported in the search-range headers.
+        Changes of selection stock levels. The range is clamped to 31 days (one month) and the range used is reported in the search-range headers.
 
         ``POST /reports/inventory-adjustments`` (spec route ``reports.inventory_adjustments``).
         Max page size: 2000.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -864,12 +897,13 @@ class ReportsResource(SyncResource):
     ) -> Iterator[ProductSalesStat]:
         """Product sales statistics.
 
-        Units sold and sales amount per product over the range. Both range ends are required; the range is clamped to 90 days and the range used is reported in the search-range headers.
+        Units sold and sales amount per product over the range. The range is clamped to 90 days and the range used is reported in the search-range headers.
 
         ``POST /reports/product-sales-stats`` (spec route ``reports.product_sales_stats``).
         Max page size: 2000.
-        Max date range: 90 days; the server clamps longer ranges, so list() walks them in 90-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 90 days; the server clamps longer ranges, so list() walks them in 90-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -906,12 +940,13 @@ class ReportsResource(SyncResource):
     ) -> Page[ProductSalesStat]:
         """Product sales statistics.
 
-        Units sold and sales amount per product over the range. Both range ends are required; the range is clamped to 90 days and the range used is reported in the search-range headers.
+        Units sold and sales amount per product over the range. The range is clamped to 90 days and the range used is reported in the search-range headers.
 
         ``POST /reports/product-sales-stats`` (spec route ``reports.product_sales_stats``).
         Max page size: 2000.
-        Max date range: 90 days; the server clamps longer ranges, so list() walks them in 90-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 90 days; the server clamps longer ranges, so list() walks them in 90-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -954,6 +989,7 @@ class RoleRightsResource(SyncResource):
 
         ``POST /role-rights`` (spec route ``role_rights.list``).
         Max page size: 2000.
+        Source: proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -995,6 +1031,7 @@ class RoleRightsResource(SyncResource):
 
         ``POST /role-rights`` (spec route ``role_rights.list``).
         Max page size: 2000.
+        Source: proposal.
 
         Returns one page with its paging headers.
         """
@@ -1038,6 +1075,7 @@ class RolesResource(SyncResource):
 
         ``POST /roles`` (spec route ``roles.list``).
         Max page size: 2000.
+        Source: proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -1075,6 +1113,7 @@ class RolesResource(SyncResource):
 
         ``POST /roles`` (spec route ``roles.list``).
         Max page size: 2000.
+        Source: proposal.
 
         Returns one page with its paging headers.
         """
@@ -1112,6 +1151,7 @@ class RolesResource(SyncResource):
 
         ``POST /roles/machine-access`` (spec route ``roles.machine_access``).
         Max page size: 50.
+        Source: doc: Check Role's Machine Access.
 
         Iterates every record, fetching pages lazily.
         """
@@ -1149,6 +1189,7 @@ class RolesResource(SyncResource):
 
         ``POST /roles/machine-access`` (spec route ``roles.machine_access``).
         Max page size: 50.
+        Source: doc: Check Role's Machine Access.
 
         Returns one page with its paging headers.
         """
@@ -1183,6 +1224,7 @@ class SelectionsResource(SyncResource):
 
         ``PUT /selections`` (spec route ``selections.create``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
             _api.SELECTIONS_CREATE, body=body, timeout=timeout
@@ -1207,6 +1249,8 @@ class SelectionsResource(SyncResource):
 
         ``POST /selections`` (spec route ``selections.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -1244,6 +1288,8 @@ class SelectionsResource(SyncResource):
 
         ``POST /selections`` (spec route ``selections.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -1288,8 +1334,9 @@ class SessionEventsResource(SyncResource):
 
         ``POST /sessions/events`` (spec route ``session_events.list``).
         Max page size: 2000.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
+        Source: proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -1336,8 +1383,9 @@ class SessionEventsResource(SyncResource):
 
         ``POST /sessions/events`` (spec route ``session_events.list``).
         Max page size: 2000.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
+        Source: proposal.
 
         Returns one page with its paging headers.
         """
@@ -1388,8 +1436,9 @@ class SessionsResource(SyncResource):
 
         ``POST /sessions`` (spec route ``sessions.list``).
         Max page size: 500.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
+        Source: proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -1436,8 +1485,9 @@ class SessionsResource(SyncResource):
 
         ``POST /sessions`` (spec route ``sessions.list``).
         Max page size: 500.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
+        Source: proposal.
 
         Returns one page with its paging headers.
         """
@@ -1476,6 +1526,7 @@ class SitesResource(SyncResource):
 
         ``PUT /sites`` (spec route ``sites.create``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
             _api.SITES_CREATE, body=body, timeout=timeout
@@ -1491,6 +1542,7 @@ class SitesResource(SyncResource):
 
         ``DELETE /sites`` (spec route ``sites.delete``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
             _api.SITES_DELETE, body=body, timeout=timeout
@@ -1514,6 +1566,8 @@ class SitesResource(SyncResource):
 
         ``POST /sites`` (spec route ``sites.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -1549,6 +1603,8 @@ class SitesResource(SyncResource):
 
         ``POST /sites`` (spec route ``sites.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -1576,6 +1632,7 @@ class SitesResource(SyncResource):
 
         ``POST /sites/undelete`` (spec route ``sites.undelete``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: proposal: the Update Sites page names un/delete routes, not their paths.
         """
         result: None = self._client._request(
             _api.SITES_UNDELETE, body=body, timeout=timeout
@@ -1591,6 +1648,7 @@ class SitesResource(SyncResource):
 
         ``PATCH /sites`` (spec route ``sites.update``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: doc: Update Sites.
         """
         result: None = self._client._request(
             _api.SITES_UPDATE, body=body, timeout=timeout
@@ -1616,6 +1674,7 @@ class TemplatesResource(SyncResource):
 
         ``POST /templates/apply`` (spec route ``templates.apply``).
         Route errors: UnexpectedResultCountError.
+        Source: proposal.
         """
         result: None = self._client._request(
             _api.TEMPLATES_APPLY,
@@ -1649,6 +1708,7 @@ class TemplatesResource(SyncResource):
 
         ``POST /templates`` (spec route ``templates.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -1686,6 +1746,7 @@ class TemplatesResource(SyncResource):
 
         ``POST /templates`` (spec route ``templates.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -1733,8 +1794,11 @@ class TransactionsResource(SyncResource):
 
         ``POST /reports/transactions`` (spec route ``transactions.list``).
         Max page size: 100.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
+        Source: doc: Get Transactions.
+        Stage changes (max_range, request_filter, route_filter): doc: Get Transactions.
+        Stage changes (path): observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -1783,8 +1847,11 @@ class TransactionsResource(SyncResource):
 
         ``POST /reports/transactions`` (spec route ``transactions.list``).
         Max page size: 100.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
+        Source: doc: Get Transactions.
+        Stage changes (max_range, request_filter, route_filter): doc: Get Transactions.
+        Stage changes (path): observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -1831,6 +1898,8 @@ class AsyncAccountsResource(AsyncResource):
 
         ``POST /accounts`` (spec route ``accounts.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -1864,6 +1933,8 @@ class AsyncAccountsResource(AsyncResource):
 
         ``POST /accounts`` (spec route ``accounts.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -1890,6 +1961,7 @@ class AsyncAccountsResource(AsyncResource):
 
         ``PATCH /accounts`` (spec route ``accounts.update``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: proposal.
         """
         result: None = await self._client._request(
             _api.ACCOUNTS_UPDATE, body=body, timeout=timeout
@@ -1922,8 +1994,10 @@ class AsyncAlertsResource(AsyncResource):
 
         ``POST /alerts`` (spec route ``alerts.list``).
         Max page size: 500.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (max_range, request_filter, route_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -1972,8 +2046,10 @@ class AsyncAlertsResource(AsyncResource):
 
         ``POST /alerts`` (spec route ``alerts.list``).
         Max page size: 500.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (max_range, request_filter, route_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -2011,6 +2087,7 @@ class AsyncAuthResource(AsyncResource):
 
         ``POST /authenticate`` (spec route ``auth.authenticate``).
         Route errors: InvalidLoginError.
+        Source: doc: Authenticate.
         """
         return await self._client._authenticate(AuthToken)
 
@@ -2020,6 +2097,7 @@ class AsyncAuthResource(AsyncResource):
         Checks that the x-api-key header is set up. Needs no session token. Returns the plain string "Access token was valid"; a bad key gets the gateway's Forbidden.
 
         ``POST /token-test`` (spec route ``auth.token_test``).
+        Source: doc: API Key Test.
         """
         result: str = await self._client._request(_api.AUTH_TOKEN_TEST, timeout=timeout)
         return result
@@ -2037,6 +2115,7 @@ class AsyncFilesResource(AsyncResource):
 
         ``DELETE /files`` (spec route ``files.delete``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: proposal.
         """
         result: None = await self._client._request(
             _api.FILES_DELETE, body=body, timeout=timeout
@@ -2056,6 +2135,7 @@ class AsyncFilesResource(AsyncResource):
 
         ``POST /files/download`` (spec route ``files.download``).
         Route errors: MissingRecordError, UnexpectedResultCountError.
+        Source: proposal.
         """
         result: FileContent = await self._client._request(
             _api.FILES_DOWNLOAD,
@@ -2088,6 +2168,7 @@ class AsyncFilesResource(AsyncResource):
 
         ``POST /files`` (spec route ``files.list``).
         Max page size: 200.
+        Source: proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -2133,6 +2214,7 @@ class AsyncFilesResource(AsyncResource):
 
         ``POST /files`` (spec route ``files.list``).
         Max page size: 200.
+        Source: proposal.
 
         Returns one page with its paging headers.
         """
@@ -2167,6 +2249,7 @@ class AsyncFilesResource(AsyncResource):
 
         ``PUT /files`` (spec route ``files.upload``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError, GenericError.
+        Source: proposal.
         """
         result: None = await self._client._request(
             _api.FILES_UPLOAD, body=body, timeout=timeout
@@ -2186,6 +2269,7 @@ class AsyncMachineTypesResource(AsyncResource):
 
         ``POST /machines/types`` (spec route ``machine_types.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -2206,6 +2290,7 @@ class AsyncMachineTypesResource(AsyncResource):
 
         ``POST /machines/types`` (spec route ``machine_types.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -2235,6 +2320,8 @@ class AsyncMachinesResource(AsyncResource):
 
         ``POST /machines`` (spec route ``machines.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -2272,6 +2359,8 @@ class AsyncMachinesResource(AsyncResource):
 
         ``POST /machines`` (spec route ``machines.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -2305,6 +2394,7 @@ class AsyncMachinesResource(AsyncResource):
 
         ``POST /machines/provision`` (spec route ``machines.provision``).
         Route errors: MissingRecordError, UnexpectedResultCountError, DataAccessError.
+        Source: doc: Provision Machines.
         """
         result: None = await self._client._request(
             _api.MACHINES_PROVISION,
@@ -2326,6 +2416,7 @@ class AsyncMachinesResource(AsyncResource):
 
         ``PATCH /machines`` (spec route ``machines.update``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
             _api.MACHINES_UPDATE, body=body, timeout=timeout
@@ -2350,6 +2441,7 @@ class AsyncOrganizationsResource(AsyncResource):
 
         ``POST /organizations`` (spec route ``organizations.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -2379,6 +2471,7 @@ class AsyncOrganizationsResource(AsyncResource):
 
         ``POST /organizations`` (spec route ``organizations.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -2407,6 +2500,7 @@ class AsyncProductsResource(AsyncResource):
 
         ``PUT /products`` (spec route ``products.create``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
             _api.PRODUCTS_CREATE, body=body, timeout=timeout
@@ -2429,6 +2523,8 @@ class AsyncProductsResource(AsyncResource):
 
         ``POST /products`` (spec route ``products.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -2462,6 +2558,8 @@ class AsyncProductsResource(AsyncResource):
 
         ``POST /products`` (spec route ``products.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -2500,12 +2598,13 @@ class AsyncReportsResource(AsyncResource):
     ) -> AsyncIterator[InventoryAdjustment]:
         """List inventory adjustments.
 
-        Changes of selection stock levels. Both range ends are required; the range is clamped to 31 days and the range used is reported in the search-range headers.
+        Changes of selection stock levels. The range is clamped to 31 days (one month) and the range used is reported in the search-range headers.
 
         ``POST /reports/inventory-adjustments`` (spec route ``reports.inventory_adjustments``).
         Max page size: 2000.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -2544,12 +2643,13 @@ class AsyncReportsResource(AsyncResource):
     ) -> Page[InventoryAdjustment]:
         """List inventory adjustments.
 
-        Changes of selection stock levels. Both range ends are required; the range is clamped to 31 days and the range used is reported in the search-range headers.
+        Changes of selection stock levels. The range is clamped to 31 days (one month) and the range used is reported in the search-range headers.
 
         ``POST /reports/inventory-adjustments`` (spec route ``reports.inventory_adjustments``).
         Max page size: 2000.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -2587,12 +2687,13 @@ class AsyncReportsResource(AsyncResource):
     ) -> AsyncIterator[ProductSalesStat]:
         """Product sales statistics.
 
-        Units sold and sales amount per product over the range. Both range ends are required; the range is clamped to 90 days and the range used is reported in the search-range headers.
+        Units sold and sales amount per product over the range. The range is clamped to 90 days and the range used is reported in the search-range headers.
 
         ``POST /reports/product-sales-stats`` (spec route ``reports.product_sales_stats``).
         Max page size: 2000.
-        Max date range: 90 days; the server clamps longer ranges, so list() walks them in 90-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 90 days; the server clamps longer ranges, so list() walks them in 90-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -2629,12 +2730,13 @@ class AsyncReportsResource(AsyncResource):
     ) -> Page[ProductSalesStat]:
         """Product sales statistics.
 
-        Units sold and sales amount per product over the range. Both range ends are required; the range is clamped to 90 days and the range used is reported in the search-range headers.
+        Units sold and sales amount per product over the range. The range is clamped to 90 days and the range used is reported in the search-range headers.
 
         ``POST /reports/product-sales-stats`` (spec route ``reports.product_sales_stats``).
         Max page size: 2000.
-        Max date range: 90 days; the server clamps longer ranges, so list() walks them in 90-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 90 days; the server clamps longer ranges, so list() walks them in 90-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -2677,6 +2779,7 @@ class AsyncRoleRightsResource(AsyncResource):
 
         ``POST /role-rights`` (spec route ``role_rights.list``).
         Max page size: 2000.
+        Source: proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -2718,6 +2821,7 @@ class AsyncRoleRightsResource(AsyncResource):
 
         ``POST /role-rights`` (spec route ``role_rights.list``).
         Max page size: 2000.
+        Source: proposal.
 
         Returns one page with its paging headers.
         """
@@ -2761,6 +2865,7 @@ class AsyncRolesResource(AsyncResource):
 
         ``POST /roles`` (spec route ``roles.list``).
         Max page size: 2000.
+        Source: proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -2798,6 +2903,7 @@ class AsyncRolesResource(AsyncResource):
 
         ``POST /roles`` (spec route ``roles.list``).
         Max page size: 2000.
+        Source: proposal.
 
         Returns one page with its paging headers.
         """
@@ -2835,6 +2941,7 @@ class AsyncRolesResource(AsyncResource):
 
         ``POST /roles/machine-access`` (spec route ``roles.machine_access``).
         Max page size: 50.
+        Source: doc: Check Role's Machine Access.
 
         Iterates every record, fetching pages lazily.
         """
@@ -2872,6 +2979,7 @@ class AsyncRolesResource(AsyncResource):
 
         ``POST /roles/machine-access`` (spec route ``roles.machine_access``).
         Max page size: 50.
+        Source: doc: Check Role's Machine Access.
 
         Returns one page with its paging headers.
         """
@@ -2906,6 +3014,7 @@ class AsyncSelectionsResource(AsyncResource):
 
         ``PUT /selections`` (spec route ``selections.create``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
             _api.SELECTIONS_CREATE, body=body, timeout=timeout
@@ -2930,6 +3039,8 @@ class AsyncSelectionsResource(AsyncResource):
 
         ``POST /selections`` (spec route ``selections.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -2967,6 +3078,8 @@ class AsyncSelectionsResource(AsyncResource):
 
         ``POST /selections`` (spec route ``selections.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -3011,8 +3124,9 @@ class AsyncSessionEventsResource(AsyncResource):
 
         ``POST /sessions/events`` (spec route ``session_events.list``).
         Max page size: 2000.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
+        Source: proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -3059,8 +3173,9 @@ class AsyncSessionEventsResource(AsyncResource):
 
         ``POST /sessions/events`` (spec route ``session_events.list``).
         Max page size: 2000.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
+        Source: proposal.
 
         Returns one page with its paging headers.
         """
@@ -3111,8 +3226,9 @@ class AsyncSessionsResource(AsyncResource):
 
         ``POST /sessions`` (spec route ``sessions.list``).
         Max page size: 500.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
+        Source: proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -3159,8 +3275,9 @@ class AsyncSessionsResource(AsyncResource):
 
         ``POST /sessions`` (spec route ``sessions.list``).
         Max page size: 500.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
+        Source: proposal.
 
         Returns one page with its paging headers.
         """
@@ -3199,6 +3316,7 @@ class AsyncSitesResource(AsyncResource):
 
         ``PUT /sites`` (spec route ``sites.create``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
             _api.SITES_CREATE, body=body, timeout=timeout
@@ -3214,6 +3332,7 @@ class AsyncSitesResource(AsyncResource):
 
         ``DELETE /sites`` (spec route ``sites.delete``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
             _api.SITES_DELETE, body=body, timeout=timeout
@@ -3237,6 +3356,8 @@ class AsyncSitesResource(AsyncResource):
 
         ``POST /sites`` (spec route ``sites.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -3272,6 +3393,8 @@ class AsyncSitesResource(AsyncResource):
 
         ``POST /sites`` (spec route ``sites.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -3299,6 +3422,7 @@ class AsyncSitesResource(AsyncResource):
 
         ``POST /sites/undelete`` (spec route ``sites.undelete``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: proposal: the Update Sites page names un/delete routes, not their paths.
         """
         result: None = await self._client._request(
             _api.SITES_UNDELETE, body=body, timeout=timeout
@@ -3314,6 +3438,7 @@ class AsyncSitesResource(AsyncResource):
 
         ``PATCH /sites`` (spec route ``sites.update``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: doc: Update Sites.
         """
         result: None = await self._client._request(
             _api.SITES_UPDATE, body=body, timeout=timeout
@@ -3339,6 +3464,7 @@ class AsyncTemplatesResource(AsyncResource):
 
         ``POST /templates/apply`` (spec route ``templates.apply``).
         Route errors: UnexpectedResultCountError.
+        Source: proposal.
         """
         result: None = await self._client._request(
             _api.TEMPLATES_APPLY,
@@ -3372,6 +3498,7 @@ class AsyncTemplatesResource(AsyncResource):
 
         ``POST /templates`` (spec route ``templates.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -3409,6 +3536,7 @@ class AsyncTemplatesResource(AsyncResource):
 
         ``POST /templates`` (spec route ``templates.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -3456,8 +3584,11 @@ class AsyncTransactionsResource(AsyncResource):
 
         ``POST /reports/transactions`` (spec route ``transactions.list``).
         Max page size: 100.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
+        Source: doc: Get Transactions.
+        Stage changes (max_range, request_filter, route_filter): doc: Get Transactions.
+        Stage changes (path): observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -3506,8 +3637,11 @@ class AsyncTransactionsResource(AsyncResource):
 
         ``POST /reports/transactions`` (spec route ``transactions.list``).
         Max page size: 100.
-        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off). Both dates are required.
-        Route errors: DateParsingError, InvalidDateRangeError, MissingRequiredDataError.
+        Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
+        Route errors: DateParsingError, InvalidDateRangeError.
+        Source: doc: Get Transactions.
+        Stage changes (max_range, request_filter, route_filter): doc: Get Transactions.
+        Stage changes (path): observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """

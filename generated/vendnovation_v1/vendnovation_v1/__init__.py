@@ -70,6 +70,7 @@ from .models import (
     Product,
     Selection,
     Site,
+    SiteContact,
     Transaction,
     TransactionLineItem,
 )
@@ -132,6 +133,7 @@ __all__ = [
     "RetryConfig",
     "Selection",
     "Site",
+    "SiteContact",
     "SystemClock",
     "Timeouts",
     "TooManyRequests",

@@ -68,6 +68,7 @@ class AccountsResource(SyncResource):
 
         ``POST /accounts`` (spec route ``accounts.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -97,6 +98,7 @@ class AccountsResource(SyncResource):
 
         ``POST /accounts`` (spec route ``accounts.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -136,6 +138,7 @@ class AlertsResource(SyncResource):
         Max page size: 500.
         Max date range: 7 days; the server clamps longer ranges, so list() walks them in 7-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -174,6 +177,7 @@ class AlertsResource(SyncResource):
         Max page size: 500.
         Max date range: 7 days; the server clamps longer ranges, so list() walks them in 7-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -203,6 +207,7 @@ class AuthResource(SyncResource):
 
         ``POST /authenticate`` (spec route ``auth.authenticate``).
         Route errors: InvalidLoginError.
+        Source: doc: Authenticate.
         """
         return self._client._authenticate(AuthToken)
 
@@ -212,6 +217,7 @@ class AuthResource(SyncResource):
         Checks that the x-api-key header is set up. Needs no session token. Returns the plain string "Access token was valid"; a bad key gets the gateway's Forbidden.
 
         ``POST /token-test`` (spec route ``auth.token_test``).
+        Source: doc: API Key Test.
         """
         result: str = self._client._request(_api.AUTH_TOKEN_TEST, timeout=timeout)
         return result
@@ -236,6 +242,7 @@ class MachinesResource(SyncResource):
 
         ``POST /machines`` (spec route ``machines.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -269,6 +276,7 @@ class MachinesResource(SyncResource):
 
         ``POST /machines`` (spec route ``machines.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -295,6 +303,7 @@ class MachinesResource(SyncResource):
 
         ``PATCH /machines`` (spec route ``machines.update``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
             _api.MACHINES_UPDATE, body=body, timeout=timeout
@@ -319,6 +328,7 @@ class OrganizationsResource(SyncResource):
 
         ``POST /organizations`` (spec route ``organizations.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -348,6 +358,7 @@ class OrganizationsResource(SyncResource):
 
         ``POST /organizations`` (spec route ``organizations.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -381,6 +392,7 @@ class ProductsResource(SyncResource):
 
         ``POST /products`` (spec route ``products.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -410,6 +422,7 @@ class ProductsResource(SyncResource):
 
         ``POST /products`` (spec route ``products.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -444,6 +457,7 @@ class SelectionsResource(SyncResource):
 
         ``POST /selections`` (spec route ``selections.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -475,6 +489,7 @@ class SelectionsResource(SyncResource):
 
         ``POST /selections`` (spec route ``selections.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -510,6 +525,7 @@ class SitesResource(SyncResource):
 
         ``POST /sites`` (spec route ``sites.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -541,6 +557,7 @@ class SitesResource(SyncResource):
 
         ``POST /sites`` (spec route ``sites.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -582,6 +599,7 @@ class TransactionsResource(SyncResource):
         Max page size: 100.
         Max date range: 7 days; the server clamps longer ranges, so list() walks them in 7-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: doc: Get Transactions.
 
         Iterates every record, fetching pages lazily.
         """
@@ -622,6 +640,7 @@ class TransactionsResource(SyncResource):
         Max page size: 100.
         Max date range: 7 days; the server clamps longer ranges, so list() walks them in 7-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: doc: Get Transactions.
 
         Returns one page with its paging headers.
         """
@@ -659,6 +678,7 @@ class AsyncAccountsResource(AsyncResource):
 
         ``POST /accounts`` (spec route ``accounts.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -688,6 +708,7 @@ class AsyncAccountsResource(AsyncResource):
 
         ``POST /accounts`` (spec route ``accounts.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -727,6 +748,7 @@ class AsyncAlertsResource(AsyncResource):
         Max page size: 500.
         Max date range: 7 days; the server clamps longer ranges, so list() walks them in 7-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -765,6 +787,7 @@ class AsyncAlertsResource(AsyncResource):
         Max page size: 500.
         Max date range: 7 days; the server clamps longer ranges, so list() walks them in 7-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -794,6 +817,7 @@ class AsyncAuthResource(AsyncResource):
 
         ``POST /authenticate`` (spec route ``auth.authenticate``).
         Route errors: InvalidLoginError.
+        Source: doc: Authenticate.
         """
         return await self._client._authenticate(AuthToken)
 
@@ -803,6 +827,7 @@ class AsyncAuthResource(AsyncResource):
         Checks that the x-api-key header is set up. Needs no session token. Returns the plain string "Access token was valid"; a bad key gets the gateway's Forbidden.
 
         ``POST /token-test`` (spec route ``auth.token_test``).
+        Source: doc: API Key Test.
         """
         result: str = await self._client._request(_api.AUTH_TOKEN_TEST, timeout=timeout)
         return result
@@ -827,6 +852,7 @@ class AsyncMachinesResource(AsyncResource):
 
         ``POST /machines`` (spec route ``machines.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -860,6 +886,7 @@ class AsyncMachinesResource(AsyncResource):
 
         ``POST /machines`` (spec route ``machines.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -886,6 +913,7 @@ class AsyncMachinesResource(AsyncResource):
 
         ``PATCH /machines`` (spec route ``machines.update``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
             _api.MACHINES_UPDATE, body=body, timeout=timeout
@@ -910,6 +938,7 @@ class AsyncOrganizationsResource(AsyncResource):
 
         ``POST /organizations`` (spec route ``organizations.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -939,6 +968,7 @@ class AsyncOrganizationsResource(AsyncResource):
 
         ``POST /organizations`` (spec route ``organizations.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -972,6 +1002,7 @@ class AsyncProductsResource(AsyncResource):
 
         ``POST /products`` (spec route ``products.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -1001,6 +1032,7 @@ class AsyncProductsResource(AsyncResource):
 
         ``POST /products`` (spec route ``products.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -1035,6 +1067,7 @@ class AsyncSelectionsResource(AsyncResource):
 
         ``POST /selections`` (spec route ``selections.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -1066,6 +1099,7 @@ class AsyncSelectionsResource(AsyncResource):
 
         ``POST /selections`` (spec route ``selections.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -1101,6 +1135,7 @@ class AsyncSitesResource(AsyncResource):
 
         ``POST /sites`` (spec route ``sites.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -1132,6 +1167,7 @@ class AsyncSitesResource(AsyncResource):
 
         ``POST /sites`` (spec route ``sites.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -1173,6 +1209,7 @@ class AsyncTransactionsResource(AsyncResource):
         Max page size: 100.
         Max date range: 7 days; the server clamps longer ranges, so list() walks them in 7-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: doc: Get Transactions.
 
         Iterates every record, fetching pages lazily.
         """
@@ -1213,6 +1250,7 @@ class AsyncTransactionsResource(AsyncResource):
         Max page size: 100.
         Max date range: 7 days; the server clamps longer ranges, so list() walks them in 7-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: doc: Get Transactions.
 
         Returns one page with its paging headers.
         """

@@ -14,6 +14,8 @@ from ._runtime._model import TextDatesModel, VendorModel
 class Account(VendorModel):
     """
     A customer account of an organization.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -47,6 +49,8 @@ class Account(VendorModel):
 class AccountInformation(VendorModel):
     """
     Account payment details of a transaction.
+
+    Source: doc: Get Transactions.
     """
 
     model_config = ConfigDict(
@@ -70,6 +74,8 @@ class AccountInformation(VendorModel):
 class Alert(VendorModel):
     """
     An alert raised by a machine.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -108,6 +114,8 @@ class Alert(VendorModel):
 class AuthToken(TextDatesModel):
     """
     A session token issued by the authenticate route. Dates arrive as US-format strings (raw_text gives them back).
+
+    Source: doc: Authenticate.
     """
 
     model_config = ConfigDict(
@@ -141,6 +149,8 @@ class AuthToken(TextDatesModel):
 class CommissionTerms(StrEnum):
     """
     Payment terms of a site's commission.
+
+    Source: doc: Site models.
     """
 
     pre_paid = "PrePaid"
@@ -154,6 +164,8 @@ class CommissionTerms(StrEnum):
 class CreditInformation(VendorModel):
     """
     Card payment details of a transaction.
+
+    Source: doc: Get Transactions.
     """
 
     model_config = ConfigDict(
@@ -202,6 +214,8 @@ class CreditInformation(VendorModel):
 class FirmwareVersion(VendorModel):
     """
     Installed and pending firmware of a machine component.
+
+    Source: doc: Machine models.
     """
 
     model_config = ConfigDict(
@@ -219,6 +233,8 @@ class FirmwareVersion(VendorModel):
 class MachineMode(StrEnum):
     """
     Operating mode of a machine.
+
+    Source: doc: Machine models.
     """
 
     normal = "Normal"
@@ -230,6 +246,8 @@ class MachineMode(StrEnum):
 class Organization(VendorModel):
     """
     An organization (operator).
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -260,6 +278,8 @@ class Organization(VendorModel):
 class PaymentInformation(VendorModel):
     """
     How a transaction was paid.
+
+    Source: doc: Get Transactions.
     """
 
     model_config = ConfigDict(
@@ -287,6 +307,8 @@ class PaymentInformation(VendorModel):
 class Product(VendorModel):
     """
     A product sold in machines.
+
+    Source: proposal.
     """
 
     model_config = ConfigDict(
@@ -329,6 +351,8 @@ class Product(VendorModel):
 class Selection(VendorModel):
     """
     A selection (slot) of a machine and the product it holds.
+
+    Source: observed: third-party Python client (newer revision).
     """
 
     model_config = ConfigDict(
@@ -378,113 +402,48 @@ class Selection(VendorModel):
     )
 
 
-class Site(VendorModel):
+class SiteContact(VendorModel):
     """
-    A site (location) of an account where machines stand.
+    The contact of a site in the object form the Update Sites example sends.
+
+    Source: doc: Update Sites.
     """
 
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
     )
-    account_id: int = Field(
-        ...,
-        description="Account owning the site.",
-        gt=0,
-        serialization_alias="accountId",
-        validation_alias=AliasChoices("accountId"),
-    )
-    billing_address: str | None = Field(
+    email_address: str | None = Field(
         default=None,
-        description="Billing address.",
-        max_length=300,
-        serialization_alias="billingAddress",
-        validation_alias=AliasChoices("billingAddress"),
+        description="Email address.",
+        serialization_alias="emailAddress",
+        validation_alias=AliasChoices("emailAddress"),
     )
-    charge_key_id: int | None = Field(
+    first_name: str | None = Field(
         default=None,
-        description="Charge key used for credit charges.",
-        serialization_alias="chargeKeyId",
-        validation_alias=AliasChoices("chargeKeyId"),
+        description="First name.",
+        serialization_alias="firstName",
+        validation_alias=AliasChoices("firstName"),
     )
-    commission_percentage: Decimal = Field(
-        ...,
-        description="Commission percentage (internal).",
-        ge=0,
-        serialization_alias="commissionPercentage",
-        validation_alias=AliasChoices("commissionPercentage"),
-    )
-    commission_terms: CommissionTerms = Field(
-        ...,
-        description="Payment terms of the commission.",
-        serialization_alias="commissionTerms",
-        validation_alias=AliasChoices("commissionTerms"),
-    )
-    contact: str | None = Field(default=None, description="Contact of the site.")
-    external_account_terminal_id: str | None = Field(
+    last_name: str | None = Field(
         default=None,
-        description="Terminal ID in an external account system.",
-        max_length=50,
-        serialization_alias="externalAccountTerminalId",
-        validation_alias=AliasChoices("externalAccountTerminalId"),
+        description="Last name.",
+        serialization_alias="lastName",
+        validation_alias=AliasChoices("lastName"),
     )
-    id: int | None = Field(
-        default=None, description="Site ID; required on updates and omitted on creates."
-    )
-    is_active: bool = Field(
-        ...,
-        description="The site is active.",
-        serialization_alias="isActive",
-        validation_alias=AliasChoices("isActive"),
-    )
-    is_enabled: bool | None = Field(
+    telephone_number: str | None = Field(
         default=None,
-        description="False once deleted; use the delete and undelete routes to change it.",
-        json_schema_extra={"readOnly": True},
-        serialization_alias="isEnabled",
-        validation_alias=AliasChoices("isEnabled"),
-    )
-    max_charge_price: Decimal = Field(
-        ...,
-        description="Highest price that may be charged.",
-        ge=0,
-        serialization_alias="maxChargePrice",
-        validation_alias=AliasChoices("maxChargePrice"),
-    )
-    maximum_meter_sales_jump_allowed: Decimal = Field(
-        ...,
-        description="Largest allowed jump of the sales meter.",
-        ge=0,
-        serialization_alias="maximumMeterSalesJumpAllowed",
-        validation_alias=AliasChoices("maximumMeterSalesJumpAllowed"),
-    )
-    name: str = Field(..., description="Site name.", max_length=100)
-    org_id: int = Field(
-        ...,
-        description="Organization owning the site.",
-        gt=0,
-        serialization_alias="orgId",
-        validation_alias=AliasChoices("orgId"),
-    )
-    shipping_address: str | None = Field(
-        default=None,
-        description="Shipping address.",
-        max_length=300,
-        serialization_alias="shippingAddress",
-        validation_alias=AliasChoices("shippingAddress"),
-    )
-    time_zone: str = Field(
-        ...,
-        description="Windows time zone name, e.g. Pacific Standard Time.",
-        max_length=50,
-        serialization_alias="timeZone",
-        validation_alias=AliasChoices("timeZone"),
+        description="Telephone number.",
+        serialization_alias="telephoneNumber",
+        validation_alias=AliasChoices("telephoneNumber"),
     )
 
 
 class TransactionLineItem(VendorModel):
     """
     One vended item of a transaction.
+
+    Source: doc: Get Transactions.
     """
 
     model_config = ConfigDict(
@@ -574,6 +533,8 @@ class TransactionLineItem(VendorModel):
 class Machine(VendorModel):
     """
     A vending machine.
+
+    Source: doc: Machine models.
     """
 
     model_config = ConfigDict(
@@ -705,9 +666,120 @@ class Machine(VendorModel):
     )
 
 
+class Site(VendorModel):
+    """
+    A site (location) of an account where machines stand.
+
+    Source: doc: Site models.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    account_id: int = Field(
+        ...,
+        description="Account owning the site.",
+        gt=0,
+        serialization_alias="accountId",
+        validation_alias=AliasChoices("accountId"),
+    )
+    billing_address: str | None = Field(
+        default=None,
+        description="Billing address.",
+        max_length=300,
+        serialization_alias="billingAddress",
+        validation_alias=AliasChoices("billingAddress"),
+    )
+    charge_key_id: int | None = Field(
+        default=None,
+        description="Charge key used for credit charges.",
+        serialization_alias="chargeKeyId",
+        validation_alias=AliasChoices("chargeKeyId"),
+    )
+    commission_percentage: Decimal = Field(
+        ...,
+        description="Commission percentage (internal).",
+        ge=0,
+        serialization_alias="commissionPercentage",
+        validation_alias=AliasChoices("commissionPercentage"),
+    )
+    commission_terms: CommissionTerms = Field(
+        ...,
+        description="Payment terms of the commission.",
+        serialization_alias="commissionTerms",
+        validation_alias=AliasChoices("commissionTerms"),
+    )
+    contact: str | SiteContact | None = Field(
+        default=None,
+        description="Contact of the site. The Site models page types it as a string, while the Update Sites example sends an object (firstName, lastName, telephoneNumber, emailAddress); the vendor contradicts itself, so both forms are accepted.",
+    )
+    external_account_terminal_id: str | None = Field(
+        default=None,
+        description="Terminal ID in an external account system.",
+        max_length=50,
+        serialization_alias="externalAccountTerminalId",
+        validation_alias=AliasChoices("externalAccountTerminalId"),
+    )
+    id: int | None = Field(
+        default=None, description="Site ID; required on updates and omitted on creates."
+    )
+    is_active: bool = Field(
+        ...,
+        description="The site is active.",
+        serialization_alias="isActive",
+        validation_alias=AliasChoices("isActive"),
+    )
+    is_enabled: bool | None = Field(
+        default=None,
+        description="False once deleted; use the delete and undelete routes to change it.",
+        json_schema_extra={"readOnly": True},
+        serialization_alias="isEnabled",
+        validation_alias=AliasChoices("isEnabled"),
+    )
+    max_charge_price: Decimal = Field(
+        ...,
+        description="Highest price that may be charged.",
+        ge=0,
+        serialization_alias="maxChargePrice",
+        validation_alias=AliasChoices("maxChargePrice"),
+    )
+    maximum_meter_sales_jump_allowed: Decimal = Field(
+        ...,
+        description="Largest allowed jump of the sales meter.",
+        ge=0,
+        serialization_alias="maximumMeterSalesJumpAllowed",
+        validation_alias=AliasChoices("maximumMeterSalesJumpAllowed"),
+    )
+    name: str = Field(..., description="Site name.", max_length=100)
+    org_id: int = Field(
+        ...,
+        description="Organization owning the site.",
+        gt=0,
+        serialization_alias="orgId",
+        validation_alias=AliasChoices("orgId"),
+    )
+    shipping_address: str | None = Field(
+        default=None,
+        description="Shipping address.",
+        max_length=300,
+        serialization_alias="shippingAddress",
+        validation_alias=AliasChoices("shippingAddress"),
+    )
+    time_zone: str = Field(
+        ...,
+        description="Windows time zone name, e.g. Pacific Standard Time.",
+        max_length=50,
+        serialization_alias="timeZone",
+        validation_alias=AliasChoices("timeZone"),
+    )
+
+
 class Transaction(VendorModel):
     """
     A sales transaction at a machine.
+
+    Source: doc: Get Transactions.
     """
 
     model_config = ConfigDict(

@@ -86,6 +86,8 @@ class AccountsResource(SyncResource):
 
         ``POST /accounts`` (spec route ``accounts.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -119,6 +121,8 @@ class AccountsResource(SyncResource):
 
         ``POST /accounts`` (spec route ``accounts.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -145,6 +149,7 @@ class AccountsResource(SyncResource):
 
         ``PATCH /accounts`` (spec route ``accounts.update``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: proposal.
         """
         result: None = self._client._request(
             _api.ACCOUNTS_UPDATE, body=body, timeout=timeout
@@ -179,6 +184,8 @@ class AlertsResource(SyncResource):
         Max page size: 500.
         Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (max_range, request_filter, route_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -229,6 +236,8 @@ class AlertsResource(SyncResource):
         Max page size: 500.
         Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (max_range, request_filter, route_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -266,6 +275,7 @@ class AuthResource(SyncResource):
 
         ``POST /authenticate`` (spec route ``auth.authenticate``).
         Route errors: InvalidLoginError.
+        Source: doc: Authenticate.
         """
         return self._client._authenticate(AuthToken)
 
@@ -275,6 +285,7 @@ class AuthResource(SyncResource):
         Checks that the x-api-key header is set up. Needs no session token. Returns the plain string "Access token was valid"; a bad key gets the gateway's Forbidden.
 
         ``POST /token-test`` (spec route ``auth.token_test``).
+        Source: doc: API Key Test.
         """
         result: str = self._client._request(_api.AUTH_TOKEN_TEST, timeout=timeout)
         return result
@@ -292,6 +303,7 @@ class MachineTypesResource(SyncResource):
 
         ``POST /machines/types`` (spec route ``machine_types.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -312,6 +324,7 @@ class MachineTypesResource(SyncResource):
 
         ``POST /machines/types`` (spec route ``machine_types.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -341,6 +354,8 @@ class MachinesResource(SyncResource):
 
         ``POST /machines`` (spec route ``machines.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -378,6 +393,8 @@ class MachinesResource(SyncResource):
 
         ``POST /machines`` (spec route ``machines.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -411,6 +428,7 @@ class MachinesResource(SyncResource):
 
         ``POST /machines/provision`` (spec route ``machines.provision``).
         Route errors: MissingRecordError, UnexpectedResultCountError, DataAccessError.
+        Source: doc: Provision Machines.
         """
         result: None = self._client._request(
             _api.MACHINES_PROVISION,
@@ -432,6 +450,7 @@ class MachinesResource(SyncResource):
 
         ``PATCH /machines`` (spec route ``machines.update``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
             _api.MACHINES_UPDATE, body=body, timeout=timeout
@@ -456,6 +475,7 @@ class OrganizationsResource(SyncResource):
 
         ``POST /organizations`` (spec route ``organizations.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -485,6 +505,7 @@ class OrganizationsResource(SyncResource):
 
         ``POST /organizations`` (spec route ``organizations.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -513,6 +534,7 @@ class ProductsResource(SyncResource):
 
         ``PUT /products`` (spec route ``products.create``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
             _api.PRODUCTS_CREATE, body=body, timeout=timeout
@@ -535,6 +557,8 @@ class ProductsResource(SyncResource):
 
         ``POST /products`` (spec route ``products.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -568,6 +592,8 @@ class ProductsResource(SyncResource):
 
         ``POST /products`` (spec route ``products.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -605,6 +631,7 @@ class RolesResource(SyncResource):
 
         ``POST /roles/machine-access`` (spec route ``roles.machine_access``).
         Max page size: 50.
+        Source: doc: Check Role's Machine Access.
 
         Iterates every record, fetching pages lazily.
         """
@@ -642,6 +669,7 @@ class RolesResource(SyncResource):
 
         ``POST /roles/machine-access`` (spec route ``roles.machine_access``).
         Max page size: 50.
+        Source: doc: Check Role's Machine Access.
 
         Returns one page with its paging headers.
         """
@@ -676,6 +704,7 @@ class SelectionsResource(SyncResource):
 
         ``PUT /selections`` (spec route ``selections.create``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
             _api.SELECTIONS_CREATE, body=body, timeout=timeout
@@ -700,6 +729,8 @@ class SelectionsResource(SyncResource):
 
         ``POST /selections`` (spec route ``selections.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -737,6 +768,8 @@ class SelectionsResource(SyncResource):
 
         ``POST /selections`` (spec route ``selections.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -769,6 +802,7 @@ class SitesResource(SyncResource):
 
         ``PUT /sites`` (spec route ``sites.create``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
             _api.SITES_CREATE, body=body, timeout=timeout
@@ -784,6 +818,7 @@ class SitesResource(SyncResource):
 
         ``DELETE /sites`` (spec route ``sites.delete``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
             _api.SITES_DELETE, body=body, timeout=timeout
@@ -807,6 +842,8 @@ class SitesResource(SyncResource):
 
         ``POST /sites`` (spec route ``sites.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -842,6 +879,8 @@ class SitesResource(SyncResource):
 
         ``POST /sites`` (spec route ``sites.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -869,6 +908,7 @@ class SitesResource(SyncResource):
 
         ``POST /sites/undelete`` (spec route ``sites.undelete``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: proposal: the Update Sites page names un/delete routes, not their paths.
         """
         result: None = self._client._request(
             _api.SITES_UNDELETE, body=body, timeout=timeout
@@ -884,6 +924,7 @@ class SitesResource(SyncResource):
 
         ``PATCH /sites`` (spec route ``sites.update``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: doc: Update Sites.
         """
         result: None = self._client._request(
             _api.SITES_UPDATE, body=body, timeout=timeout
@@ -909,6 +950,7 @@ class TemplatesResource(SyncResource):
 
         ``POST /templates/apply`` (spec route ``templates.apply``).
         Route errors: UnexpectedResultCountError.
+        Source: proposal.
         """
         result: None = self._client._request(
             _api.TEMPLATES_APPLY,
@@ -942,6 +984,7 @@ class TemplatesResource(SyncResource):
 
         ``POST /templates`` (spec route ``templates.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -979,6 +1022,7 @@ class TemplatesResource(SyncResource):
 
         ``POST /templates`` (spec route ``templates.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -1028,6 +1072,8 @@ class TransactionsResource(SyncResource):
         Max page size: 100.
         Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: doc: Get Transactions.
+        Stage changes (max_range, request_filter, route_filter): doc: Get Transactions.
 
         Iterates every record, fetching pages lazily.
         """
@@ -1078,6 +1124,8 @@ class TransactionsResource(SyncResource):
         Max page size: 100.
         Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: doc: Get Transactions.
+        Stage changes (max_range, request_filter, route_filter): doc: Get Transactions.
 
         Returns one page with its paging headers.
         """
@@ -1124,6 +1172,8 @@ class AsyncAccountsResource(AsyncResource):
 
         ``POST /accounts`` (spec route ``accounts.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -1157,6 +1207,8 @@ class AsyncAccountsResource(AsyncResource):
 
         ``POST /accounts`` (spec route ``accounts.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -1183,6 +1235,7 @@ class AsyncAccountsResource(AsyncResource):
 
         ``PATCH /accounts`` (spec route ``accounts.update``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: proposal.
         """
         result: None = await self._client._request(
             _api.ACCOUNTS_UPDATE, body=body, timeout=timeout
@@ -1217,6 +1270,8 @@ class AsyncAlertsResource(AsyncResource):
         Max page size: 500.
         Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (max_range, request_filter, route_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -1267,6 +1322,8 @@ class AsyncAlertsResource(AsyncResource):
         Max page size: 500.
         Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (max_range, request_filter, route_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -1304,6 +1361,7 @@ class AsyncAuthResource(AsyncResource):
 
         ``POST /authenticate`` (spec route ``auth.authenticate``).
         Route errors: InvalidLoginError.
+        Source: doc: Authenticate.
         """
         return await self._client._authenticate(AuthToken)
 
@@ -1313,6 +1371,7 @@ class AsyncAuthResource(AsyncResource):
         Checks that the x-api-key header is set up. Needs no session token. Returns the plain string "Access token was valid"; a bad key gets the gateway's Forbidden.
 
         ``POST /token-test`` (spec route ``auth.token_test``).
+        Source: doc: API Key Test.
         """
         result: str = await self._client._request(_api.AUTH_TOKEN_TEST, timeout=timeout)
         return result
@@ -1330,6 +1389,7 @@ class AsyncMachineTypesResource(AsyncResource):
 
         ``POST /machines/types`` (spec route ``machine_types.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -1350,6 +1410,7 @@ class AsyncMachineTypesResource(AsyncResource):
 
         ``POST /machines/types`` (spec route ``machine_types.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -1379,6 +1440,8 @@ class AsyncMachinesResource(AsyncResource):
 
         ``POST /machines`` (spec route ``machines.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -1416,6 +1479,8 @@ class AsyncMachinesResource(AsyncResource):
 
         ``POST /machines`` (spec route ``machines.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -1449,6 +1514,7 @@ class AsyncMachinesResource(AsyncResource):
 
         ``POST /machines/provision`` (spec route ``machines.provision``).
         Route errors: MissingRecordError, UnexpectedResultCountError, DataAccessError.
+        Source: doc: Provision Machines.
         """
         result: None = await self._client._request(
             _api.MACHINES_PROVISION,
@@ -1470,6 +1536,7 @@ class AsyncMachinesResource(AsyncResource):
 
         ``PATCH /machines`` (spec route ``machines.update``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
             _api.MACHINES_UPDATE, body=body, timeout=timeout
@@ -1494,6 +1561,7 @@ class AsyncOrganizationsResource(AsyncResource):
 
         ``POST /organizations`` (spec route ``organizations.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -1523,6 +1591,7 @@ class AsyncOrganizationsResource(AsyncResource):
 
         ``POST /organizations`` (spec route ``organizations.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -1551,6 +1620,7 @@ class AsyncProductsResource(AsyncResource):
 
         ``PUT /products`` (spec route ``products.create``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
             _api.PRODUCTS_CREATE, body=body, timeout=timeout
@@ -1573,6 +1643,8 @@ class AsyncProductsResource(AsyncResource):
 
         ``POST /products`` (spec route ``products.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -1606,6 +1678,8 @@ class AsyncProductsResource(AsyncResource):
 
         ``POST /products`` (spec route ``products.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -1643,6 +1717,7 @@ class AsyncRolesResource(AsyncResource):
 
         ``POST /roles/machine-access`` (spec route ``roles.machine_access``).
         Max page size: 50.
+        Source: doc: Check Role's Machine Access.
 
         Iterates every record, fetching pages lazily.
         """
@@ -1680,6 +1755,7 @@ class AsyncRolesResource(AsyncResource):
 
         ``POST /roles/machine-access`` (spec route ``roles.machine_access``).
         Max page size: 50.
+        Source: doc: Check Role's Machine Access.
 
         Returns one page with its paging headers.
         """
@@ -1714,6 +1790,7 @@ class AsyncSelectionsResource(AsyncResource):
 
         ``PUT /selections`` (spec route ``selections.create``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
             _api.SELECTIONS_CREATE, body=body, timeout=timeout
@@ -1738,6 +1815,8 @@ class AsyncSelectionsResource(AsyncResource):
 
         ``POST /selections`` (spec route ``selections.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -1775,6 +1854,8 @@ class AsyncSelectionsResource(AsyncResource):
 
         ``POST /selections`` (spec route ``selections.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -1807,6 +1888,7 @@ class AsyncSitesResource(AsyncResource):
 
         ``PUT /sites`` (spec route ``sites.create``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
             _api.SITES_CREATE, body=body, timeout=timeout
@@ -1822,6 +1904,7 @@ class AsyncSitesResource(AsyncResource):
 
         ``DELETE /sites`` (spec route ``sites.delete``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
             _api.SITES_DELETE, body=body, timeout=timeout
@@ -1845,6 +1928,8 @@ class AsyncSitesResource(AsyncResource):
 
         ``POST /sites`` (spec route ``sites.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -1880,6 +1965,8 @@ class AsyncSitesResource(AsyncResource):
 
         ``POST /sites`` (spec route ``sites.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -1907,6 +1994,7 @@ class AsyncSitesResource(AsyncResource):
 
         ``POST /sites/undelete`` (spec route ``sites.undelete``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: proposal: the Update Sites page names un/delete routes, not their paths.
         """
         result: None = await self._client._request(
             _api.SITES_UNDELETE, body=body, timeout=timeout
@@ -1922,6 +2010,7 @@ class AsyncSitesResource(AsyncResource):
 
         ``PATCH /sites`` (spec route ``sites.update``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: doc: Update Sites.
         """
         result: None = await self._client._request(
             _api.SITES_UPDATE, body=body, timeout=timeout
@@ -1947,6 +2036,7 @@ class AsyncTemplatesResource(AsyncResource):
 
         ``POST /templates/apply`` (spec route ``templates.apply``).
         Route errors: UnexpectedResultCountError.
+        Source: proposal.
         """
         result: None = await self._client._request(
             _api.TEMPLATES_APPLY,
@@ -1980,6 +2070,7 @@ class AsyncTemplatesResource(AsyncResource):
 
         ``POST /templates`` (spec route ``templates.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -2017,6 +2108,7 @@ class AsyncTemplatesResource(AsyncResource):
 
         ``POST /templates`` (spec route ``templates.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -2066,6 +2158,8 @@ class AsyncTransactionsResource(AsyncResource):
         Max page size: 100.
         Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: doc: Get Transactions.
+        Stage changes (max_range, request_filter, route_filter): doc: Get Transactions.
 
         Iterates every record, fetching pages lazily.
         """
@@ -2116,6 +2210,8 @@ class AsyncTransactionsResource(AsyncResource):
         Max page size: 100.
         Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: doc: Get Transactions.
+        Stage changes (max_range, request_filter, route_filter): doc: Get Transactions.
 
         Returns one page with its paging headers.
         """

@@ -104,6 +104,8 @@ class AccountsResource(SyncResource):
 
         ``POST /accounts`` (spec route ``accounts.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -137,6 +139,8 @@ class AccountsResource(SyncResource):
 
         ``POST /accounts`` (spec route ``accounts.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -163,6 +167,7 @@ class AccountsResource(SyncResource):
 
         ``PATCH /accounts`` (spec route ``accounts.update``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: proposal.
         """
         result: None = self._client._request(
             _api.ACCOUNTS_UPDATE, body=body, timeout=timeout
@@ -197,6 +202,8 @@ class AlertsResource(SyncResource):
         Max page size: 500.
         Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (max_range, request_filter, route_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -247,6 +254,8 @@ class AlertsResource(SyncResource):
         Max page size: 500.
         Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (max_range, request_filter, route_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -284,6 +293,7 @@ class AuthResource(SyncResource):
 
         ``POST /authenticate`` (spec route ``auth.authenticate``).
         Route errors: InvalidLoginError.
+        Source: doc: Authenticate.
         """
         return self._client._authenticate(AuthToken)
 
@@ -293,6 +303,7 @@ class AuthResource(SyncResource):
         Checks that the x-api-key header is set up. Needs no session token. Returns the plain string "Access token was valid"; a bad key gets the gateway's Forbidden.
 
         ``POST /token-test`` (spec route ``auth.token_test``).
+        Source: doc: API Key Test.
         """
         result: str = self._client._request(_api.AUTH_TOKEN_TEST, timeout=timeout)
         return result
@@ -310,6 +321,7 @@ class FilesResource(SyncResource):
 
         ``DELETE /files`` (spec route ``files.delete``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: proposal.
         """
         result: None = self._client._request(
             _api.FILES_DELETE, body=body, timeout=timeout
@@ -329,6 +341,7 @@ class FilesResource(SyncResource):
 
         ``POST /files/download`` (spec route ``files.download``).
         Route errors: MissingRecordError, UnexpectedResultCountError.
+        Source: proposal.
         """
         result: FileContent = self._client._request(
             _api.FILES_DOWNLOAD,
@@ -361,6 +374,7 @@ class FilesResource(SyncResource):
 
         ``POST /files`` (spec route ``files.list``).
         Max page size: 200.
+        Source: proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -406,6 +420,7 @@ class FilesResource(SyncResource):
 
         ``POST /files`` (spec route ``files.list``).
         Max page size: 200.
+        Source: proposal.
 
         Returns one page with its paging headers.
         """
@@ -440,6 +455,7 @@ class FilesResource(SyncResource):
 
         ``PUT /files`` (spec route ``files.upload``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError, GenericError.
+        Source: proposal.
         """
         result: None = self._client._request(
             _api.FILES_UPLOAD, body=body, timeout=timeout
@@ -459,6 +475,7 @@ class MachineTypesResource(SyncResource):
 
         ``POST /machines/types`` (spec route ``machine_types.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -479,6 +496,7 @@ class MachineTypesResource(SyncResource):
 
         ``POST /machines/types`` (spec route ``machine_types.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -508,6 +526,8 @@ class MachinesResource(SyncResource):
 
         ``POST /machines`` (spec route ``machines.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -545,6 +565,8 @@ class MachinesResource(SyncResource):
 
         ``POST /machines`` (spec route ``machines.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -578,6 +600,7 @@ class MachinesResource(SyncResource):
 
         ``POST /machines/provision`` (spec route ``machines.provision``).
         Route errors: MissingRecordError, UnexpectedResultCountError, DataAccessError.
+        Source: doc: Provision Machines.
         """
         result: None = self._client._request(
             _api.MACHINES_PROVISION,
@@ -599,6 +622,7 @@ class MachinesResource(SyncResource):
 
         ``PATCH /machines`` (spec route ``machines.update``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
             _api.MACHINES_UPDATE, body=body, timeout=timeout
@@ -623,6 +647,7 @@ class OrganizationsResource(SyncResource):
 
         ``POST /organizations`` (spec route ``organizations.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -652,6 +677,7 @@ class OrganizationsResource(SyncResource):
 
         ``POST /organizations`` (spec route ``organizations.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -680,6 +706,7 @@ class ProductsResource(SyncResource):
 
         ``PUT /products`` (spec route ``products.create``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
             _api.PRODUCTS_CREATE, body=body, timeout=timeout
@@ -702,6 +729,8 @@ class ProductsResource(SyncResource):
 
         ``POST /products`` (spec route ``products.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -735,6 +764,8 @@ class ProductsResource(SyncResource):
 
         ``POST /products`` (spec route ``products.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -774,6 +805,7 @@ class RoleRightsResource(SyncResource):
 
         ``POST /role-rights`` (spec route ``role_rights.list``).
         Max page size: 2000.
+        Source: proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -815,6 +847,7 @@ class RoleRightsResource(SyncResource):
 
         ``POST /role-rights`` (spec route ``role_rights.list``).
         Max page size: 2000.
+        Source: proposal.
 
         Returns one page with its paging headers.
         """
@@ -858,6 +891,7 @@ class RolesResource(SyncResource):
 
         ``POST /roles`` (spec route ``roles.list``).
         Max page size: 2000.
+        Source: proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -895,6 +929,7 @@ class RolesResource(SyncResource):
 
         ``POST /roles`` (spec route ``roles.list``).
         Max page size: 2000.
+        Source: proposal.
 
         Returns one page with its paging headers.
         """
@@ -932,6 +967,7 @@ class RolesResource(SyncResource):
 
         ``POST /roles/machine-access`` (spec route ``roles.machine_access``).
         Max page size: 50.
+        Source: doc: Check Role's Machine Access.
 
         Iterates every record, fetching pages lazily.
         """
@@ -969,6 +1005,7 @@ class RolesResource(SyncResource):
 
         ``POST /roles/machine-access`` (spec route ``roles.machine_access``).
         Max page size: 50.
+        Source: doc: Check Role's Machine Access.
 
         Returns one page with its paging headers.
         """
@@ -1003,6 +1040,7 @@ class SelectionsResource(SyncResource):
 
         ``PUT /selections`` (spec route ``selections.create``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
             _api.SELECTIONS_CREATE, body=body, timeout=timeout
@@ -1027,6 +1065,8 @@ class SelectionsResource(SyncResource):
 
         ``POST /selections`` (spec route ``selections.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -1064,6 +1104,8 @@ class SelectionsResource(SyncResource):
 
         ``POST /selections`` (spec route ``selections.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -1110,6 +1152,7 @@ class SessionEventsResource(SyncResource):
         Max page size: 2000.
         Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -1158,6 +1201,7 @@ class SessionEventsResource(SyncResource):
         Max page size: 2000.
         Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: proposal.
 
         Returns one page with its paging headers.
         """
@@ -1210,6 +1254,7 @@ class SessionsResource(SyncResource):
         Max page size: 500.
         Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -1258,6 +1303,7 @@ class SessionsResource(SyncResource):
         Max page size: 500.
         Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: proposal.
 
         Returns one page with its paging headers.
         """
@@ -1296,6 +1342,7 @@ class SitesResource(SyncResource):
 
         ``PUT /sites`` (spec route ``sites.create``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
             _api.SITES_CREATE, body=body, timeout=timeout
@@ -1311,6 +1358,7 @@ class SitesResource(SyncResource):
 
         ``DELETE /sites`` (spec route ``sites.delete``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
             _api.SITES_DELETE, body=body, timeout=timeout
@@ -1334,6 +1382,8 @@ class SitesResource(SyncResource):
 
         ``POST /sites`` (spec route ``sites.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -1369,6 +1419,8 @@ class SitesResource(SyncResource):
 
         ``POST /sites`` (spec route ``sites.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -1396,6 +1448,7 @@ class SitesResource(SyncResource):
 
         ``POST /sites/undelete`` (spec route ``sites.undelete``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: proposal: the Update Sites page names un/delete routes, not their paths.
         """
         result: None = self._client._request(
             _api.SITES_UNDELETE, body=body, timeout=timeout
@@ -1411,6 +1464,7 @@ class SitesResource(SyncResource):
 
         ``PATCH /sites`` (spec route ``sites.update``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: doc: Update Sites.
         """
         result: None = self._client._request(
             _api.SITES_UPDATE, body=body, timeout=timeout
@@ -1436,6 +1490,7 @@ class TemplatesResource(SyncResource):
 
         ``POST /templates/apply`` (spec route ``templates.apply``).
         Route errors: UnexpectedResultCountError.
+        Source: proposal.
         """
         result: None = self._client._request(
             _api.TEMPLATES_APPLY,
@@ -1469,6 +1524,7 @@ class TemplatesResource(SyncResource):
 
         ``POST /templates`` (spec route ``templates.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -1506,6 +1562,7 @@ class TemplatesResource(SyncResource):
 
         ``POST /templates`` (spec route ``templates.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -1555,6 +1612,8 @@ class TransactionsResource(SyncResource):
         Max page size: 100.
         Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: doc: Get Transactions.
+        Stage changes (max_range, request_filter, route_filter): doc: Get Transactions.
 
         Iterates every record, fetching pages lazily.
         """
@@ -1605,6 +1664,8 @@ class TransactionsResource(SyncResource):
         Max page size: 100.
         Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: doc: Get Transactions.
+        Stage changes (max_range, request_filter, route_filter): doc: Get Transactions.
 
         Returns one page with its paging headers.
         """
@@ -1651,6 +1712,8 @@ class AsyncAccountsResource(AsyncResource):
 
         ``POST /accounts`` (spec route ``accounts.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -1684,6 +1747,8 @@ class AsyncAccountsResource(AsyncResource):
 
         ``POST /accounts`` (spec route ``accounts.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -1710,6 +1775,7 @@ class AsyncAccountsResource(AsyncResource):
 
         ``PATCH /accounts`` (spec route ``accounts.update``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: proposal.
         """
         result: None = await self._client._request(
             _api.ACCOUNTS_UPDATE, body=body, timeout=timeout
@@ -1744,6 +1810,8 @@ class AsyncAlertsResource(AsyncResource):
         Max page size: 500.
         Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (max_range, request_filter, route_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -1794,6 +1862,8 @@ class AsyncAlertsResource(AsyncResource):
         Max page size: 500.
         Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (max_range, request_filter, route_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -1831,6 +1901,7 @@ class AsyncAuthResource(AsyncResource):
 
         ``POST /authenticate`` (spec route ``auth.authenticate``).
         Route errors: InvalidLoginError.
+        Source: doc: Authenticate.
         """
         return await self._client._authenticate(AuthToken)
 
@@ -1840,6 +1911,7 @@ class AsyncAuthResource(AsyncResource):
         Checks that the x-api-key header is set up. Needs no session token. Returns the plain string "Access token was valid"; a bad key gets the gateway's Forbidden.
 
         ``POST /token-test`` (spec route ``auth.token_test``).
+        Source: doc: API Key Test.
         """
         result: str = await self._client._request(_api.AUTH_TOKEN_TEST, timeout=timeout)
         return result
@@ -1857,6 +1929,7 @@ class AsyncFilesResource(AsyncResource):
 
         ``DELETE /files`` (spec route ``files.delete``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: proposal.
         """
         result: None = await self._client._request(
             _api.FILES_DELETE, body=body, timeout=timeout
@@ -1876,6 +1949,7 @@ class AsyncFilesResource(AsyncResource):
 
         ``POST /files/download`` (spec route ``files.download``).
         Route errors: MissingRecordError, UnexpectedResultCountError.
+        Source: proposal.
         """
         result: FileContent = await self._client._request(
             _api.FILES_DOWNLOAD,
@@ -1908,6 +1982,7 @@ class AsyncFilesResource(AsyncResource):
 
         ``POST /files`` (spec route ``files.list``).
         Max page size: 200.
+        Source: proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -1953,6 +2028,7 @@ class AsyncFilesResource(AsyncResource):
 
         ``POST /files`` (spec route ``files.list``).
         Max page size: 200.
+        Source: proposal.
 
         Returns one page with its paging headers.
         """
@@ -1987,6 +2063,7 @@ class AsyncFilesResource(AsyncResource):
 
         ``PUT /files`` (spec route ``files.upload``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError, GenericError.
+        Source: proposal.
         """
         result: None = await self._client._request(
             _api.FILES_UPLOAD, body=body, timeout=timeout
@@ -2006,6 +2083,7 @@ class AsyncMachineTypesResource(AsyncResource):
 
         ``POST /machines/types`` (spec route ``machine_types.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -2026,6 +2104,7 @@ class AsyncMachineTypesResource(AsyncResource):
 
         ``POST /machines/types`` (spec route ``machine_types.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -2055,6 +2134,8 @@ class AsyncMachinesResource(AsyncResource):
 
         ``POST /machines`` (spec route ``machines.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -2092,6 +2173,8 @@ class AsyncMachinesResource(AsyncResource):
 
         ``POST /machines`` (spec route ``machines.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -2125,6 +2208,7 @@ class AsyncMachinesResource(AsyncResource):
 
         ``POST /machines/provision`` (spec route ``machines.provision``).
         Route errors: MissingRecordError, UnexpectedResultCountError, DataAccessError.
+        Source: doc: Provision Machines.
         """
         result: None = await self._client._request(
             _api.MACHINES_PROVISION,
@@ -2146,6 +2230,7 @@ class AsyncMachinesResource(AsyncResource):
 
         ``PATCH /machines`` (spec route ``machines.update``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
             _api.MACHINES_UPDATE, body=body, timeout=timeout
@@ -2170,6 +2255,7 @@ class AsyncOrganizationsResource(AsyncResource):
 
         ``POST /organizations`` (spec route ``organizations.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -2199,6 +2285,7 @@ class AsyncOrganizationsResource(AsyncResource):
 
         ``POST /organizations`` (spec route ``organizations.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -2227,6 +2314,7 @@ class AsyncProductsResource(AsyncResource):
 
         ``PUT /products`` (spec route ``products.create``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
             _api.PRODUCTS_CREATE, body=body, timeout=timeout
@@ -2249,6 +2337,8 @@ class AsyncProductsResource(AsyncResource):
 
         ``POST /products`` (spec route ``products.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -2282,6 +2372,8 @@ class AsyncProductsResource(AsyncResource):
 
         ``POST /products`` (spec route ``products.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -2321,6 +2413,7 @@ class AsyncRoleRightsResource(AsyncResource):
 
         ``POST /role-rights`` (spec route ``role_rights.list``).
         Max page size: 2000.
+        Source: proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -2362,6 +2455,7 @@ class AsyncRoleRightsResource(AsyncResource):
 
         ``POST /role-rights`` (spec route ``role_rights.list``).
         Max page size: 2000.
+        Source: proposal.
 
         Returns one page with its paging headers.
         """
@@ -2405,6 +2499,7 @@ class AsyncRolesResource(AsyncResource):
 
         ``POST /roles`` (spec route ``roles.list``).
         Max page size: 2000.
+        Source: proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -2442,6 +2537,7 @@ class AsyncRolesResource(AsyncResource):
 
         ``POST /roles`` (spec route ``roles.list``).
         Max page size: 2000.
+        Source: proposal.
 
         Returns one page with its paging headers.
         """
@@ -2479,6 +2575,7 @@ class AsyncRolesResource(AsyncResource):
 
         ``POST /roles/machine-access`` (spec route ``roles.machine_access``).
         Max page size: 50.
+        Source: doc: Check Role's Machine Access.
 
         Iterates every record, fetching pages lazily.
         """
@@ -2516,6 +2613,7 @@ class AsyncRolesResource(AsyncResource):
 
         ``POST /roles/machine-access`` (spec route ``roles.machine_access``).
         Max page size: 50.
+        Source: doc: Check Role's Machine Access.
 
         Returns one page with its paging headers.
         """
@@ -2550,6 +2648,7 @@ class AsyncSelectionsResource(AsyncResource):
 
         ``PUT /selections`` (spec route ``selections.create``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
             _api.SELECTIONS_CREATE, body=body, timeout=timeout
@@ -2574,6 +2673,8 @@ class AsyncSelectionsResource(AsyncResource):
 
         ``POST /selections`` (spec route ``selections.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -2611,6 +2712,8 @@ class AsyncSelectionsResource(AsyncResource):
 
         ``POST /selections`` (spec route ``selections.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -2657,6 +2760,7 @@ class AsyncSessionEventsResource(AsyncResource):
         Max page size: 2000.
         Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -2705,6 +2809,7 @@ class AsyncSessionEventsResource(AsyncResource):
         Max page size: 2000.
         Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: proposal.
 
         Returns one page with its paging headers.
         """
@@ -2757,6 +2862,7 @@ class AsyncSessionsResource(AsyncResource):
         Max page size: 500.
         Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -2805,6 +2911,7 @@ class AsyncSessionsResource(AsyncResource):
         Max page size: 500.
         Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: proposal.
 
         Returns one page with its paging headers.
         """
@@ -2843,6 +2950,7 @@ class AsyncSitesResource(AsyncResource):
 
         ``PUT /sites`` (spec route ``sites.create``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
             _api.SITES_CREATE, body=body, timeout=timeout
@@ -2858,6 +2966,7 @@ class AsyncSitesResource(AsyncResource):
 
         ``DELETE /sites`` (spec route ``sites.delete``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
             _api.SITES_DELETE, body=body, timeout=timeout
@@ -2881,6 +2990,8 @@ class AsyncSitesResource(AsyncResource):
 
         ``POST /sites`` (spec route ``sites.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Iterates every record, fetching pages lazily.
         """
@@ -2916,6 +3027,8 @@ class AsyncSitesResource(AsyncResource):
 
         ``POST /sites`` (spec route ``sites.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
+        Stage changes (request_filter): proposal.
 
         Returns one page with its paging headers.
         """
@@ -2943,6 +3056,7 @@ class AsyncSitesResource(AsyncResource):
 
         ``POST /sites/undelete`` (spec route ``sites.undelete``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: proposal: the Update Sites page names un/delete routes, not their paths.
         """
         result: None = await self._client._request(
             _api.SITES_UNDELETE, body=body, timeout=timeout
@@ -2958,6 +3072,7 @@ class AsyncSitesResource(AsyncResource):
 
         ``PATCH /sites`` (spec route ``sites.update``).
         Route errors: MissingRequiredDataError, DeserializationError, DataAccessError, MissingRecordError.
+        Source: doc: Update Sites.
         """
         result: None = await self._client._request(
             _api.SITES_UPDATE, body=body, timeout=timeout
@@ -2983,6 +3098,7 @@ class AsyncTemplatesResource(AsyncResource):
 
         ``POST /templates/apply`` (spec route ``templates.apply``).
         Route errors: UnexpectedResultCountError.
+        Source: proposal.
         """
         result: None = await self._client._request(
             _api.TEMPLATES_APPLY,
@@ -3016,6 +3132,7 @@ class AsyncTemplatesResource(AsyncResource):
 
         ``POST /templates`` (spec route ``templates.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Iterates every record, fetching pages lazily.
         """
@@ -3053,6 +3170,7 @@ class AsyncTemplatesResource(AsyncResource):
 
         ``POST /templates`` (spec route ``templates.list``).
         Max page size: 2000.
+        Source: observed: third-party Python client (newer revision).
 
         Returns one page with its paging headers.
         """
@@ -3102,6 +3220,8 @@ class AsyncTransactionsResource(AsyncResource):
         Max page size: 100.
         Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: doc: Get Transactions.
+        Stage changes (max_range, request_filter, route_filter): doc: Get Transactions.
 
         Iterates every record, fetching pages lazily.
         """
@@ -3152,6 +3272,8 @@ class AsyncTransactionsResource(AsyncResource):
         Max page size: 100.
         Max date range: 31 days; the server clamps longer ranges, so list() walks them in 31-day windows (split_range=False turns that off).
         Route errors: DateParsingError, InvalidDateRangeError.
+        Source: doc: Get Transactions.
+        Stage changes (max_range, request_filter, route_filter): doc: Get Transactions.
 
         Returns one page with its paging headers.
         """
