@@ -20,8 +20,9 @@ from typing import Any
 import httpx
 import pydantic
 import pytest
-from generator.model import Api, Route, StageApi
 from mock_support import ROOT, Mock, MockFactory
+
+from generator.spec.model import Api, Route, StageApi
 
 FIXTURES = ROOT / "tests/fixtures/vendor_examples"
 NAMES = sorted(p.stem for p in FIXTURES.glob("*.json"))

@@ -13,13 +13,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from generator.model import Api
 from mock_support import config
 
 from generator.mock.data import is_deleted, link_fields
 from generator.mock.request import Query
 from generator.mock.select import select
 from generator.mock.store import TREE, Store
+from generator.spec.model import Api
 
 STAGES = ("v1", "v2", "v2.1", "rc")
 KINDS = tuple(kind for kind, _, _ in TREE)

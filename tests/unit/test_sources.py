@@ -10,7 +10,7 @@ import pytest
 from generator import Api, build
 from generator.cli import main
 from generator.cli.sources import ELEMENTS, KINDS, provenance, stage_sources
-from generator.diff import compare
+from generator.diff.engine import compare
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "vendnovation.yaml"
