@@ -145,9 +145,8 @@ def _kwargs(stage: StageApi, route: Route, request: dict[str, Any]) -> dict[str,
 
 def _wire_keys(model: type[pydantic.BaseModel], data: dict[str, Any]) -> dict[str, Any]:
     """The element's keys spelt as the model's wire names (matched ignoring case)."""
-    wires = {
-        (f.alias or n).lower(): (f.alias or n) for n, f in model.model_fields.items()
-    }
+    names = [f.serialization_alias or f.alias or n for n, f in model.model_fields.items()]
+    wires = {name.lower(): name for name in names}
     return {wires[k.lower()]: v for k, v in data.items()}
 
 
@@ -222,7 +221,7 @@ def test_the_documented_error_maps_to_the_generated_exception(
 ) -> None:
     f = fixture(name)
     pkg = package(f["stage"])
-    runtime = importlib.import_module(f"{pkg.__name__}._runtime._exceptions")
+    runtime = importlib.import_module(f"{pkg.__name__}._runtime._error_map")
     api = importlib.import_module(f"{pkg.__name__}._api")
     errors = importlib.import_module(f"{pkg.__name__}._errors")
     info = getattr(api, f["route"].replace(".", "_").upper())
