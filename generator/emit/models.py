@@ -15,6 +15,7 @@ import sys
 from typing import Any
 
 from ..spec.model import Model, ModelField, StageApi, TypeRef
+from ..spec.naming import docstring_text
 from ..spec.wiretypes import PRIMITIVE_SCHEMAS
 
 _BASE_CLASS = "_runtime._model.VendorModel"
@@ -65,7 +66,8 @@ def _model_schema(m: Model) -> dict[str, Any]:
     if required:
         schema["required"] = required
     if m.description:
-        schema["description"] = m.description
+        # datamodel-code-generator copies it raw into the class docstring.
+        schema["description"] = docstring_text(m.description)
     return schema
 
 
@@ -75,7 +77,7 @@ def stage_schema(stage: StageApi) -> dict[str, Any]:
     for e in stage.enums:
         schemas[e.name] = {"type": "string", "enum": list(e.values)}
         if e.description:
-            schemas[e.name]["description"] = e.description
+            schemas[e.name]["description"] = docstring_text(e.description)
     return {
         "openapi": "3.1.0",
         "info": {"title": stage.info.name, "version": stage.stage.name},

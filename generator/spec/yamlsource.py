@@ -7,6 +7,8 @@ being silently resolved (PyYAML keeps the last duplicate and expands aliases fre
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,17 +57,41 @@ def read_source(
     name = display or str(path)
     src = Source(name)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            msg = f"spec is too large ({size:,} bytes; the limit is {MAX_BYTES:,})"
-            return src, [SpecError(name, 1, 1, msg)]
-        raw = path.read_bytes()
+        raw = _read_regular(path)
+    except _NotRegular as exc:
+        return src, [SpecError(name, 1, 1, str(exc))]
     except OSError as exc:
         return src, [SpecError(name, 1, 1, f"cannot read spec: {exc.strerror or exc}")]
     text, err = _decode(name, raw)
     if err is not None:
         return src, [err]
     return parse_text(text, name)
+
+
+class _NotRegular(Exception):
+    pass
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a regular file of at most ``MAX_BYTES``; never blocks on a FIFO.
+
+    ``O_NONBLOCK`` makes opening a FIFO return at once (a plain open waits for a
+    writer forever); the check on the open descriptor then refuses devices, FIFOs
+    and sockets, and a file swapped for one after a ``stat`` cannot slip through.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise _NotRegular("spec is not a regular file (a device, FIFO or socket?)")
+        if info.st_size > MAX_BYTES:
+            msg = f"spec is too large ({info.st_size:,} bytes; the limit is {MAX_BYTES:,})"
+            raise _NotRegular(msg)
+        # Read one byte past the limit: a file that grew after fstat is still refused.
+        data = handle.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise _NotRegular(f"spec is too large (over {MAX_BYTES:,} bytes)")
+    return data
 
 
 def parse_text(text: str, name: str) -> tuple[Source, list[SpecError]]:
