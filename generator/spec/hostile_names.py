@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import builtins
 import keyword
-import typing
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
@@ -22,13 +21,26 @@ from .model import StageApi
 
 Found = Iterator[tuple[JsonPath, str]]
 
-# Names generated modules import beside pydantic's and typing's (stdlib types the
-# model renderer or the templates bind at module level).
-_STDLIB_IMPORTS = frozenset(
+# Every name datamodel-code-generator (0.26-0.89) may import into a models module
+# (it renames a model that would shadow one, while the templates keep the spec's
+# name) plus the stdlib types the templates bind.
+_IMPORTED_NAMES = frozenset(
     {
-        "UUID", "Decimal", "Enum", "IntEnum", "StrEnum", "Path", "Pattern", "date",
-        "datetime", "time", "timedelta", "timezone", "IPv4Address", "IPv6Address",
-        "IPv4Network", "IPv6Network", "IPv4Interface", "IPv6Interface", "annotations",
+        "AliasChoices", "Annotated", "Any", "AnyUrl", "AwareDatetime", "Base64Bytes",
+        "Base64Encoder", "Base64Str", "BaseModel", "ClassVar", "ConfigDict", "Date",
+        "DateTime", "Decimal", "Dict", "Duration", "EmailStr", "EncodedBytes", "Enum",
+        "Field", "FrozenSet", "FutureDate", "FutureDatetime", "IPv4Address",
+        "IPv4Network", "IPv6Address", "IPv6Network", "IntEnum", "Iterator", "List",
+        "Literal", "Mapping", "Meta", "MultipleOf", "NaiveDatetime", "NegativeFloat",
+        "NegativeInt", "NonNegativeFloat", "NonNegativeInt", "NonPositiveFloat",
+        "NonPositiveInt", "NotRequired", "Optional", "PastDate", "PastDatetime", "Path",
+        "PositiveFloat", "PositiveInt", "ReadOnly", "Required", "RootModel",
+        "SecretStr", "Sequence", "SerializeAsAny", "Set", "StrEnum", "StrictBool",
+        "StrictBytes", "StrictFloat", "StrictInt", "StrictStr", "StringConstraints",
+        "Struct", "SupportsIndex", "Time", "Tuple", "TypeAdapter", "TypeAlias",
+        "TypeAliasType", "TypedDict", "ULID", "UUID", "UUID1", "UUID3", "UUID4",
+        "UUID5", "Union", "UnsetType", "ValidationInfo", "ValidatorFunctionWrapHandler",
+        "UTC", "timezone", "date", "datetime", "time", "timedelta",
     }
 )  # fmt: skip
 # Builtin types annotations name: a field called ``str`` would shadow ``str | None``.
@@ -42,15 +54,11 @@ _PROTECTED_PREFIXES = ("model_validate", "model_dump")
 @lru_cache(maxsize=1)
 def reserved_class_names() -> frozenset[str]:
     """Class names a models, filters or errors module cannot define safely."""
-    import pydantic
-
     return frozenset(
         set(keyword.kwlist)
         | set(keyword.softkwlist)
         | set(dir(builtins))
-        | set(typing.__all__)
-        | set(pydantic.__all__)
-        | _STDLIB_IMPORTS
+        | _IMPORTED_NAMES
     )
 
 
@@ -60,8 +68,7 @@ def reserved_field_names() -> frozenset[str]:
     import pydantic
 
     members = {n for n in dir(pydantic.BaseModel) if not n.startswith("_")}
-    lower = {n for n in pydantic.__all__ if n[:1].islower()}
-    lower |= {n for n in _STDLIB_IMPORTS if n[:1].islower()}
+    lower = {"date", "datetime", "time", "timedelta"}  # what generated modules import
     return frozenset(members | lower | _ANNOTATION_BUILTINS)
 
 
@@ -100,8 +107,8 @@ def _class_names(stage: StageApi) -> Found:
     for kind, name, where in named:
         if name in reserved_class_names():
             msg = (
-                f"{kind} name {name!r} is a Python keyword, builtin, typing, pydantic "
-                "or standard-library name the generated modules use; choose another"
+                f"{kind} name {name!r} is a Python keyword or builtin, or a name "
+                "the generated modules import (typing, pydantic, datetime...); choose another"
             )
             yield where, msg
 

@@ -70,9 +70,9 @@ def _pascal_wire(spec: Spec) -> None:
 M = "models"
 CASES: list[tuple[str, Mutation, tuple[Any, ...], str]] = [
     # class names Python, typing, pydantic or datamodel-code-generator own
-    ("model_Optional", _model("Optional", {"a": {"type": "int"}}), (M, "Optional"), "keyword, builtin"),
+    ("model_Optional", _model("Optional", {"a": {"type": "int"}}), (M, "Optional"), "choose another"),
     ("enum_Ellipsis", _set((M, "Ellipsis"), {"enum": ["x"]}), (M, "Ellipsis"), "builtin"),
-    ("model_Decimal", _model("Decimal", {"a": {"type": "int"}}), (M, "Decimal"), "standard-library"),
+    ("model_Decimal", _model("Decimal", {"a": {"type": "int"}}), (M, "Decimal"), "choose another"),
     ("model_EmailStr", _model("EmailStr", {"a": {"type": "int"}}), (M, "EmailStr"), "pydantic"),
     ("filter_RootModel", _set(("filters", "RootModel"), {"fields": {"a": {"type": "int?"}}}), ("filters", "RootModel"), "pydantic"),
     ("error_NotImplemented", _set(("errors", "codes", "NOT_IMPLEMENTED"), {"status": 501, "description": "x"}), ("errors", "codes", "NOT_IMPLEMENTED"), "NotImplementedError"),
