@@ -21,7 +21,50 @@ SCHEMA_PATH = Path(__file__).resolve().parents[2] / "spec" / "routespec.schema.j
 def _validator() -> jsonschema.Draft202012Validator:
     # The editable install reads the schema from the repository, its one copy.
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
+    return jsonschema.Draft202012Validator(inline_refs(schema))
+
+
+# Keywords that only annotate: a ``$ref`` beside them can be replaced by its target.
+_ANNOTATIONS = frozenset({"description", "title", "$comment", "examples", "deprecated"})
+
+
+def inline_refs(schema: Any) -> Any:
+    """``schema`` with every local, non-recursive ``$ref`` replaced by its target.
+
+    jsonschema resolves each ``$ref`` through ``referencing`` on every visit; on a
+    spec of 300 models that was half of validation. Inlined once, validating is the
+    same check (the ``$defs`` stay; a recursive or remote ``$ref`` is kept).
+    """
+    return _inline(schema, schema, ())
+
+
+def _inline(node: Any, root: Any, stack: tuple[str, ...]) -> Any:
+    if isinstance(node, list):
+        return [_inline(item, root, stack) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    siblings = {k: v for k, v in node.items() if k != "$ref"}
+    if (
+        isinstance(ref, str)
+        and ref.startswith("#/")
+        and ref not in stack
+        and set(siblings) <= _ANNOTATIONS
+    ):
+        target = _pointer(root, ref)
+        if isinstance(target, dict):
+            return {**_inline(target, root, (*stack, ref)), **siblings}
+    return {k: _inline(v, root, stack) for k, v in node.items()}
+
+
+def _pointer(root: Any, ref: str) -> Any:
+    node = root
+    for part in ref[2:].split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
 
 
 def schema_errors(src: Source) -> list[SpecError]:
