@@ -11,7 +11,7 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
-from .errors import SpecError
+from .errors import SpecError, short_repr
 from .yamlsource import Source
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "spec" / "routespec.schema.json"
@@ -112,12 +112,14 @@ def _message(error: ValidationError) -> str:
     if v == "type":
         return f"expected {error.validator_value}, got {_kind(error.instance)}"
     if v == "pattern":
-        return f"{error.instance!r} does not match {error.validator_value!r}"
+        return f"{short_repr(error.instance)} does not match {error.validator_value!r}"
     if v == "enum":
         allowed: Any = error.validator_value
         options = ", ".join(repr(v) for v in allowed)
-        return f"{error.instance!r} is not one of {options}"
-    return error.message
+        return f"{short_repr(error.instance)} is not one of {options}"
+    # jsonschema's own messages quote the whole instance: quote a glimpse of it instead.
+    full = repr(error.instance)
+    return error.message.replace(full, short_repr(error.instance), 1)
 
 
 def _kind(value: Any) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .errors import JsonPath, SpecError
+from .errors import JsonPath, SpecError, short_repr
 
 MAX_BYTES = 2 * 1024 * 1024  # a spec is hand-written; anything bigger is a mistake
 MAX_NODES = 200_000  # bounds alias expansion (billion laughs) and memory
@@ -210,7 +210,7 @@ class _Builder:
         except (yaml.YAMLError, ValueError) as exc:
             line, col = node.start_mark.line + 1, node.start_mark.column + 1
             detail = getattr(exc, "problem", None) or str(exc)
-            msg = f"invalid value {node.value!r}: {detail}"
+            msg = f"invalid value {short_repr(node.value)}: {detail}"
             raise _Abort(SpecError(self.src.file, line, col, msg, path)) from None
 
     def _mapping(
@@ -232,12 +232,12 @@ class _Builder:
                 continue
             key = self._scalar(key_node, path)
             if not isinstance(key, str):
-                msg = f"mapping keys must be strings (got {key!r}; quote it)"
+                msg = f"mapping keys must be strings (got {short_repr(key)}; quote it)"
                 self.errors.append(SpecError(self.src.file, line, col, msg, path))
                 continue
             if key in out:
                 first = self.src.positions.get((*path, key), (line, col))
-                msg = f"duplicate key {key!r} (first defined at line {first[0]})"
+                msg = f"duplicate key {short_repr(key)} (first defined at line {first[0]})"
                 self.errors.append(
                     SpecError(self.src.file, line, col, msg, (*path, key))
                 )
