@@ -18,8 +18,10 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +87,7 @@ ENUM_VALUES = [
 PRIMITIVES = ["int", "long", "decimal", "double", "bool", "string", "DateTime", "Guid"]
 
 _counter = itertools.count()
+BIDI_OR_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _type(refs: list[str]) -> st.SearchStrategy[str]:
@@ -234,6 +237,11 @@ def _generate(spec: dict[str, Any], base: Path, formatter: Formatter) -> list[Pa
     for rel, data in tree.items():
         if rel.endswith(".py"):
             compile(data, rel, "exec")
+            # Trojan Source: no bidi or control character reaches code, raw.
+            assert not BIDI_OR_CONTROL.search(data.decode("utf-8")), rel
+        if rel.endswith("pyproject.toml"):
+            meta = tomllib.loads(data.decode("utf-8"))  # the non-BMP title survives
+            assert "\U0001d54a" in meta["project"]["description"], rel
         target = base / "out" / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
