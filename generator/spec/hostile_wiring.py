@@ -46,6 +46,13 @@ def wiring_checks(stage: StageApi) -> Found:
         ],
     )
     yield from _wire_names(stage)
+    yield from _distinct(
+        "gateway error (status, message)",
+        [
+            (("errors", "gateway", i, "message"), f"{g.status} {g.message}")
+            for i, g in enumerate(stage.gateway)
+        ],
+    )
     yield from _date_range(stage)
     yield from _base_url(stage)
 
@@ -138,6 +145,12 @@ def _date_range(stage: StageApi) -> Found:
         return
     if dr.start_field == dr.end_field:
         yield ("date_range", "end_field"), "end_field is the same field as start_field"
+    standard = stage.request_filter
+    for name in (dr.start_field, dr.end_field):
+        f = standard.field(name) if standard else None
+        if f is not None and (f.type.base != "DateTime" or f.type.is_list):
+            msg = f"date-range field {name!r} must be DateTime (or DateTime?), not {f.type}"
+            yield f.origin("type"), msg
     if dr.start_of_day >= dr.end_of_day:
         msg = f"start_of_day {dr.start_of_day} is not before end_of_day {dr.end_of_day}"
         yield ("date_range", "end_of_day"), msg

@@ -67,6 +67,13 @@ def _pascal_wire(spec: Spec) -> None:
     search(spec)["kind"] = {"type": "int?", "changes": {"v1": {"wire": "ShopIds"}}}
 
 
+def _gateway_twice(spec: Spec) -> None:
+    spec["errors"]["gateway"] = [
+        {"name": "Throttled", "status": 429, "message": "Too Many Requests"},
+        {"name": "SlowDown", "status": 429, "message": "Too Many Requests"},
+    ]
+
+
 M = "models"
 CASES: list[tuple[str, Mutation, tuple[Any, ...], str]] = [
     # class names Python, typing, pydantic or datamodel-code-generator own
@@ -119,6 +126,8 @@ CASES: list[tuple[str, Mutation, tuple[Any, ...], str]] = [
     ("error_keys_equal", _set(("errors", "object"), {"message": "code"}), ("errors", "object", "message"), "already used"),
     ("wire_rename_onto_field", _wire_onto_other, ("filters", "SearchFilter", "fields", "shopIds", "changes", "v2"), "wire name"),
     ("wire_onto_pascal_wire", _pascal_wire, ("filters", "SearchFilter", "fields", "kind"), "wire name"),
+    ("gateway_twice", _gateway_twice, ("errors", "gateway", 1, "message"), "already used"),
+    ("date_field_not_a_date", _set(("filters", "SearchFilter", "fields", "toDate", "type"), "int?"), ("filters", "SearchFilter", "fields", "toDate"), "must be DateTime"),
     ("date_fields_equal", _set(("date_range", "end_field"), "fromDate"), ("date_range", "end_field"), "same field"),
     ("day_inverted", _set(("date_range", "end_of_day"), "00:00:00"), ("date_range", "end_of_day"), "not before"),
     # token auth with no token, and a token route that needs a token
