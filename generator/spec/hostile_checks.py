@@ -33,7 +33,15 @@ def check_hostile(raw: Mapping[str, Any], api: Api) -> list[Problem]:
     """Every problem of this module over the raw spec and each resolved stage."""
     found = [Problem(w, m, "") for w, m in _raw_checks(raw)]
     for stage in api.resolved:
-        for check in (name_checks, wiring_checks, _constraints, _cycles, _paths):
+        checks = (
+            name_checks,
+            wiring_checks,
+            _constraints,
+            _cycles,
+            _paths,
+            _get_bodies,
+        )
+        for check in checks:
             found += [Problem(w, m, stage.stage.name) for w, m in check(stage)]
     return found
 
@@ -209,3 +217,14 @@ def _paths(stage: StageApi) -> Found:
                 f"{r.method} {first[1]} (route {first[0]!r})"
             )
             yield r.origin("path"), msg
+
+
+def _get_bodies(stage: StageApi) -> Found:
+    """Filters and bodies travel in the JSON body, which a GET must not carry."""
+    for r in stage.routes:
+        if r.method == "GET" and (r.body or r.request_filter or r.route_filter):
+            msg = (
+                f"route {r.name!r}: a GET sends no body, so it can take no filters or "
+                "body (gateways and proxies drop or refuse one); use POST"
+            )
+            yield r.origin("method"), msg

@@ -145,6 +145,7 @@ CASES: list[tuple[str, Mutation, tuple[Any, ...], str]] = [
     # one endpoint under two spellings
     ("trailing_slash", _route(name="gadgets.patch2", method="PATCH", path="/gadgets/", body={"list_of": "Gadget"}, response="none"), ("routes", 3, "path"), "same endpoint"),
     ("double_slash", _route(name="gadgets.sub", method="POST", path="/gadgets//", response="text"), ("routes", 3, "path"), "same endpoint"),
+    ("get_with_filters", _route(name="gadgets.search", method="GET", path="/search", request_filter=["shopIds"], response="text"), ("routes", 3), "a GET sends no body"),
     # base URLs that are not a plain origin + prefix
     ("base_url_credentials", _set(("api", "base_url"), "https://me:pw@api.probe.test/{stage}"), ("api", "base_url"), "credentials"),
     ("base_url_query", _set(("api", "base_url"), "https://api.probe.test/{stage}?x=1"), ("api", "base_url"), "query"),
