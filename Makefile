@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate test check lint regen-goldens bench hostile clean
+.PHONY: generate test check lint regen-goldens bench hostile hostile-specs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ regen-goldens: $(STAMP)
 hostile: $(STAMP)
 	ROUTEGEN_HOSTILE=full $(BIN)/pytest -q -p no:cacheprovider tests/runtime/test_hostile_server.py tests/mock/test_hostile_mock.py
 	PYTHONPATH=. ROUTEGEN_HOSTILE=full $(BIN)/python bench/hostile_tally.py
+
+# Many random hostile specs (make test runs a few): each accepted one must generate
+# packages that compile, import, build a correct request and pass mypy --strict.
+hostile-specs: $(STAMP)
+	ROUTEGEN_HOSTILE=full $(BIN)/pytest -q -p no:cacheprovider tests/generation/test_hostile_specs_property.py tests/unit/test_hostile_spec_checks.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_generate.py

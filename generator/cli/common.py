@@ -6,6 +6,7 @@ so the CLI has no import cycle.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from enum import IntEnum
@@ -33,10 +34,28 @@ def usage_error(command: str, message: str) -> Exit:
     return Exit.INPUT
 
 
+# Errors printed before "... and K more"; ROUTEGEN_MAX_ERRORS overrides (0: print all).
+DEFAULT_MAX_ERRORS = 200
+
+
+def max_errors() -> int | None:
+    """How many errors to print: ``ROUTEGEN_MAX_ERRORS`` or the default; None for all."""
+    raw = os.environ.get("ROUTEGEN_MAX_ERRORS", "").strip()
+    limit = int(raw) if raw.isdigit() else DEFAULT_MAX_ERRORS
+    return limit or None
+
+
 def report_errors(errors: Sequence[SpecError]) -> Exit:
-    """Print every spec error to stderr; exit status 2."""
-    for error in errors:
-        print(error.format(), file=sys.stderr)
+    """Print the first spec errors (all, when few) to stderr, then the count; exit 2."""
+    limit = max_errors()
+    shown = errors if limit is None else errors[:limit]
+    sys.stderr.write("".join(error.format() + "\n" for error in shown))
+    if len(shown) < len(errors):
+        more = len(errors) - len(shown)
+        print(
+            f"... and {more:,} more (set ROUTEGEN_MAX_ERRORS=0 to print all)",
+            file=sys.stderr,
+        )
     print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}", file=sys.stderr)
     return Exit.INPUT
 

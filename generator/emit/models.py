@@ -19,6 +19,7 @@ import sys
 from typing import Any
 
 from ..spec.model import Model, ModelField, StageApi, TypeRef
+from ..spec.naming import docstring_text
 from ..spec.wiretypes import PRIMITIVE_SCHEMAS
 
 _BASE_CLASS = "_runtime._model.VendorModel"
@@ -87,7 +88,8 @@ def _model_schema(m: Model) -> dict[str, Any]:
         schema["required"] = required
     if m.description or m.source:
         source = f"\n\nSource: {m.source}." if m.source else ""
-        schema["description"] = m.description + source
+        # datamodel-code-generator copies it raw into the class docstring.
+        schema["description"] = docstring_text(m.description + source)
     return schema
 
 
@@ -98,7 +100,7 @@ def stage_schema(stage: StageApi) -> dict[str, Any]:
         schemas[e.name] = {"type": "string", "enum": list(e.values)}
         if e.description or e.source:
             source = f"\n\nSource: {e.source}." if e.source else ""
-            schemas[e.name]["description"] = e.description + source
+            schemas[e.name]["description"] = docstring_text(e.description + source)
     return {
         "openapi": "3.1.0",
         "info": {"title": stage.info.name, "version": stage.stage.name},

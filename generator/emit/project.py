@@ -11,13 +11,19 @@ from .templating import header, render_template
 from .views import GroupView
 
 
+def toml_string(text: str) -> str:
+    """A TOML basic string: JSON's escapes are TOML's, but a non-BMP character must stay
+    itself (JSON's ASCII mode writes a surrogate pair, which TOML rejects)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
 def pyproject(stage: StageApi, spec_file: str) -> str:
     return render_template(
         "project/pyproject.toml.j2",
         toml_header=header(spec_file),
-        dist_lit=json.dumps(stage.package.replace("_", "-")),
-        version_lit=json.dumps(stage.info.version or "0.0.0"),
-        description_lit=json.dumps(
+        dist_lit=toml_string(stage.package.replace("_", "-")),
+        version_lit=toml_string(stage.info.version or "0.0.0"),
+        description_lit=toml_string(
             one_line(f"{stage.info.title} client, stage {stage.stage.name}")
         ),
         package=stage.package,

@@ -388,7 +388,9 @@ def _route(ctx: _Ctx, r: Any, filters: tuple[Filter, ...]) -> Route:
         path=r.get("path"),
         summary=r.get("summary"),
         description=r.get("description", ""),
-        auth=r.get("auth", "token"),
+        # Token auth by default only where a token is declared: a token-less spec's
+        # routes would otherwise all raise "needs a token" at call time.
+        auth=r.get("auth", "token" if ctx.raw["auth"].get("token") else "key"),
         request_filter=_request_filter(ctx, r, filters),
         route_filter=_route_filter(ctx, r, filters),
         body=body,

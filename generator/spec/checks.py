@@ -13,6 +13,7 @@ from typing import Any
 from .build import Problem
 from .collisions import collisions, field_names
 from .errors import JsonPath, format_path
+from .hostile_checks import check_hostile
 from .model import Api, ModelField, Route, StageApi, TypeRef
 
 MAX_RANGE_DAYS = 366
@@ -23,7 +24,7 @@ def check_api(raw: Mapping[str, Any], api: Api) -> list[Problem]:
     problems = list(_stage_references(raw, api.stage_names))
     for stage in api.resolved:
         problems += _stage_checks(stage)
-    return problems
+    return problems + check_hostile(raw, api)
 
 
 def _stage_checks(stage: StageApi) -> list[Problem]:

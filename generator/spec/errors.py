@@ -7,6 +7,25 @@ from dataclasses import dataclass
 
 JsonPath = tuple[str | int, ...]
 
+MAX_MESSAGE = 500  # characters of one formatted message; longer ones are cut in the middle
+MAX_VALUE = 60  # characters of a spec value quoted in a message
+
+
+def short_repr(value: object, limit: int = MAX_VALUE) -> str:
+    """``repr(value)``, cut in the middle past ``limit`` characters (with the full length).
+
+    50,000 errors that each quote a 4,000-character value printed 11.5 MB; the
+    location already says where the value is, so a glimpse of it is enough.
+    """
+    text = repr(value)
+    return text if len(text) <= limit else _cut(text, limit)
+
+
+def _cut(text: str, limit: int) -> str:
+    keep = max(limit - 20, 10)
+    head, tail = text[: keep * 2 // 3], text[-(keep // 3) :]
+    return f"{head}...{tail} ({len(text):,} chars)"
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class SpecError:
@@ -21,7 +40,10 @@ class SpecError:
     def format(self) -> str:
         """``file:line:col: error: message (at json.path)``."""
         where = f" (at {format_path(self.json_path)})" if self.json_path else ""
-        return f"{self.file}:{self.line}:{self.column}: error: {self.message}{where}"
+        message = self.message
+        if len(message) > MAX_MESSAGE:
+            message = _cut(message, MAX_MESSAGE)
+        return f"{self.file}:{self.line}:{self.column}: error: {message}{where}"
 
 
 def format_path(path: JsonPath) -> str:

@@ -85,8 +85,18 @@ def stage_suffix(stage: str) -> str:
     return re.sub(r"[^0-9a-zA-Z]+", "_", stage).strip("_").lower() or "_"
 
 
-# Characters that would break a comment, a Markdown table row or a docstring line.
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
+# Characters that would break a comment, a Markdown table row or a docstring line:
+# C0/C1 controls, line separators, and the bidirectional controls that make source
+# read differently from how it runs ("Trojan Source", CVE-2021-42574).
+CONTROL_CHARS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029"
+    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def docstring_text(text: str) -> str:
+    """Spec text safe to paste into a docstring: controls become spaces, lines kept."""
+    return CONTROL_CHARS.sub(" ", text)
 
 
 def one_line(text: str) -> str:

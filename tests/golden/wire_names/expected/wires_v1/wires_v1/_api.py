@@ -69,7 +69,7 @@ ORDERS_LIST = RouteInfo(
     max_range=timedelta(seconds=2678400),
     dates_required=False,
     idempotent=True,
-    auth="token",
+    auth="key",
     has_body=False,
     response="list",
     success_status=200,
