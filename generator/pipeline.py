@@ -1,7 +1,8 @@
 """The library entry points the CLI and tests use: load, validate, build.
 
-Validation is the ``spec`` stage's checks plus one check of the ``diff`` stage (a stage
-declared ``breaking: false`` breaks nothing), so these entry points sit above both.
+Validation is the ``spec`` stage's checks plus two checks of the ``diff`` stage (a stage
+declared ``breaking: false`` breaks nothing; a released stage matches its lock), so these
+entry points sit above both.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .diff.lock import check_lock, lock_path, read_lock
 from .diff.promise import breaking_in_stable
 from .spec.build import Problem, build_api
 from .spec.checks import check_api, merge_stages
@@ -32,8 +34,15 @@ def load(path: str | Path) -> tuple[Source, list[SpecError]]:
     return read_source(p, display_name(p))
 
 
-def validate(path: str | Path) -> tuple[Api | None, list[SpecError]]:
-    """Parse, schema-check, build and semantically check a spec; all errors at once, sorted."""
+def validate(
+    path: str | Path, *, locked: bool = True
+) -> tuple[Api | None, list[SpecError]]:
+    """Parse, schema-check, build and semantically check a spec; all errors at once, sorted.
+
+    With ``locked`` (the default) and a lock file next to the spec, released stages are
+    also compared with the lock. When the ``Api`` is returned, the list holds only notes
+    (``severity == "note"``, e.g. an addition to a released stage not yet locked).
+    """
     src, errors = load(path)
     if errors:
         return None, sort_errors(errors)
@@ -44,7 +53,34 @@ def validate(path: str | Path) -> tuple[Api | None, list[SpecError]]:
     problems += check_api(src.data, api)
     problems += breaking_in_stable(api)
     errors = _locate(src, problems, api.stage_names)
-    return (None, errors) if errors else (api, [])
+    if errors:
+        return None, errors
+    notes = lock_findings(Path(path), src, api) if locked else []
+    return (None, notes) if any(e.is_error for e in notes) else (api, notes)
+
+
+def lock_findings(path: Path, src: Source, api: Api) -> list[SpecError]:
+    """Differences of the released stages from the lock next to ``path`` (none without one)."""
+    lock = lock_path(path)
+    try:
+        text = lock.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        return [SpecError(display_name(lock), 1, 1, f"cannot read lock: {exc.strerror}")]
+    locked, problem = read_lock(text)
+    if locked is None:
+        return [SpecError(display_name(lock), 1, 1, problem or "bad lock")]
+    return sort_errors(
+        _severity(src.error(f.where, f.message), f.breaking)
+        for f in check_lock(api, locked)
+    )
+
+
+def _severity(error: SpecError, breaking: bool) -> SpecError:
+    if breaking:
+        return error
+    return SpecError(error.file, error.line, error.column, error.message, error.json_path, "note")
 
 
 def build(path: str | Path) -> Api:

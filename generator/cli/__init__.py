@@ -14,13 +14,13 @@ import os
 import sys
 from collections.abc import Sequence
 
-from . import diff, generate, mock, openapi, validate
+from . import diff, generate, lock, mock, openapi, validate
 from .common import Exit
 
 __all__ = ["Exit", "main"]
 
 # The command table: each module registers its sub-commands and imports only ``common``.
-COMMANDS = (validate, generate, diff, mock, openapi)
+COMMANDS = (validate, generate, diff, lock, mock, openapi)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -34,18 +34,27 @@ def usage_error(command: str, message: str) -> Exit:
 
 
 def report_errors(errors: Sequence[SpecError]) -> Exit:
-    """Print every spec error to stderr; exit status 2."""
+    """Print every spec error (and note) to stderr; exit status 2."""
     for error in errors:
         print(error.format(), file=sys.stderr)
-    print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}", file=sys.stderr)
+    count = sum(e.is_error for e in errors)
+    print(f"{count} error{'s' if count != 1 else ''}", file=sys.stderr)
     return Exit.INPUT
 
 
-def load_api(spec: str) -> Api | Exit:
-    """A validated ``Api``, or ``Exit.INPUT`` after printing the errors."""
+def load_api(spec: str, notes: list[SpecError] | None = None) -> Api | Exit:
+    """A validated ``Api``, or ``Exit.INPUT`` after printing the errors.
+
+    Notes (additions to a released stage not yet in its lock) are printed too, and
+    appended to ``notes`` when given, so ``check`` can fail on them.
+    """
     api, errors = validate(spec)
     if api is None:
         return report_errors(errors)
+    for note in errors:
+        print(note.format(), file=sys.stderr)
+    if notes is not None:
+        notes.extend(errors)
     return api
 
 
@@ -78,12 +87,14 @@ def one_spec(command: str, spec: str | None) -> str | Exit:
     )
 
 
-def load_apis(command: str, spec: str | None) -> list[tuple[str, Api]] | Exit:
+def load_apis(
+    command: str, spec: str | None, notes: list[SpecError] | None = None
+) -> list[tuple[str, Api]] | Exit:
     """The given spec or every discovered one, each validated; errors of all are printed."""
     specs = all_specs(command, spec)
     if isinstance(specs, Exit):
         return specs
-    loaded = [(s, load_api(s)) for s in specs]
+    loaded = [(s, load_api(s, notes)) for s in specs]
     apis = [(s, api) for s, api in loaded if not isinstance(api, Exit)]
     return apis if len(apis) == len(loaded) else Exit.INPUT
 

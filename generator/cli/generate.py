@@ -18,6 +18,7 @@ from ..emit.tree import (
     share_stages_file,
     write_tree,
 )
+from ..spec.errors import SpecError
 from ..spec.model import Api
 from ..spec.naming import package_prefix
 from .common import Exit, load_apis
@@ -80,10 +81,14 @@ def run_generate(args: argparse.Namespace) -> Exit:
 
 
 def _build_all(
-    command: str, spec: str | None, wanted: list[str] | None, formatter: Formatter
+    command: str,
+    spec: str | None,
+    wanted: list[str] | None,
+    formatter: Formatter,
+    notes: list[SpecError] | None = None,
 ) -> list[tuple[Api, list[str], Tree]] | Exit:
     """Each spec's API, chosen stages and tree; specs share one ``STAGES.md``."""
-    loaded = load_apis(command, spec)
+    loaded = load_apis(command, spec, notes)
     if isinstance(loaded, Exit):
         return loaded
     built = []
@@ -101,10 +106,14 @@ def _build_all(
 
 def run_check(args: argparse.Namespace) -> Exit:
     """Regenerate every spec in memory and compare with ``--out``; never writes."""
-    built = _build_all("check", args.spec, None, Formatter(default_cache()))
+    notes: list[SpecError] = []
+    built = _build_all("check", args.spec, None, Formatter(default_cache()), notes)
     if isinstance(built, Exit):
         return built
     results = [_check(api, tree, args.out) for api, _, tree in built]
+    if notes:  # an unrecorded addition to a released stage: the lock is stale
+        print("a lock is out of date; run `routegen lock --update`", file=sys.stderr)
+        results.append(Exit.FAILED)
     return Exit(max(results))
 
 

@@ -17,11 +17,18 @@ class SpecError:
     column: int
     message: str
     json_path: JsonPath = ()
+    severity: str = "error"  # "note": reported, but the spec is still usable
 
     def format(self) -> str:
         """``file:line:col: error: message (at json.path)``."""
         where = f" (at {format_path(self.json_path)})" if self.json_path else ""
-        return f"{self.file}:{self.line}:{self.column}: error: {self.message}{where}"
+        head = f"{self.file}:{self.line}:{self.column}: {self.severity}"
+        return f"{head}: {self.message}{where}"
+
+    @property
+    def is_error(self) -> bool:
+        """False for a note."""
+        return self.severity == "error"
 
 
 def format_path(path: JsonPath) -> str:
