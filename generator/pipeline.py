@@ -46,6 +46,16 @@ def validate(
     src, errors = load(path)
     if errors:
         return None, sort_errors(errors)
+    api, errors = validate_source(src)
+    if api is None:
+        return None, errors
+    notes = lock_findings(Path(path), src, api) if locked else []
+    return (None, notes) if any(e.is_error for e in notes) else (api, notes)
+
+
+def validate_source(src: Source) -> tuple[Api | None, list[SpecError]]:
+    """Schema-check, build and semantically check parsed YAML (no lock: it may come from
+    anywhere, e.g. ``git show``)."""
     errors = schema_errors(src)
     if errors:
         return None, sort_errors(errors)
@@ -53,10 +63,7 @@ def validate(
     problems += check_api(src.data, api)
     problems += breaking_in_stable(api)
     errors = _locate(src, problems, api.stage_names)
-    if errors:
-        return None, errors
-    notes = lock_findings(Path(path), src, api) if locked else []
-    return (None, notes) if any(e.is_error for e in notes) else (api, notes)
+    return (None, errors) if errors else (api, [])
 
 
 def lock_findings(path: Path, src: Source, api: Api) -> list[SpecError]:
