@@ -12,12 +12,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# One process: generate validates every spec/*.yaml (and its lock) before writing, and
+# reuses the cached model and tree when nothing changed (.routegen-cache/).
 generate: $(STAMP)
-	$(BIN)/routegen validate spec/vendnovation.yaml
-	$(BIN)/routegen generate spec/vendnovation.yaml --out generated
+	$(BIN)/routegen generate --out generated
 
 test: $(STAMP)
-	$(BIN)/routegen check spec/vendnovation.yaml --out generated
+	$(BIN)/routegen check --out generated
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/mypy generator
 	$(BIN)/pytest
@@ -27,7 +28,7 @@ lint: $(STAMP)
 	$(BIN)/mypy generator
 
 regen-goldens: $(STAMP)
-	$(BIN)/routegen generate spec/vendnovation.yaml --out generated
+	$(BIN)/routegen generate --out generated
 	$(BIN)/python -m tests.golden.regen
 
 bench: $(STAMP)

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..pipeline import validate
 from ..spec.errors import SpecError
 from ..spec.model import Api
+from . import cache
 
 # Where specs are found when a command is given none: every ``*.yaml`` directly inside.
 SPEC_DIR = Path("spec")
@@ -42,20 +43,32 @@ def report_errors(errors: Sequence[SpecError]) -> Exit:
     return Exit.INPUT
 
 
-def load_api(spec: str, notes: list[SpecError] | None = None) -> Api | Exit:
-    """A validated ``Api``, or ``Exit.INPUT`` after printing the errors.
+def load_entry(spec: str, notes: list[SpecError] | None = None) -> cache.Entry | Exit:
+    """The validated spec (from the cache when unchanged), or ``Exit.INPUT`` after
+    printing the errors.
 
     Notes (additions to a released stage not yet in its lock) are printed too, and
     appended to ``notes`` when given, so ``check`` can fail on them.
     """
-    api, errors = validate(spec)
-    if api is None:
-        return report_errors(errors)
-    for note in errors:
+    spec_key = cache.key(spec)
+    entry = cache.read(spec_key)
+    if entry is None:
+        api, errors = validate(spec)
+        if api is None:
+            return report_errors(errors)
+        entry = cache.Entry.of(api, tuple(errors))
+        cache.write(spec_key, entry)
+    for note in entry.notes:
         print(note.format(), file=sys.stderr)
     if notes is not None:
-        notes.extend(errors)
-    return api
+        notes.extend(entry.notes)
+    return entry
+
+
+def load_api(spec: str, notes: list[SpecError] | None = None) -> Api | Exit:
+    """A validated ``Api``, or ``Exit.INPUT`` after printing the errors (see ``load_entry``)."""
+    entry = load_entry(spec, notes)
+    return entry if isinstance(entry, Exit) else entry.api()
 
 
 def discover_specs(directory: Path = SPEC_DIR) -> list[str]:

@@ -18,7 +18,6 @@ from pathlib import Path
 from ..diff.report import stages_report
 from ..spec.model import Api
 from .formatting import Formatter
-from .render import render_stage
 
 Tree = dict[str, bytes]
 STAGES_FILE = "STAGES.md"
@@ -38,6 +37,9 @@ def build_tree(
     api: Api, stages: Sequence[str] | None = None, formatter: Formatter | None = None
 ) -> Tree:
     """Every output file, path relative to the output root -> bytes."""
+    # Rendering loads Jinja and every emitter: not needed when a cached tree is reused.
+    from .render import render_stage
+
     formatter = formatter or Formatter(default_cache())
     files = [
         f

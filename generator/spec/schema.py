@@ -6,13 +6,14 @@ import json
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import jsonschema
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any
 
 from .errors import SpecError
 from .yamlsource import Source
+
+if TYPE_CHECKING:  # jsonschema is imported when a spec is checked, not on a cache hit
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "spec" / "routespec.schema.json"
 
@@ -20,6 +21,8 @@ SCHEMA_PATH = Path(__file__).resolve().parents[2] / "spec" / "routespec.schema.j
 @lru_cache(maxsize=1)
 def _validator() -> jsonschema.Draft202012Validator:
     # The editable install reads the schema from the repository, its one copy.
+    import jsonschema
+
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(schema)
 
@@ -34,6 +37,8 @@ def schema_errors(src: Source) -> list[SpecError]:
 
 def _deepest(error: ValidationError) -> ValidationError:
     """For oneOf/anyOf failures, the alternative that got furthest explains it best."""
+    from jsonschema.exceptions import best_match
+
     while error.context:
         # The alternative whose error lies deepest in the instance matched the most
         # of it (a model with one bad field, not "an enum has no key 'fields'").
