@@ -23,11 +23,36 @@ __all__ = ["Exit", "main"]
 COMMANDS = (validate, generate, diff, lock, mock, openapi)
 
 
+DESCRIPTION = """\
+Turn a YAML route spec (spec/*.yaml) into typed Python client packages, one per API
+stage, and keep them honest: validate the spec, generate or check the packages, lock
+the released stages, diff stages (or a spec against a git revision), serve a mock.
+"""
+
+EPILOG = """\
+typical loop:
+  routegen validate                 check every spec/*.yaml (and its lock)
+  routegen generate                 write generated/ (cached: quick when unchanged)
+  routegen diff v2.1 rc             what changed between two stages
+  routegen diff --against git:origin/main --fail-on breaking
+  routegen lock --update            record additions to released stages
+  routegen mock --stage v2.1        a local server that behaves like the vendor
+
+exit status: 0 ok, 1 a requested comparison failed (stale output, --fail-on, lock
+refused), 2 bad input (spec errors with file:line:col, unknown stages, bad arguments).
+"""
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="routegen", description=__doc__.splitlines()[0]
+        prog="routegen",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(
+        dest="command", required=True, title="commands", metavar="COMMAND"
+    )
     for module in COMMANDS:
         module.add_parser(sub)
     return parser
