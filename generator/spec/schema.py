@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import SpecError
+from .hints import did_you_mean, pattern_in_words
 from .yamlsource import Source
 
 if TYPE_CHECKING:  # jsonschema is imported when a spec is checked, not on a cache hit
@@ -61,10 +62,21 @@ def _located(src: Source, error: ValidationError) -> Iterator[SpecError]:
             else set()
         )
         for key in sorted(k for k in error.instance if k not in allowed):
-            hint = f"; expected one of: {', '.join(sorted(allowed))}" if allowed else ""
-            yield src.error((*path, key), f"unknown key {key!r}{hint}")
+            yield src.error((*path, key), f"unknown key {key!r}{_key_hint(key, allowed)}")
         return
     yield src.error(path, _message(error))
+
+
+def _key_hint(key: str, allowed: set[str]) -> str:
+    """Why a key is unknown: a typo, or prose cut off at a comma in a flow mapping."""
+    if " " in key.strip() or key.rstrip().endswith("."):
+        return (
+            " (an unquoted comma inside {...} starts a new key: quote the text before it,"
+            ' e.g. description: "A, B.")'
+        )
+    close = did_you_mean(key, allowed)
+    listed = f"; expected one of: {', '.join(sorted(allowed))}" if allowed else ""
+    return close + listed
 
 
 def _message(error: ValidationError) -> str:
@@ -74,7 +86,8 @@ def _message(error: ValidationError) -> str:
     if v == "type":
         return f"expected {error.validator_value}, got {_kind(error.instance)}"
     if v == "pattern":
-        return f"{error.instance!r} does not match {error.validator_value!r}"
+        rule = pattern_in_words(str(error.validator_value))
+        return f"{error.instance!r} does not match {error.validator_value!r}: expected {rule}"
     if v == "enum":
         allowed: Any = error.validator_value
         options = ", ".join(repr(v) for v in allowed)

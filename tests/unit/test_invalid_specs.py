@@ -96,11 +96,9 @@ def test_there_are_enough_cases() -> None:
 def test_invalid_spec_is_rejected(
     case: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    started = time.perf_counter()
+    # No wall-clock bound here (speed belongs in bench/): hostile inputs are bounded by
+    # the node, depth and size limits, whose own messages the expectations check.
     assert_rejected(case, expectations(case), capsys)
-    assert (
-        time.perf_counter() - started < 5
-    ), "validation of a small hostile file must be quick"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
@@ -170,9 +168,8 @@ def test_huge_alias_bomb_is_bounded(
     ]
     spec = tmp_path / "bomb.yaml"
     spec.write_text("\n".join(lines) + "\n")
-    started = time.perf_counter()
+    # Bounded by the node limit, not by a clock (speed belongs in bench/).
     found = assert_rejected(spec, [], capsys)
-    assert time.perf_counter() - started < 5
     assert len(found) == 1 and "an alias bomb" in found[0]
 
 
