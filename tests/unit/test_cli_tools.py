@@ -46,6 +46,7 @@ def probe(*argv: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # four fresh interpreters, one cold generate
 def test_a_warm_generate_and_check_import_no_heavy_module(project: Path) -> None:
     cold = probe("generate", "--out", "out")
     assert cold.returncode == 0, cold.stderr
@@ -112,6 +113,7 @@ def test_mock_defaults_are_the_mock_configs() -> None:
     assert set(DEFAULTS) <= {f.name for f in fields(MockConfig)}
 
 
+@pytest.mark.slow  # a served mock in a subprocess
 def test_mock_binds_before_the_ready_line_and_logs_each_request(project: Path) -> None:
     argv = [sys.executable, "-m", "generator.cli", "mock", "spec/acme.yaml"]
     proc = subprocess.Popen(
