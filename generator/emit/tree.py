@@ -14,10 +14,14 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..diff.report import stages_report
-from ..spec.model import Api
+from ..spec.model import Api, StageApi
 from .formatting import Formatter
+
+if TYPE_CHECKING:
+    from .templating import RenderedFile
 
 Tree = dict[str, bytes]
 STAGES_FILE = "STAGES.md"
@@ -33,13 +37,18 @@ def default_cache() -> Path | None:
     return Path(value) if value else None
 
 
+def render_stage(stage: StageApi, spec_file: str) -> list[RenderedFile]:
+    """``render.render_stage``, imported on first use: rendering loads Jinja and every
+    emitter, which a command reusing a cached tree never needs."""
+    from .render import render_stage as render
+
+    return render(stage, spec_file)
+
+
 def build_tree(
     api: Api, stages: Sequence[str] | None = None, formatter: Formatter | None = None
 ) -> Tree:
     """Every output file, path relative to the output root -> bytes."""
-    # Rendering loads Jinja and every emitter: not needed when a cached tree is reused.
-    from .render import render_stage
-
     formatter = formatter or Formatter(default_cache())
     files = [
         f
