@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Tests use tmp_path, loopback port 0 and atomic cache writes, so they run on every core;
+# --dist loadfile keeps a file's module-scoped fixtures (built specs, mock apps) in one worker.
+PARALLEL := -n auto --dist loadfile
 
-.PHONY: generate test check lint regen-goldens bench hostile hostile-specs clean
+.PHONY: generate test test-fast check lint regen-goldens bench hostile hostile-specs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,22 +15,29 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# One process: generate validates every spec/*.yaml (and its lock) before writing, and
+# reuses the cached model and tree when nothing changed (.routegen-cache/).
 generate: $(STAMP)
-	$(BIN)/routegen validate spec/vendnovation.yaml
-	$(BIN)/routegen generate spec/vendnovation.yaml --out generated
+	$(BIN)/routegen generate --out generated
 
 test: $(STAMP)
-	$(BIN)/routegen check spec/vendnovation.yaml --out generated
+	$(BIN)/routegen check --out generated
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/mypy generator
-	$(BIN)/pytest
+	$(BIN)/pytest $(PARALLEL)
+
+# The maintainer's loop: unit, golden and diff tests plus a sample of the e2e tests
+# (reads against the mock), without the tests marked slow (pip builds, subprocess runs).
+FAST := tests/unit tests/golden tests/diff tests/e2e/test_reads.py
+test-fast: $(STAMP)
+	$(BIN)/pytest $(PARALLEL) -q -m "not slow" $(FAST)
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/mypy generator
 
 regen-goldens: $(STAMP)
-	$(BIN)/routegen generate spec/vendnovation.yaml --out generated
+	$(BIN)/routegen generate --out generated
 	$(BIN)/python -m tests.golden.regen
 
 # Every hostile-server and hostile-mock variant (make test runs a sample), then the tally.

@@ -1,7 +1,8 @@
 """The library entry points the CLI and tests use: load, validate, build.
 
-Validation is the ``spec`` stage's checks plus one check of the ``diff`` stage (a stage
-declared ``breaking: false`` breaks nothing), so these entry points sit above both.
+Validation is the ``spec`` stage's checks plus two checks of the ``diff`` stage (a stage
+declared ``breaking: false`` breaks nothing; a released stage matches its lock), so these
+entry points sit above both.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .diff.lock import check_lock, lock_path, read_lock
 from .diff.promise import breaking_in_stable
 from .spec.build import Problem, build_api
 from .spec.checks import check_api, merge_stages
@@ -32,19 +34,80 @@ def load(path: str | Path) -> tuple[Source, list[SpecError]]:
     return read_source(p, display_name(p))
 
 
-def validate(path: str | Path) -> tuple[Api | None, list[SpecError]]:
-    """Parse, schema-check, build and semantically check a spec; all errors at once, sorted."""
+def validate(path: str | Path, *, locked: bool = True) -> tuple[Api | None, list[SpecError]]:
+    """Parse, schema-check, build and semantically check a spec; all errors at once, sorted.
+
+    With ``locked`` (the default) and a lock file next to the spec, released stages are
+    also compared with the lock. When the ``Api`` is returned, the list holds only notes
+    (``severity == "note"``, e.g. an addition to a released stage not yet locked).
+    """
     src, errors = load(path)
     if errors:
         return None, sort_errors(errors)
+    api, errors = validate_source(src)
+    if api is None:
+        return None, errors
+    notes = lock_findings(Path(path), src, api) if locked else []
+    return (None, notes) if any(e.is_error for e in notes) else (api, notes)
+
+
+def validate_source(src: Source) -> tuple[Api | None, list[SpecError]]:
+    """Schema-check, build and semantically check parsed YAML (no lock: it may come from
+    anywhere, e.g. ``git show``)."""
     errors = schema_errors(src)
     if errors:
-        return None, sort_errors(errors)
+        return None, sort_errors(errors + _semantic_beside(src, errors))
     api, problems = build_api(src.data, src.file)
     problems += check_api(src.data, api)
     problems += breaking_in_stable(api)
     errors = _locate(src, problems, api.stage_names)
     return (None, errors) if errors else (api, [])
+
+
+def _semantic_beside(src: Source, schema: list[SpecError]) -> list[SpecError]:
+    """Semantic errors of the elements the schema accepted, so one run shows both layers.
+
+    An element is a top-level entry (a route, a model, a filter, ...); anything under an
+    element with a schema error is dropped, since its meaning cannot be trusted. A schema
+    error outside any element (a stage, the api block) leaves nothing to check.
+    """
+    bad = {e.json_path[:2] for e in schema}
+    if any(len(path) < 2 or path[0] in _SHARED for path in bad):
+        return []
+    try:
+        api, problems = build_api(src.data, src.file)
+        problems += check_api(src.data, api)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        return []  # the schema error broke something the build relies on
+    kept = [p for p in problems if p.where[:2] not in bad and p.where[:1] not in bad]
+    return _locate(src, kept, api.stage_names)
+
+
+# Blocks every element depends on: a schema error there leaves nothing to check.
+_SHARED = frozenset({"stages", "api", "auth", "routespec"})
+
+
+def lock_findings(path: Path, src: Source, api: Api) -> list[SpecError]:
+    """Differences of the released stages from the lock next to ``path`` (none without one)."""
+    lock = lock_path(path)
+    try:
+        text = lock.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        return [SpecError(display_name(lock), 1, 1, f"cannot read lock: {exc.strerror}")]
+    locked, problem = read_lock(text)
+    if locked is None:
+        return [SpecError(display_name(lock), 1, 1, problem or "bad lock")]
+    return sort_errors(
+        _severity(src.error(f.where, f.message), f.breaking) for f in check_lock(api, locked)
+    )
+
+
+def _severity(error: SpecError, breaking: bool) -> SpecError:
+    if breaking:
+        return error
+    return SpecError(error.file, error.line, error.column, error.message, error.json_path, "note")
 
 
 def build(path: str | Path) -> Api:
@@ -55,9 +118,16 @@ def build(path: str | Path) -> Api:
     return api
 
 
-def _locate(
-    src: Source, problems: list[Problem], order: tuple[str, ...]
-) -> list[SpecError]:
-    return sort_errors(
-        src.error(where, msg) for where, msg in merge_stages(problems, order)
+def _locate(src: Source, problems: list[Problem], order: tuple[str, ...]) -> list[SpecError]:
+    lined = [_with_first_line(src, p) for p in problems]
+    return sort_errors(src.error(where, msg) for where, msg in merge_stages(lined, order))
+
+
+def _with_first_line(src: Source, problem: Problem) -> Problem:
+    """A duplicate names the line of the first declaration, not its JSON path."""
+    if problem.first is None:
+        return problem
+    line = src.where(problem.first)[0]
+    return Problem(
+        problem.where, f"{problem.message} (first declared at line {line})", problem.stage
     )

@@ -14,20 +14,46 @@ import os
 import sys
 from collections.abc import Sequence
 
-from . import diff, generate, mock, openapi, sources, validate
+from . import diff, generate, lock, mock, openapi, sources, validate
 from .common import Exit
 
 __all__ = ["Exit", "main"]
 
 # The command table: each module registers its sub-commands and imports only ``common``.
-COMMANDS = (validate, generate, diff, sources, mock, openapi)
+COMMANDS = (validate, generate, diff, lock, sources, mock, openapi)
+
+
+DESCRIPTION = """\
+Turn a YAML route spec (spec/*.yaml) into typed Python client packages, one per API
+stage, and keep them honest: validate the spec, generate or check the packages, lock
+the released stages, diff stages (or a spec against a git revision), serve a mock.
+"""
+
+EPILOG = """\
+typical loop:
+  routegen validate                 check every spec/*.yaml (and its lock)
+  routegen generate                 write generated/ (cached: quick when unchanged)
+  routegen diff v2.1 rc             what changed between two stages
+  routegen diff --against git:origin/main --fail-on breaking
+  routegen lock --update            record additions to released stages
+  routegen sources                  how much of each stage is documented or proposed
+  routegen mock --stage v2.1        a local server that behaves like the vendor
+
+exit status: 0 ok, 1 a requested comparison failed (stale output, --fail-on, lock
+refused), 2 bad input (spec errors with file:line:col, unknown stages, bad arguments).
+"""
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="routegen", description=__doc__.splitlines()[0]
+        prog="routegen",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(
+        dest="command", required=True, title="commands", metavar="COMMAND"
+    )
     for module in COMMANDS:
         module.add_parser(sub)
     return parser

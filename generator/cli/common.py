@@ -15,6 +15,7 @@ from pathlib import Path
 from ..pipeline import validate
 from ..spec.errors import SpecError
 from ..spec.model import Api
+from . import cache
 
 # Where specs are found when a command is given none: every ``*.yaml`` directly inside.
 SPEC_DIR = Path("spec")
@@ -46,7 +47,7 @@ def max_errors() -> int | None:
 
 
 def report_errors(errors: Sequence[SpecError]) -> Exit:
-    """Print the first spec errors (all, when few) to stderr, then the count; exit 2."""
+    """Print the first spec errors and notes (all, when few) to stderr, then the count."""
     limit = max_errors()
     shown = errors if limit is None else errors[:limit]
     sys.stderr.write("".join(error.format() + "\n" for error in shown))
@@ -56,16 +57,37 @@ def report_errors(errors: Sequence[SpecError]) -> Exit:
             f"... and {more:,} more (set ROUTEGEN_MAX_ERRORS=0 to print all)",
             file=sys.stderr,
         )
-    print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}", file=sys.stderr)
+    count = sum(e.is_error for e in errors)
+    print(f"{count} error{'s' if count != 1 else ''}", file=sys.stderr)
     return Exit.INPUT
 
 
-def load_api(spec: str) -> Api | Exit:
-    """A validated ``Api``, or ``Exit.INPUT`` after printing the errors."""
-    api, errors = validate(spec)
-    if api is None:
-        return report_errors(errors)
-    return api
+def load_entry(spec: str, notes: list[SpecError] | None = None) -> cache.Entry | Exit:
+    """The validated spec (from the cache when unchanged), or ``Exit.INPUT`` after
+    printing the errors.
+
+    Notes (additions to a released stage not yet in its lock) are printed too, and
+    appended to ``notes`` when given, so ``check`` can fail on them.
+    """
+    spec_key = cache.key(spec)
+    entry = cache.read(spec_key)
+    if entry is None:
+        api, errors = validate(spec)
+        if api is None:
+            return report_errors(errors)
+        entry = cache.Entry.of(api, tuple(errors))
+        cache.write(spec_key, entry)
+    for note in entry.notes:
+        print(note.format(), file=sys.stderr)
+    if notes is not None:
+        notes.extend(entry.notes)
+    return entry
+
+
+def load_api(spec: str, notes: list[SpecError] | None = None) -> Api | Exit:
+    """A validated ``Api``, or ``Exit.INPUT`` after printing the errors (see ``load_entry``)."""
+    entry = load_entry(spec, notes)
+    return entry if isinstance(entry, Exit) else entry.api()
 
 
 def discover_specs(directory: Path = SPEC_DIR) -> list[str]:
@@ -97,12 +119,14 @@ def one_spec(command: str, spec: str | None) -> str | Exit:
     )
 
 
-def load_apis(command: str, spec: str | None) -> list[tuple[str, Api]] | Exit:
+def load_apis(
+    command: str, spec: str | None, notes: list[SpecError] | None = None
+) -> list[tuple[str, Api]] | Exit:
     """The given spec or every discovered one, each validated; errors of all are printed."""
     specs = all_specs(command, spec)
     if isinstance(specs, Exit):
         return specs
-    loaded = [(s, load_api(s)) for s in specs]
+    loaded = [(s, load_api(s, notes)) for s in specs]
     apis = [(s, api) for s, api in loaded if not isinstance(api, Exit)]
     return apis if len(apis) == len(loaded) else Exit.INPUT
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,12 @@ from ..emit.tree import (
     share_stages_file,
     write_tree,
 )
+from ..spec.errors import SpecError
 from ..spec.model import Api
 from ..spec.naming import package_prefix
-from .common import Exit, load_apis
+from . import cache
+from .cache import Summary
+from .common import Exit, all_specs, load_entry
 
 
 def add_parser(sub: Any) -> None:
@@ -38,7 +42,7 @@ def add_parser(sub: Any) -> None:
     chk.set_defaults(func=run_check)
 
 
-def _stages(api: Api, wanted: list[str] | None) -> list[str] | Exit:
+def _stages(api: Summary, wanted: list[str] | None) -> list[str] | Exit:
     if not wanted:
         return list(api.stage_names)
     unknown = [s for s in wanted if s not in api.stage_names]
@@ -67,8 +71,8 @@ def run_generate(args: argparse.Namespace) -> Exit:
     built = _build_all("generate", args.spec, args.stage, formatter)
     if isinstance(built, Exit):
         return built
-    for api, stages, tree in built:
-        prune = package_prefix(api.info.name) if not args.stage else None
+    for summary, stages, tree in built:
+        prune = package_prefix(summary.name) if not args.stage else None
         changed = write_tree(tree, Path(args.out), prune)
         elapsed = time.perf_counter() - started
         print(
@@ -80,40 +84,78 @@ def run_generate(args: argparse.Namespace) -> Exit:
 
 
 def _build_all(
-    command: str, spec: str | None, wanted: list[str] | None, formatter: Formatter
-) -> list[tuple[Api, list[str], Tree]] | Exit:
-    """Each spec's API, chosen stages and tree; specs share one ``STAGES.md``."""
-    loaded = load_apis(command, spec)
-    if isinstance(loaded, Exit):
-        return loaded
-    built = []
-    for _, api in loaded:
-        stages = _stages(api, wanted)
-        if isinstance(stages, Exit):
-            return stages
-        tree = _tree(api, stages if wanted else None, formatter)
-        if isinstance(tree, Exit):
-            return tree
-        built.append((api, stages, tree))
-    trees = share_stages_file([tree for _, _, tree in built])
-    return [(api, stages, tree) for (api, stages, _), tree in zip(built, trees, strict=True)]
+    command: str,
+    spec: str | None,
+    wanted: list[str] | None,
+    formatter: Formatter,
+    notes: list[SpecError] | None = None,
+) -> list[tuple[Summary, list[str], Tree]] | Exit:
+    """Each spec's summary, chosen stages and tree; specs share one ``STAGES.md``.
+
+    Every spec is validated (and reports its errors) even after one failed.
+    """
+    specs = all_specs(command, spec)
+    if isinstance(specs, Exit):
+        return specs
+    built = [_build_one(s, wanted, formatter, notes) for s in specs]
+    if any(isinstance(b, Exit) for b in built):
+        return Exit(max(int(b) for b in built if isinstance(b, Exit)))
+    done = [b for b in built if not isinstance(b, Exit)]
+    trees = share_stages_file([tree for _, _, tree in done])
+    return [(sm, stages, tree) for (sm, stages, _), tree in zip(done, trees, strict=True)]
+
+
+def _build_one(
+    spec: str,
+    wanted: list[str] | None,
+    formatter: Formatter,
+    notes: list[SpecError] | None,
+) -> tuple[Summary, list[str], Tree] | Exit:
+    """One spec's summary, stages and tree; the whole tree comes from the cache when unchanged."""
+    entry = load_entry(spec, notes)
+    if isinstance(entry, Exit):
+        return entry
+    stages = _stages(entry.summary, wanted)
+    if isinstance(stages, Exit):
+        return stages
+    if not wanted and entry.tree is not None:
+        return entry.summary, stages, dict(entry.tree)
+    tree = _tree(entry.api(), stages if wanted else None, formatter)
+    if isinstance(tree, Exit):
+        return tree
+    if not wanted:
+        cache.write(cache.key(spec), replace(entry, tree=tree))
+    return entry.summary, stages, tree
 
 
 def run_check(args: argparse.Namespace) -> Exit:
     """Regenerate every spec in memory and compare with ``--out``; never writes."""
-    built = _build_all("check", args.spec, None, Formatter(default_cache()))
+    notes: list[SpecError] = []
+    built = _build_all("check", args.spec, None, Formatter(default_cache()), notes)
     if isinstance(built, Exit):
         return built
-    results = [_check(api, tree, args.out) for api, _, tree in built]
+    fix = _regenerate_command(args.spec, args.out)
+    results = [_check(summary, tree, args.out, fix) for summary, _, tree in built]
+    if notes:  # an unrecorded addition to a released stage: the lock is stale
+        print("a lock is out of date; run `routegen lock --update`", file=sys.stderr)
+        results.append(Exit.FAILED)
     return Exit(max(results))
 
 
-def _check(api: Api, tree: Tree, out_dir: str) -> Exit:
+def _regenerate_command(spec: str | None, out_dir: str) -> str:
+    """The command that makes ``out_dir`` fresh again, as the user would type it."""
+    given = f" {spec}" if spec else ""
+    out = "" if out_dir == "generated" else f" --out {out_dir}"
+    hint = f"`routegen generate{given}{out}`"
+    return hint + (" or `make generate`" if not given and not out else "")
+
+
+def _check(api: Summary, tree: Tree, out_dir: str, fix: str) -> Exit:
     """Compare one spec's expected tree with ``out_dir``; report the drift."""
     out = Path(out_dir)
     roots = set(package_roots(tree))
     roots |= {
-        p.name for p in out.glob(package_prefix(api.info.name) + "*") if p.is_dir()
+        p.name for p in out.glob(package_prefix(api.name) + "*") if p.is_dir()
     }
     drift = compare_tree(tree, out, sorted(roots))
     if drift.fresh:
@@ -129,7 +171,7 @@ def _check(api: Api, tree: Tree, out_dir: str) -> Exit:
     for path in drift.stale:
         print(drift.diffs[path], end="")
     print(
-        f"{out_dir} is out of date; run `make generate` (routegen generate {api.file})",
+        f"{out_dir} is out of date; run {fix}",
         file=sys.stderr,
     )
     return Exit.FAILED

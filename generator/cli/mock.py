@@ -1,22 +1,43 @@
-"""``routegen mock [SPEC] --stage S``: serve one stage of a spec with uvicorn."""
+"""``routegen mock [SPEC] --stage S``: serve one stage of a spec on a local port.
+
+The socket is bound before the ready line is printed, so a script that waits for
+that line can connect at once (``--port 0`` picks a free port and prints it). Every
+request is logged as ``METHOD /path STATUS 12.3ms`` (``--quiet`` turns it off).
+"""
 
 from __future__ import annotations
 
 import argparse
 import socket
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from ..mock.config import DEFAULT_API_KEY, MockConfig
 from ..spec.model import Limits
 from .common import Exit, load_api, one_spec
 
-__all__ = ["add_parser", "run"]
+__all__ = ["DEFAULTS", "add_parser", "run"]
 
-_DEFAULTS = MockConfig()
+# The mock's defaults, spelled out so that building the parser (every routegen command)
+# does not import the server (starlette); tests/mock/test_cli.py keeps them equal to
+# ``MockConfig()``.
+DEFAULTS: dict[str, Any] = {
+    "api_key": "mock-api-key",
+    "username": "api@example.com",
+    "password": "mock-password",
+    "seed": 1,
+    "records": 1000,
+    "limit_slack": 0.0,
+}
 #: more rows than this per table would only exhaust memory while the mock starts
 _MAX_RECORDS = 1_000_000
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+Asgi = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 def _ranged(low: int, high: int) -> Callable[[str], int]:
@@ -44,16 +65,42 @@ def _printable(text: str) -> str:
 
 def add_parser(sub: Any) -> None:
     """Register the ``mock`` sub-command."""
-    p = sub.add_parser("mock", help="serve one stage with realistic data and rules")
-    p.add_argument("spec", nargs="?", help="default: the only spec/*.yaml")
-    p.add_argument("--stage", required=True)
-    p.add_argument("--host", type=_printable, default="127.0.0.1")
-    p.add_argument("--port", type=_ranged(0, 65535), default=8000)
-    p.add_argument("--seed", type=_ranged(-(2**63), 2**63 - 1), default=_DEFAULTS.seed)
-    p.add_argument("--records", type=_ranged(0, _MAX_RECORDS), default=_DEFAULTS.records)
-    p.add_argument("--api-key", type=_printable, default=DEFAULT_API_KEY)
-    p.add_argument("--username", default=_DEFAULTS.username)
-    p.add_argument("--password", default=_DEFAULTS.password)
+    p = sub.add_parser(
+        "mock",
+        help="serve one stage with realistic data and the vendor's rules",
+        description=__doc__.split("\n\n")[1].replace("``", "`"),
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p.add_argument("spec", nargs="?", help="the spec (default: the only spec/*.yaml)")
+    p.add_argument("--stage", required=True, help="the stage to serve, e.g. v2.1")
+    p.add_argument(
+        "--host", type=_printable, default="127.0.0.1", help="address to listen on"
+    )
+    p.add_argument(
+        "--port", type=_ranged(0, 65535), default=8000, help="port (0: any free port)"
+    )
+    p.add_argument(
+        "--seed",
+        type=_ranged(-(2**63), 2**63 - 1),
+        default=DEFAULTS["seed"],
+        help="seed of the data",
+    )
+    p.add_argument(
+        "--records",
+        type=_ranged(0, _MAX_RECORDS),
+        default=DEFAULTS["records"],
+        help="records per collection",
+    )
+    p.add_argument(
+        "--api-key",
+        type=_printable,
+        default=DEFAULTS["api_key"],
+        help="the accepted api key",
+    )
+    p.add_argument("--username", default=DEFAULTS["username"], help="the accepted user")
+    p.add_argument(
+        "--password", default=DEFAULTS["password"], help="the user's password"
+    )
     p.add_argument(
         "--no-limits", action="store_true", help="do not enforce the usage plan"
     )
@@ -63,18 +110,60 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--slack",
         type=float,
-        default=_DEFAULTS.limit_slack,
-        help="seconds of arrival jitter the rate limit forgives (default 0: strict)",
+        default=DEFAULTS["limit_slack"],
+        help="seconds of arrival jitter the rate limit forgives (0: strict)",
     )
+    p.add_argument("--quiet", action="store_true", help="do not log each request")
     p.set_defaults(func=run)
 
 
+def logged(app: Asgi, out: Any = sys.stdout) -> Asgi:
+    """``app`` that prints ``METHOD /path STATUS 12.3ms`` for every HTTP request."""
+
+    async def wrapper(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), [0]
+
+        async def send_status(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = int(message["status"])
+            await send(message)
+
+        try:
+            await app(scope, receive, send_status)
+        finally:
+            ms = (time.perf_counter() - started) * 1000
+            shown = status[0] or "---"  # the connection dropped before a response
+            print(
+                f"{scope['method']} {scope['path']} {shown} {ms:.1f}ms",
+                file=out,
+                flush=True,
+            )
+
+    return wrapper
+
+
+def _bind(host: str, port: int) -> socket.socket | str:
+    """A listening socket, or why there is none."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        family, kind, proto, _, address = infos[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except (OSError, UnicodeError, OverflowError) as exc:
+        return (
+            f"cannot listen on {host}:{port}: {getattr(exc, 'strerror', None) or exc}"
+        )
+    sock.set_inheritable(True)
+    return sock
+
+
 def run(args: argparse.Namespace) -> int:
-    """Load the spec, build the app and serve until interrupted."""
-    import uvicorn
-
-    from ..mock.app import create_app  # starlette: loaded only when serving
-
+    """Load the spec, bind the port, print the ready line and serve until interrupted."""
     spec = one_spec("mock", args.spec)
     if isinstance(spec, Exit):
         return int(spec)
@@ -85,11 +174,20 @@ def run(args: argparse.Namespace) -> int:
         known = ", ".join(api.stage_names)
         print(f"error: unknown stage {args.stage!r} (known: {known})", file=sys.stderr)
         return 2
-    try:
-        socket.getaddrinfo(args.host, args.port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as exc:
-        print(f"error: --host {args.host!r}: {exc}", file=sys.stderr)
+    sock = _bind(args.host, args.port)
+    if isinstance(sock, str):
+        print(f"routegen mock: error: {sock}", file=sys.stderr)
         return 2
+    with sock:
+        return _serve(sock, api.stage(args.stage), args)
+
+
+def _serve(sock: socket.socket, stage: Any, args: argparse.Namespace) -> int:
+    import uvicorn  # the server stack loads only when serving
+
+    from ..mock.app import create_app
+    from ..mock.config import MockConfig
+
     config = MockConfig(
         api_key=args.api_key,
         username=args.username,
@@ -99,37 +197,28 @@ def run(args: argparse.Namespace) -> int:
         enforce_limits=not args.no_limits,
         limit_slack=args.slack,
     )
-    stage = api.stage(args.stage)
     config = _with_plan(config, stage.limits, args)
-    app = create_app(stage, config)
+    app: Any = create_app(stage, config)
+    port = sock.getsockname()[1]
     limits = config.limits or stage.limits
     plan = f"{limits.rate:g}/s burst {limits.burst} quota {limits.quota}"
     plan += f", slack {config.limit_slack:g}s"
     print(
         f"routegen mock: {stage.info.title} stage {args.stage} at "
-        f"http://{args.host}:{args.port}/{args.stage}\n"
+        f"http://{args.host}:{port}/{args.stage}\n"
         f"  api key {config.api_key!r}, username {config.username!r}, "
         f"password {config.password!r}\n"
         f"  seed {config.seed}, records {config.records}, limits "
         f"{'off' if args.no_limits else plan}",
         flush=True,
     )
-    return _serve(uvicorn, app, args.host, args.port)
-
-
-def _serve(uvicorn: Any, app: Any, host: str, port: int) -> int:
-    """Serve until interrupted; a host or port that cannot be bound exits 2, no traceback."""
-    try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
-    except SystemExit as exc:  # uvicorn exits 1 when it cannot bind (logged already)
-        return 2 if exc.code else 0
-    except (OSError, OverflowError) as exc:
-        print(f"error: cannot serve on {host}:{port}: {exc}", file=sys.stderr)
-        return 2
+    served = app if args.quiet else logged(app)
+    server = uvicorn.Server(uvicorn.Config(served, log_level="warning", lifespan="off"))
+    server.run(sockets=[sock])
     return 0
 
 
-def _with_plan(config: MockConfig, spec: Limits, args: argparse.Namespace) -> MockConfig:
+def _with_plan(config: Any, spec: Limits, args: argparse.Namespace) -> Any:
     """The spec's usage plan with any of ``--rate``/``--burst``/``--quota`` replaced."""
     if args.no_limits or (args.rate, args.burst, args.quota) == (None, None, None):
         return config

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .common import Exit, for_each_spec, load_api
+from .common import Exit, for_each_spec, load_entry
 
 
 def add_parser(sub: Any) -> None:
@@ -23,9 +23,9 @@ def run(args: argparse.Namespace) -> Exit:
 
 
 def _validate(spec: str) -> Exit:
-    api = load_api(spec)
-    if isinstance(api, Exit):
-        return api
-    routes = sum(len(s.routes) for s in api.resolved)
-    print(f"ok: {len(api.stages)} stages, {routes} routes")
+    entry = load_entry(spec)
+    if isinstance(entry, Exit):
+        return entry
+    summary = entry.summary
+    print(f"ok: {len(summary.stage_names)} stages, {summary.routes} routes")
     return Exit.OK

@@ -116,6 +116,8 @@ def _auth(old: StageApi, new: StageApi) -> Changes:
             yield mk("auth", kind, msg, ("auth", "token"), side=side)
         return
     for attr in a.token.__slots__:
+        if attr == "source":  # provenance describes the element; it is not its surface
+            continue
         va, vb = getattr(a.token, attr), getattr(b.token, attr)
         if va != vb:
             kind = f"auth-token-{attr.replace('_', '-')}-changed"

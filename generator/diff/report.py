@@ -30,6 +30,7 @@ from ..spec.model import Api
 from ..spec.naming import spec_label
 from ..spec.yamlsource import Source
 from .engine import Change, compare, sort_key
+from .matrix import matrices
 
 Locator = Callable[[Change], "str | None"]
 FORMATS = ("text", "markdown", "json")
@@ -185,6 +186,7 @@ def stages_report(api: Api, locator: Locator | None = None) -> str:
         "Each section lists what changed from one stage to the next, breaking changes",
         "first; a breaking change can make code written for the older stage fail.",
         "",
+        *matrices(api.resolved, _md),
     ]
     for prev, cur in zip(api.resolved, api.resolved[1:], strict=False):
         old, new = StageRef(spec, prev.stage.name), StageRef(spec, cur.stage.name)

@@ -11,25 +11,45 @@ import hashlib
 import os
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import black
-from black.mode import Mode, TargetVersion
-from black.parsing import InvalidInput
+if TYPE_CHECKING:  # black is imported on first use: a cached tree never needs it
+    from black.mode import Mode
 
-MODE = Mode(target_versions={TargetVersion.PY311})
-_KEY_PREFIX = f"black-{version('black')}-{MODE.get_cache_key()}"
+
+@lru_cache(maxsize=1)
+def _mode() -> Mode:
+    from black.mode import Mode, TargetVersion
+
+    return Mode(target_versions={TargetVersion.PY311})
+
+
+def __getattr__(name: str) -> object:
+    """``MODE`` (black's mode), built on first access so importing this module stays cheap."""
+    if name == "MODE":
+        return _mode()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@lru_cache(maxsize=1)
+def _key_prefix() -> str:
+    return f"black-{version('black')}-{_mode().get_cache_key()}"
 
 
 def _key(source: str) -> str:
-    return hashlib.sha256(f"{_KEY_PREFIX}\0{source}".encode()).hexdigest()
+    return hashlib.sha256(f"{_key_prefix()}\0{source}".encode()).hexdigest()
 
 
-def _black_or_error(source: str) -> str | InvalidInput:
+def _black_or_error(source: str) -> str | Exception:
     # Runs in worker processes: return the error so the caller can name the file.
+    import black
+    from black.parsing import InvalidInput
+
     try:
-        return black.format_str(source, mode=MODE)
+        return black.format_str(source, mode=_mode())
     except InvalidInput as exc:
         return exc
 

@@ -14,11 +14,14 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..diff.report import stages_report
-from ..spec.model import Api
+from ..spec.model import Api, StageApi
 from .formatting import Formatter
-from .render import render_stage
+
+if TYPE_CHECKING:
+    from .templating import RenderedFile
 
 Tree = dict[str, bytes]
 STAGES_FILE = "STAGES.md"
@@ -32,6 +35,14 @@ def default_cache() -> Path | None:
     """The black cache directory (``ROUTEGEN_CACHE``; empty disables it)."""
     value = os.environ.get("ROUTEGEN_CACHE", ".routegen-cache")
     return Path(value) if value else None
+
+
+def render_stage(stage: StageApi, spec_file: str) -> list[RenderedFile]:
+    """``render.render_stage``, imported on first use: rendering loads Jinja and every
+    emitter, which a command reusing a cached tree never needs."""
+    from .render import render_stage as render
+
+    return render(stage, spec_file)
 
 
 def build_tree(

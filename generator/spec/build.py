@@ -14,6 +14,7 @@ from typing import Any
 
 from . import naming
 from .errors import JsonPath
+from .hints import did_you_mean
 from .model import (
     Api,
     ApiInfo,
@@ -49,6 +50,7 @@ class Problem:
     where: JsonPath
     message: str
     stage: str
+    first: JsonPath | None = None  # a duplicate's first declaration: its line is reported
 
 
 class _Ctx:
@@ -456,9 +458,10 @@ def _route_filter(
     )
     found = next((f for f in filters if f.name == name), None)
     if found is None:
+        hint = did_you_mean(name, (f.name for f in filters))
         ctx.problem(
             r.origin("route_filter"),
-            f"route {r.get('name')!r}: unknown filter {name!r}",
+            f"route {r.get('name')!r}: unknown filter {name!r} in {{stages}}{hint}",
         )
         return None
     fields = (

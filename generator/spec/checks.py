@@ -12,11 +12,13 @@ from typing import Any
 
 from .build import Problem
 from .collisions import collisions, field_names
-from .errors import JsonPath, format_path
+from .errors import JsonPath
+from .hints import did_you_mean
 from .hostile_checks import check_hostile
-from .model import Api, ModelField, Route, StageApi, TypeRef
+from .model import PRIMITIVES, Api, ModelField, Route, StageApi, TypeRef
 
 MAX_RANGE_DAYS = 366
+STAGES = "{stages}"  # placeholder in a message: replaced by the stages it was found in
 
 
 def check_api(raw: Mapping[str, Any], api: Api) -> list[Problem]:
@@ -29,14 +31,13 @@ def check_api(raw: Mapping[str, Any], api: Api) -> list[Problem]:
 
 def _stage_checks(stage: StageApi) -> list[Problem]:
     found: list[Problem] = []
-    for check in (_routes, _route_refs, _limits, _models, _filters, _auth, collisions):
+    for check in (_route_refs, _limits, _models, _filters, _auth, collisions):
         found += [Problem(w, m, stage.stage.name) for w, m in check(stage)]
+    found += [Problem(w, m, stage.stage.name, first) for w, m, first in _routes(stage)]
     return found
 
 
-def merge_stages(
-    problems: Iterable[Problem], order: tuple[str, ...]
-) -> list[tuple[JsonPath, str]]:
+def merge_stages(problems: Iterable[Problem], order: tuple[str, ...]) -> list[tuple[JsonPath, str]]:
     """One message per place: ``message (in stages v2, v2.1)`` when not every stage has it."""
     by_place: dict[tuple[JsonPath, str], set[str]] = defaultdict(set)
     for p in problems:
@@ -45,30 +46,33 @@ def merge_stages(
     for (where, message), stages in sorted(
         by_place.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])
     ):
-        if stages and len(stages) < len(order) and "" not in stages:
+        if STAGES in message:  # the message names its stages itself
+            names = ", ".join(s for s in order if s in stages)
+            message = message.replace(STAGES, f"stage{'s' if len(stages) > 1 else ''} {names}")
+        elif stages and len(stages) < len(order) and "" not in stages:
             names = ", ".join(s for s in order if s in stages)
             message = f"{message} (in stage{'s' if len(stages) > 1 else ''} {names})"
         out.append((where, message))
     return out
 
 
-def _stage_references(
-    raw: Mapping[str, Any], order: tuple[str, ...]
-) -> Iterator[Problem]:
+def _stage_references(raw: Mapping[str, Any], order: tuple[str, ...]) -> Iterator[Problem]:
     """Unknown stage names, duplicate stages and ``until`` not after ``since`` anywhere."""
     seen: set[str] = set()
     for i, stage in enumerate(raw["stages"]):
         if stage["name"] in seen:
+            first = order.index(stage["name"])
             yield Problem(
-                ("stages", i, "name"), f"duplicate stage {stage['name']!r}", ""
+                ("stages", i, "name"),
+                f"duplicate stage {stage['name']!r}",
+                "",
+                ("stages", first, "name"),
             )
         seen.add(stage["name"])
     yield from _walk_lifecycles(raw, (), order)
 
 
-def _walk_lifecycles(
-    node: Any, path: JsonPath, order: tuple[str, ...]
-) -> Iterator[Problem]:
+def _walk_lifecycles(node: Any, path: JsonPath, order: tuple[str, ...]) -> Iterator[Problem]:
     if isinstance(node, list):
         for i, item in enumerate(node):
             yield from _walk_lifecycles(item, (*path, i), order)
@@ -77,23 +81,26 @@ def _walk_lifecycles(
         return
     for key in ("since", "until"):
         if isinstance(node.get(key), str) and node[key] not in order:
-            yield Problem((*path, key), f"unknown stage {node[key]!r} in {key!r}", "")
+            yield Problem((*path, key), _unknown_stage(node[key], key, order), "")
     since, until = node.get("since"), node.get("until")
     if since in order and until in order and order.index(until) <= order.index(since):
-        yield Problem(
-            (*path, "until"), f"'until: {until}' is not after 'since: {since}'", ""
-        )
+        yield Problem((*path, "until"), f"'until: {until}' is not after 'since: {since}'", "")
     for key in ("changes", "wire_case"):
         if isinstance(node.get(key), Mapping) and path[:1] != ("errors",):
             for stage in node[key]:
                 where = (*path, key, stage)
                 if stage not in order:
-                    yield Problem(where, f"unknown stage {stage!r} in {key!r}", "")
+                    yield Problem(where, _unknown_stage(stage, key, order), "")
                 else:
                     yield from _outside_lifetime(node, where, stage, order)
     for key, value in node.items():
         if key not in ("changes",) and isinstance(value, Mapping | list):
             yield from _walk_lifecycles(value, (*path, key), order)
+
+
+def _unknown_stage(name: str, key: str, order: tuple[str, ...]) -> str:
+    hint = did_you_mean(name, order)
+    return f"unknown stage {name!r} in {key!r}{hint or ''} (stages: {', '.join(order)})"
 
 
 def _outside_lifetime(
@@ -103,29 +110,25 @@ def _outside_lifetime(
     idx = order.index(stage)
     since, until = node.get("since"), node.get("until")
     if since in order and idx < order.index(since):
-        yield Problem(
-            where, f"change for stage {stage!r} is before 'since: {since}'", ""
-        )
+        yield Problem(where, f"change for stage {stage!r} is before 'since: {since}'", "")
     if until in order and idx >= order.index(until):
-        yield Problem(
-            where, f"change for stage {stage!r} is not before 'until: {until}'", ""
-        )
+        yield Problem(where, f"change for stage {stage!r} is not before 'until: {until}'", "")
 
 
-def _routes(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
+def _routes(stage: StageApi) -> Iterator[tuple[JsonPath, str, JsonPath]]:
+    """Duplicates, each with the path of the first declaration (its line is added later)."""
     names: dict[str, JsonPath] = {}
     endpoints: dict[tuple[str, str], Route] = {}
     # In declaration order, so the later declaration is the one reported.
     for r in sorted(stage.routes, key=lambda r: r.where):
         if r.name in names and names[r.name] != r.where:
-            first = format_path(names[r.name])
-            yield r.where, f"duplicate route name {r.name!r} (first declared at {first})"
+            yield r.where, f"duplicate route name {r.name!r}", names[r.name]
         names.setdefault(r.name, r.where)
         key = (r.method, r.path)
         other = endpoints.setdefault(key, r)
         if other.name != r.name:
             msg = f"{r.method} {r.path} is already declared by route {other.name!r}"
-            yield r.origin("path"), msg
+            yield r.origin("path"), msg, other.origin("path")
 
 
 def _secret_bodies(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
@@ -144,50 +147,47 @@ def _route_refs(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
     yield from _secret_bodies(stage)
     for r in stage.routes:
         for key, ref in (("body", r.body), ("response", r.response)):
-            if (
-                ref is not None
-                and ref.model is not None
-                and stage.model(ref.model) is None
-            ):
+            if ref is not None and ref.model is not None and stage.model(ref.model) is None:
+                models = (m.name for m in stage.models)
                 what = (
                     "an enum, not a model"
                     if stage.enum(ref.model)
-                    else "not declared in this stage"
+                    else f"not declared in {STAGES}{did_you_mean(ref.model, models)}"
                 )
-                yield r.origin(
-                    key
-                ), f"route {r.name!r}: {key} model {ref.model!r} is {what}"
+                yield r.origin(key), f"route {r.name!r}: {key} model {ref.model!r} is {what}"
         for code in r.errors:
             if stage.error(code) is None:
-                yield r.origin(
-                    "errors"
-                ), f"route {r.name!r}: unknown error code {code!r}"
+                yield (
+                    r.origin("errors"),
+                    f"route {r.name!r}: unknown error code {code!r} in {STAGES}"
+                    + did_you_mean(code, (e.code for e in stage.errors)),
+                )
         if r.status == 204 and r.response.kind != "none":
             msg = f"route {r.name!r}: status 204 (No Content) with a {r.response.kind} response"
             yield r.origin("status"), msg
         if r.paged and r.response.kind != "list":
-            yield r.origin(
-                "paged"
-            ), f"route {r.name!r}: a paged route must return a list (list_of)"
+            yield r.origin("paged"), f"route {r.name!r}: a paged route must return a list (list_of)"
         if r.body is not None and r.body.kind != "list":
-            yield r.origin(
-                "body"
-            ), f"route {r.name!r}: a write body must be a list (list_of)"
+            yield r.origin("body"), f"route {r.name!r}: a write body must be a list (list_of)"
 
 
 def _limits(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
     p = stage.pagination
     if p.default_size > p.max_size:
         yield (
-            "pagination",
-            "default_size",
-        ), f"default_size {p.default_size} exceeds max_size {p.max_size}"
+            (
+                "pagination",
+                "default_size",
+            ),
+            f"default_size {p.default_size} exceeds max_size {p.max_size}",
+        )
     for r in stage.routes:
         if r.max_page_size is not None:
             if not r.paged:
-                yield r.origin(
-                    "max_page_size"
-                ), f"route {r.name!r}: max_page_size on a route that is not paged"
+                yield (
+                    r.origin("max_page_size"),
+                    f"route {r.name!r}: max_page_size on a route that is not paged",
+                )
             elif r.max_page_size > p.max_size:
                 msg = (
                     f"route {r.name!r}: max_page_size {r.max_page_size} "
@@ -196,9 +196,7 @@ def _limits(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
                 yield r.origin("max_page_size"), msg
         yield from _range_limits(stage, r)
         if r.min_interval is not None and r.min_interval.total_seconds() > 86400:
-            yield r.origin(
-                "min_interval"
-            ), f"route {r.name!r}: min_interval is longer than a day"
+            yield r.origin("min_interval"), f"route {r.name!r}: min_interval is longer than a day"
 
 
 def _range_limits(stage: StageApi, r: Any) -> Iterator[tuple[JsonPath, str]]:
@@ -211,15 +209,14 @@ def _range_limits(stage: StageApi, r: Any) -> Iterator[tuple[JsonPath, str]]:
             msg = f"route {r.name!r}: max_range needs the route to honour both date-range fields"
             yield r.origin("max_range"), msg
     if r.dates_required and r.max_range is None:
-        yield r.origin(
-            "dates_required"
-        ), f"route {r.name!r}: dates_required without max_range"
+        yield r.origin("dates_required"), f"route {r.name!r}: dates_required without max_range"
 
 
 def _types_in(stage: StageApi, t: TypeRef) -> str | None:
     if t.is_primitive or stage.model(t.base) or stage.enum(t.base):
         return None
-    return f"unknown type {t.base!r}"
+    names = [*PRIMITIVES, *(m.name for m in stage.models), *(e.name for e in stage.enums)]
+    return f"unknown type {t.base!r} in {STAGES}{did_you_mean(t.base, names)}"
 
 
 def _models(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
@@ -229,13 +226,11 @@ def _models(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
             for t, key in zip(f.types, keys, strict=True):
                 problem = _types_in(stage, t)
                 if problem:
-                    yield f.origin(key), f"{m.name}.{f.name}: {problem} in this stage"
+                    yield f.origin(key), f"{m.name}.{f.name}: {problem}"
             if f.exclusive_minimum is not None and f.minimum is not None:
                 yield f.where, f"{m.name}.{f.name}: both minimum and exclusive_minimum"
             if f.secret and (f.type.base != "string" or f.type.is_list):
-                yield f.origin(
-                    "secret"
-                ), f"{m.name}.{f.name}: secret on a non-string field"
+                yield f.origin("secret"), f"{m.name}.{f.name}: secret on a non-string field"
             for key in ("local_time", "wire_format") if f.type.base != "DateTime" else ():
                 if getattr(f, key):
                     yield f.origin(key), f"{m.name}.{f.name}: {key} on a non-DateTime field"
@@ -277,15 +272,17 @@ def _filters(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
         yield from field_names(flt.name, flt.fields)
         for f in flt.fields:
             if not f.type.is_primitive and stage.enum(f.type.base) is None:
-                msg = f"{flt.name}.{f.name}: unknown type {f.type.base!r} in this stage"
+                hint = did_you_mean(f.type.base, [*PRIMITIVES, *(e.name for e in stage.enums)])
+                msg = f"{flt.name}.{f.name}: unknown type {f.type.base!r} in {STAGES}{hint}"
                 yield f.origin("type"), msg
     dr = stage.date_range
     if dr is not None and standard:
         for name in (dr.start_field, dr.end_field):
             if standard[0].field(name) is None and stage.stage.index == 0:
                 yield (
-                    "date_range",
-                ), f"date_range field {name!r} is not a field of {standard[0].name}"
+                    ("date_range",),
+                    f"date_range field {name!r} is not a field of {standard[0].name}",
+                )
 
 
 def _auth(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
@@ -298,13 +295,17 @@ def _auth(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
     names = {r.name for r in stage.routes}
     if token.route not in names:
         yield (
-            "auth",
-            "token",
-            "route",
-        ), f"token route {token.route!r} is not a route of this stage"
+            (
+                "auth",
+                "token",
+                "route",
+            ),
+            f"token route {token.route!r} is not a route of this stage",
+        )
     for key, code in (
         ("expired_error", token.expired_error),
         ("invalid_error", token.invalid_error),
     ):
         if code is not None and stage.error(code) is None:
-            yield ("auth", "token", key), f"unknown error code {code!r}"
+            hint = did_you_mean(code, (e.code for e in stage.errors))
+            yield ("auth", "token", key), f"unknown error code {code!r} in {STAGES}{hint}"

@@ -36,6 +36,7 @@ class SpecError:
     column: int
     message: str
     json_path: JsonPath = ()
+    severity: str = "error"  # "note": reported, but the spec is still usable
 
     def format(self) -> str:
         """``file:line:col: error: message (at json.path)``."""
@@ -43,7 +44,13 @@ class SpecError:
         message = self.message
         if len(message) > MAX_MESSAGE:
             message = _cut(message, MAX_MESSAGE)
-        return f"{self.file}:{self.line}:{self.column}: error: {message}{where}"
+        head = f"{self.file}:{self.line}:{self.column}: {self.severity}"
+        return f"{head}: {message}{where}"
+
+    @property
+    def is_error(self) -> bool:
+        """False for a note."""
+        return self.severity == "error"
 
 
 def format_path(path: JsonPath) -> str:

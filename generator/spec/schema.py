@@ -6,13 +6,15 @@ import json
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import jsonschema
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any
 
 from .errors import SpecError, short_repr
+from .hints import did_you_mean, pattern_in_words
 from .yamlsource import Source
+
+if TYPE_CHECKING:  # jsonschema is imported when a spec is checked, not on a cache hit
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "spec" / "routespec.schema.json"
 
@@ -20,6 +22,8 @@ SCHEMA_PATH = Path(__file__).resolve().parents[2] / "spec" / "routespec.schema.j
 @lru_cache(maxsize=1)
 def _validator() -> jsonschema.Draft202012Validator:
     # The editable install reads the schema from the repository, its one copy.
+    import jsonschema
+
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(inline_refs(schema))
 
@@ -77,6 +81,8 @@ def schema_errors(src: Source) -> list[SpecError]:
 
 def _deepest(error: ValidationError) -> ValidationError:
     """For oneOf/anyOf failures, the alternative that got furthest explains it best."""
+    from jsonschema.exceptions import best_match
+
     while error.context:
         # The alternative whose error lies deepest in the instance matched the most
         # of it (a model with one bad field, not "an enum has no key 'fields'").
@@ -99,10 +105,21 @@ def _located(src: Source, error: ValidationError) -> Iterator[SpecError]:
             else set()
         )
         for key in sorted(k for k in error.instance if k not in allowed):
-            hint = f"; expected one of: {', '.join(sorted(allowed))}" if allowed else ""
-            yield src.error((*path, key), f"unknown key {key!r}{hint}")
+            yield src.error((*path, key), f"unknown key {key!r}{_key_hint(key, allowed)}")
         return
     yield src.error(path, _message(error))
+
+
+def _key_hint(key: str, allowed: set[str]) -> str:
+    """Why a key is unknown: a typo, or prose cut off at a comma in a flow mapping."""
+    if " " in key.strip() or key.rstrip().endswith("."):
+        return (
+            " (an unquoted comma inside {...} starts a new key: quote the text before it,"
+            ' e.g. description: "A, B.")'
+        )
+    close = did_you_mean(key, allowed)
+    listed = f"; expected one of: {', '.join(sorted(allowed))}" if allowed else ""
+    return close + listed
 
 
 def _message(error: ValidationError) -> str:
@@ -112,7 +129,9 @@ def _message(error: ValidationError) -> str:
     if v == "type":
         return f"expected {error.validator_value}, got {_kind(error.instance)}"
     if v == "pattern":
-        return f"{short_repr(error.instance)} does not match {error.validator_value!r}"
+        rule = pattern_in_words(str(error.validator_value))
+        shown = short_repr(error.instance)
+        return f"{shown} does not match {error.validator_value!r}: expected {rule}"
     if v == "enum":
         allowed: Any = error.validator_value
         options = ", ".join(repr(v) for v in allowed)

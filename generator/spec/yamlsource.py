@@ -108,7 +108,7 @@ def parse_text(text: str, name: str) -> tuple[Source, list[SpecError]]:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
-        return src, [SpecError(name, line, col, f"invalid YAML: {problem}")]
+        return src, [SpecError(name, line, col, f"invalid YAML: {problem}{_hint(exc)}")]
     except yaml.YAMLError as exc:
         return src, [SpecError(name, 1, 1, f"invalid YAML: {exc}")]
     except RecursionError:
@@ -155,6 +155,13 @@ def _flow_depth(text: str) -> int:
         if deepest > MAX_DEPTH:
             break
     return deepest
+
+
+def _hint(exc: yaml.MarkedYAMLError) -> str:
+    """The fix for PyYAML's message about the pitfall of nullable types in flow mappings."""
+    if "flow mapping" in str(exc.context) and "'?'" in str(exc.problem):
+        return ' (inside {...} a plain value ends at "?": quote it, e.g. {type: "int?"})'
+    return ""
 
 
 def _decode(name: str, raw: bytes) -> tuple[str, SpecError | None]:

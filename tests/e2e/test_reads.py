@@ -38,6 +38,7 @@ def aware(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC)
 
 
+@pytest.mark.slow  # 10 000 records through the mock: make test, not make test-fast
 @pytest.mark.timeout(60)
 def test_paging_through_10000_records(served: Served) -> None:
     end = utcnow().replace(microsecond=0)

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 import generator
+import generator.cli.cache
 import generator.emit.render
 from generator.cli import main as routegen
 from generator.emit import tree as generate_module
@@ -198,6 +199,8 @@ def _failing_second_stage(monkeypatch: pytest.MonkeyPatch, failure: Any) -> None
         return failure(files) if len(calls) == 2 else files
 
     monkeypatch.setattr(generate_module, "render_stage", render_stage)
+    # The warm path would reuse the cached tree and never render: make it miss.
+    monkeypatch.setattr(generator.cli.cache, "read", lambda key: None)
 
 
 def _raise(files: list[RenderedFile]) -> list[RenderedFile]:

@@ -6,9 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow  # mypy --strict --no-incremental over every golden package
 def test_every_golden_package_passes_mypy_strict() -> None:
     packages = sorted(
         pkg / pkg.name

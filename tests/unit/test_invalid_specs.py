@@ -95,6 +95,8 @@ def test_there_are_enough_cases() -> None:
 def test_invalid_spec_is_rejected(
     case: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # No wall-clock bound here (speed belongs in bench/): hostile inputs are bounded by
+    # the node, depth and size limits, whose own messages the expectations check.
     assert_rejected(case, expectations(case), capsys)
 
 
@@ -163,6 +165,7 @@ def test_huge_alias_bomb_is_bounded(
     ]
     spec = tmp_path / "bomb.yaml"
     spec.write_text("\n".join(lines) + "\n")
+    # Bounded by the node limit, not by a clock (speed belongs in bench/).
     found = assert_rejected(spec, [], capsys)
     assert len(found) == 1 and "an alias bomb" in found[0]
 
