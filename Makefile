@@ -12,12 +12,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+SPECS := spec/vendnovation.yaml spec/infusion.yaml
+
 generate: $(STAMP)
-	$(BIN)/routegen validate spec/vendnovation.yaml
-	$(BIN)/routegen generate spec/vendnovation.yaml --out generated
+	for spec in $(SPECS); do $(BIN)/routegen validate $$spec || exit $$?; done
+	for spec in $(SPECS); do $(BIN)/routegen generate $$spec --out generated || exit $$?; done
 
 test: $(STAMP)
-	$(BIN)/routegen check spec/vendnovation.yaml --out generated
+	for spec in $(SPECS); do $(BIN)/routegen check $$spec --out generated || exit $$?; done
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/mypy generator
 	$(BIN)/pytest
@@ -27,7 +29,7 @@ lint: $(STAMP)
 	$(BIN)/mypy generator
 
 regen-goldens: $(STAMP)
-	$(BIN)/routegen generate spec/vendnovation.yaml --out generated
+	for spec in $(SPECS); do $(BIN)/routegen generate $$spec --out generated || exit $$?; done
 	$(BIN)/python -m tests.golden.regen
 
 bench: $(STAMP)

@@ -21,7 +21,7 @@ from .model import Api
 from .render import render_stage
 
 Tree = dict[str, bytes]
-STAGES_FILE = "STAGES.md"
+STAGES_PREFIX = "STAGES-"  # STAGES-<api name>.md: several specs share one output root
 # Tool caches and build output a user may leave inside a package (pip install, build).
 IGNORED = frozenset(
     {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", "build", "dist"}
@@ -49,12 +49,17 @@ def build_tree(
     texts = {f.path: text for f, text in zip(python, formatted, strict=True)}
     tree: Tree = {f.path: texts.get(f.path, f.content).encode("utf-8") for f in files}
     if stages is None or list(stages) == list(api.stage_names):
-        tree[STAGES_FILE] = stages_document(api).encode("utf-8")
+        tree[stages_file(api)] = stages_document(api).encode("utf-8")
     return tree
 
 
+def stages_file(api: Api) -> str:
+    """``STAGES-<api name>.md``: one stage document per spec in a shared output root."""
+    return f"{STAGES_PREFIX}{api.info.name}.md"
+
+
 def stages_document(api: Api) -> str:
-    """``generated/STAGES.md``: the diff of every consecutive stage pair."""
+    """``generated/STAGES-<api>.md``: the diff of every consecutive stage pair."""
     return stages_report(api)
 
 

@@ -63,6 +63,10 @@ def _method(
 
 def methods(route: RouteView, flavour: Flavour, filter_class: str) -> list[MethodView]:
     """The methods one route contributes to its resource class."""
+    if route.rest:
+        from .rest_methods import rest_methods  # imports this module's helpers
+
+        return rest_methods(route, flavour)
     if route.paged:
         return [
             _iterate(route, flavour, filter_class),

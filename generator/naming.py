@@ -70,7 +70,7 @@ def param_name(name: str) -> str:
 
 
 def package_name(api_name: str, stage: str) -> str:
-    """``vendnovation`` + ``v2.1`` -> ``vendnovation_v2_1``."""
+    """``acme`` + ``v2.1`` -> ``acme_v2_1``."""
     return package_prefix(api_name) + stage_suffix(stage)
 
 

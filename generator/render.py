@@ -15,7 +15,7 @@ from typing import Any
 
 import jinja2
 
-from . import views
+from . import rest_views, views
 from .codegen_models import render_models
 from .methods import ASYNC, SYNC, methods
 from .model import ErrorCode, GatewayError, StageApi
@@ -142,10 +142,15 @@ def _module_docs(stage: StageApi) -> dict[str, str]:
 
 def _api_context(stage: StageApi, groups: tuple[GroupView, ...]) -> dict[str, Any]:
     routes = [
-        {"const": r.const, "args": views.route_info_args(stage, r.route)}
+        {
+            "const": r.const,
+            "call": "RouteInfo",
+            "args": views.route_info_args(stage, r.route),
+        }
         for g in groups
         for r in g.routes
     ]
+    routes += rest_views.mirror_tables(stage)
     return {
         "routes": routes,
         "api_args": views.api_config_args(stage),
@@ -168,7 +173,12 @@ def _resources_context(
         for flavour in (SYNC, ASYNC)
         for g in groups
     ]
-    return {"classes": classes, "imports": _resource_imports(stage, groups)}
+    imports = (
+        rest_views.rest_resource_imports(stage, groups)
+        if stage.rest
+        else _resource_imports(stage, groups)
+    )
+    return {"classes": classes, "imports": imports}
 
 
 def _client_context(stage: StageApi, groups: tuple[GroupView, ...]) -> dict[str, Any]:
@@ -185,7 +195,10 @@ def _client_context(stage: StageApi, groups: tuple[GroupView, ...]) -> dict[str,
         )
     ]
     names = [n for g in groups for n in (g.class_name, "Async" + g.class_name)]
+    credentials, credential_args = rest_views.credentials(stage)
     return {
+        "credentials": credentials,
+        "credential_args": credential_args,
         "groups": groups,
         "flavours": flavours,
         "resource_imports": views.isort_names(names),
@@ -250,6 +263,7 @@ def _api_imports(stage: StageApi) -> list[str]:
     runtime = ["ApiConfig", "LimitsConfig", "PaginationConfig", "RouteInfo"]
     runtime += ["DateRangeConfig"] if stage.date_range else []
     runtime += ["TokenConfig"] if stage.auth.token else []
+    runtime += rest_views.api_style_imports(stage)
     if any(r.request_filter or r.route_filter for r in stage.routes):
         runtime.append("FilterField")
     return _sections(
@@ -373,17 +387,18 @@ def _init_context(stage: StageApi) -> dict[str, Any]:
     error_names += [e["class_name"] for e in errors["errors"]]
     error_names += [g["name"] for g in errors["gateway"]]
     filters = [f.name for f in stage.filters]
+    runtime = _RUNTIME_EXPORTS + (rest_views.REST_EXPORTS if stage.rest else [])
     exports = [
         "AsyncClient",
         "Client",
         *error_names,
-        *_RUNTIME_EXPORTS,
+        *runtime,
         *models,
         *filters,
     ]
     return {
         "error_imports": views.isort_names(error_names),
-        "runtime_imports": views.isort_names(_RUNTIME_EXPORTS),
+        "runtime_imports": views.isort_names(runtime),
         "filter_imports": ", ".join(views.isort_names(filters)),
         "models": views.isort_names(models),
         "exports": sorted(set(exports)),

@@ -115,6 +115,7 @@ class RouteView:
     split_range: bool
     is_token_route: bool
     route: Route
+    rest: bool = False  # path/query parameters and one model body (rest_methods.py)
 
     @property
     def has_filters(self) -> bool:
@@ -196,6 +197,7 @@ def route_view(stage: StageApi, route: Route) -> RouteView:
         split_range=route.max_range is not None,
         is_token_route=token is not None and token.route == route.name,
         route=route,
+        rest=stage.rest,
     )
 
 
@@ -313,6 +315,7 @@ def api_config_args(stage: StageApi) -> list[tuple[str, str]]:
         ("limits", limits),
         ("errors", "ERROR_CONFIG"),
         ("user_agent", lit(f"{stage.package}/{stage.info.version or '0'} (routegen)")),
+        *style_config_args(stage),
     ]
     if dr is not None:
         dates = (
@@ -322,6 +325,15 @@ def api_config_args(stage: StageApi) -> list[tuple[str, str]]:
         )
         args.insert(11, ("dates", dates))
     return args
+
+
+def style_config_args(stage: StageApi) -> list[tuple[str, str]]:
+    """``ApiConfig`` arguments of the token-pair, offset and sync styles, when declared."""
+    from .rest_views import (
+        style_args,
+    )  # the rest styles live beside, not in, this module
+
+    return style_args(stage)
 
 
 def _call(func: str, args: list[tuple[str, str]]) -> str:

@@ -121,7 +121,8 @@ class MockState:
         stage = self.stage
         if route is None:
             return gateway_response(stage, "MissingAuthenticationToken")
-        if request.headers.get(stage.auth.api_key_header) != self.config.api_key:
+        header = stage.auth.api_key_header or ""
+        if request.headers.get(header) != self.config.api_key:
             return gateway_response(stage, "Forbidden")
         if self.config.enforce_limits:
             admission = self.plan.admit(self.config.api_key)

@@ -1,6 +1,6 @@
 """Seeded fake values generated from a model's field types, constraints and enums.
 
-Nothing here knows VendNovation: values come from ``ModelField`` types and constraints,
+Nothing here knows a vendor: values come from ``ModelField`` types and constraints,
 with a few name-based touches (``name``, ``prose``, ``timeZone``) so rows look real.
 Relations (which site a machine stands at) are the store's business, passed in as
 ``links``.

@@ -57,6 +57,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         retry: RetryConfig | None = None,
         hooks: Hooks | None = None,
         clock: Clock | None = None,
+        tokens: Mapping[str, str | None] | None = None,
     ) -> None:
         super().__init__(
             config,
@@ -69,6 +70,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             retry=retry,
             hooks=hooks,
             clock=clock,
+            tokens=tokens,
         )
         self._owns_http = http_client is None
         self._http = (

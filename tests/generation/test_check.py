@@ -26,7 +26,7 @@ CLI_SAMPLE = [
     "vendnovation_rc/vendnovation_rc/_runtime/_retry.py",
     "vendnovation_v2/README.md",
     "vendnovation_v2/pyproject.toml",
-    "STAGES.md",
+    "STAGES-vendnovation.md",
 ]
 
 
@@ -114,7 +114,7 @@ def test_every_file_detects_one_changed_byte(real_tree: Tree, out_copy: Path) ->
     [
         "vendnovation_v2/vendnovation_v2/filters.py",
         "vendnovation_rc/vendnovation_rc/py.typed",
-        "STAGES.md",
+        "STAGES-vendnovation.md",
     ],
 )
 def test_deleted_file_is_missing(
@@ -243,5 +243,5 @@ def test_rc_only_change_touches_only_rc_package(mutate: Any, tmp_path: Path) -> 
         if before[p] != after[p]
     }
     assert "vendnovation_rc" in changed
-    assert changed - {"STAGES.md"} == {"vendnovation_rc"}
-    assert set(package_roots(after)) == {*STAGE_PACKAGES, "STAGES.md"}
+    assert changed - {"STAGES-vendnovation.md"} == {"vendnovation_rc"}
+    assert set(package_roots(after)) == {*STAGE_PACKAGES, "STAGES-vendnovation.md"}

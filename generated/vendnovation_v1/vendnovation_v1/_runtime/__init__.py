@@ -35,10 +35,15 @@ from ._exceptions import (
     make_status_error,
 )
 from ._limits import Clock, RateLimiter, SystemClock
+from ._mirror import MirrorTable, SqliteMirror
+from ._offset_pagination import OffsetConfig, OffsetPage
 from ._pagination import Page
 from ._resource import AsyncResource, SyncResource
 from ._retry import RetryConfig
+from ._sync_cursor import Change, SyncConfig, SyncPage
+from ._text_rules import TextRuleError
 from ._timeouts import Timeouts
+from ._token_pair_auth import PairToken, TokenPairConfig
 from ._types import NOT_GIVEN, NotGiven, SequenceNotStr, Timeout, omit_not_given
 
 __all__ = [
@@ -51,6 +56,7 @@ __all__ = [
     "ApiConfig",
     "AsyncAPIClient",
     "AsyncResource",
+    "Change",
     "Clock",
     "DateRangeConfig",
     "DateRangeError",
@@ -60,10 +66,14 @@ __all__ = [
     "GatewayError",
     "Hooks",
     "LimitsConfig",
+    "MirrorTable",
     "MissingCredentialsError",
     "NotGiven",
+    "OffsetConfig",
+    "OffsetPage",
     "Page",
     "PaginationConfig",
+    "PairToken",
     "QuotaExhausted",
     "RateLimiter",
     "RequestEvent",
@@ -71,12 +81,17 @@ __all__ = [
     "RetryConfig",
     "RouteInfo",
     "SequenceNotStr",
+    "SqliteMirror",
     "SyncAPIClient",
+    "SyncConfig",
+    "SyncPage",
     "SyncResource",
     "SystemClock",
+    "TextRuleError",
     "Timeout",
     "Timeouts",
     "TokenConfig",
+    "TokenPairConfig",
     "UnhonouredFilterError",
     "UsageError",
     "VendorError",

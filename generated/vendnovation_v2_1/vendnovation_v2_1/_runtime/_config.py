@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from ._exceptions import APIErrorResponse, GatewayError
+    from ._offset_pagination import OffsetConfig
+    from ._sync_cursor import SyncConfig
+    from ._token_pair_auth import TokenPairConfig
 
 AuthMode = Literal["none", "key", "token"]
 ResponseKind = Literal["list", "object", "text", "none"]
@@ -140,7 +143,7 @@ class ApiConfig:
     title: str
     stage: str
     base_url: str  # default base URL of this stage
-    api_key_header: str = "x-api-key"
+    api_key_header: str | None = "x-api-key"  # None: the API takes no api key
     api_key_env: str | None = (
         None  # environment variable read when api_key is not passed
     )
@@ -153,3 +156,6 @@ class ApiConfig:
     limits: LimitsConfig = LimitsConfig()
     errors: ErrorConfig = ErrorConfig()
     user_agent: str = "routegen-client"
+    token_pair: TokenPairConfig | None = None  # two caller-held tokens as headers
+    offset: OffsetConfig | None = None  # offset pagination (rest-style APIs)
+    sync: SyncConfig | None = None  # server-cursor synchronisation

@@ -58,6 +58,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         retry: RetryConfig | None = None,
         hooks: Hooks | None = None,
         clock: Clock | None = None,
+        tokens: Mapping[str, str | None] | None = None,
     ) -> None:
         super().__init__(
             config,
@@ -70,6 +71,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             retry=retry,
             hooks=hooks,
             clock=clock,
+            tokens=tokens,
         )
         self._owns_http = http_client is None
         self._http = (

@@ -63,6 +63,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         retry: RetryConfig | None = None,
         hooks: Hooks | None = None,
         clock: Clock | None = None,
+        tokens: Mapping[str, str | None] | None = None,
     ) -> None:
         super().__init__(
             config,
@@ -75,6 +76,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             retry=retry,
             hooks=hooks,
             clock=clock,
+            tokens=tokens,
         )
         self._owns_http = http_client is None
         self._http = (

@@ -48,6 +48,7 @@ from ._limits import Clock, RateLimiter, SystemClock
 from ._redact import Secret, redact, redact_logger
 from ._retry import RetryConfig, RetryState
 from ._timeouts import Deadline, Timeouts
+from ._token_pair_auth import TokenPair
 from ._types import NotGiven, Timeout
 
 if TYPE_CHECKING:
@@ -134,20 +135,15 @@ class BaseClient(Generic[HttpT]):
         retry: RetryConfig | None,
         hooks: Hooks | None,
         clock: Clock | None,
+        tokens: Mapping[str, str | None] | None = None,
     ) -> None:
         self._config = config
         self.base_url = (base_url or config.base_url).rstrip("/")
-        key = api_key or (
-            os.environ.get(config.api_key_env) if config.api_key_env else None
+        # A token-pair API has no api key: its two tokens are the credentials.
+        self._pair = (
+            TokenPair(config.token_pair, tokens or {}) if config.token_pair else None
         )
-        if not key:
-            hint = (
-                f"pass api_key= or set {config.api_key_env}"
-                if config.api_key_env
-                else ""
-            )
-            raise MissingCredentialsError("api_key", hint)
-        self._api_key = Secret(key)
+        self._api_key = self._key(config, api_key) if self._pair is None else None
         self._username = username
         self._password = Secret(password) if password is not None else None
         self.timeout = timeout
@@ -170,11 +166,26 @@ class BaseClient(Generic[HttpT]):
         """The stage description this client calls."""
         return self._config
 
+    @staticmethod
+    def _key(config: ApiConfig, api_key: str | None) -> Secret:
+        key = api_key or (
+            os.environ.get(config.api_key_env) if config.api_key_env else None
+        )
+        if not key:
+            hint = (
+                f"pass api_key= or set {config.api_key_env}"
+                if config.api_key_env
+                else ""
+            )
+            raise MissingCredentialsError("api_key", hint)
+        return Secret(key)
+
     # -- building requests ---------------------------------------------------------
 
     def _secrets(self) -> list[str]:
         """Every credential this client holds now: key, password and session tokens."""
-        values = [self._api_key.get()]
+        values = [self._api_key.get()] if self._api_key is not None else []
+        values += self._pair.secrets() if self._pair is not None else []
         if self._password is not None:
             values.append(self._password.get())
         if self._tokens is not None:
@@ -234,8 +245,10 @@ class BaseClient(Generic[HttpT]):
     ) -> httpx.Request:
         """One attempt's request: auth headers, user agent, JSON body and timeout."""
         merged = {"User-Agent": self._config.user_agent, **(headers or {})}
-        if route.auth != "none":
-            merged[self._config.api_key_header] = self._api_key.get()
+        if route.auth != "none" and self._api_key is not None:
+            merged[self._config.api_key_header or "x-api-key"] = self._api_key.get()
+        if route.auth != "none" and self._pair is not None:
+            merged.update(self._pair.headers())
         if auth is not None:
             merged[auth[0]] = auth[1]
         return self._http.build_request(
@@ -321,7 +334,7 @@ class BaseClient(Generic[HttpT]):
         error.args = tuple(
             redact(arg, secrets) if isinstance(arg, str) else arg for arg in error.args
         )
-        return error
+        return self._pair.explain(error) if self._pair is not None else error
 
     def _is_expired_token(self, error: APIStatusError, token: str | None) -> bool:
         """A 401 with the expired-token code, for a request that carried a token."""

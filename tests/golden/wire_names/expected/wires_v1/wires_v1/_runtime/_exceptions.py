@@ -2,7 +2,7 @@
 """The one exception tree of a generated client, and the one function that maps responses.
 
 ```
-VendorError                      (root; generated packages alias it as VendNovationError)
+VendorError                      (root; generated packages alias it as <Api>Error)
 ├── UsageError(VendorError, ValueError)   bad arguments, raised before any request
 │   ├── UnhonouredFilterError    .route, .field
 │   ├── DateRangeError           start after end, or required dates missing (.route, .field)
