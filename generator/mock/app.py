@@ -338,6 +338,10 @@ class _Handler:
 
 def create_app(stage: StageApi, config: MockConfig | None = None) -> Starlette:
     """A Starlette app serving ``stage`` under ``/{stage}``; state on ``app.state``."""
+    if stage.rest:
+        from .rest_app import create_rest_app  # the rest styles' mock, beside this one
+
+        return create_rest_app(stage, config or MockConfig())
     state = MockState(stage, config or MockConfig())
     handler = _Handler(state)
     app = Starlette(routes=[StarletteRoute("/{path:path}", handler, methods=_METHODS)])

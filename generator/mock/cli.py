@@ -57,11 +57,16 @@ def run(args: argparse.Namespace) -> int:
     app = create_app(stage, config)
     limits = stage.limits
     plan = f"{limits.rate:g}/s burst {limits.burst} quota {limits.quota}"
+    credentials = (
+        ", ".join(f"{h} {v!r}" for h, v in app.state.mock.tokens.items())
+        if stage.rest
+        else f"api key {config.api_key!r}, username {config.username!r}, "
+        f"password {config.password!r}"
+    )
     print(
         f"routegen mock: {stage.info.title} stage {args.stage} at "
         f"http://{args.host}:{args.port}/{args.stage}\n"
-        f"  api key {config.api_key!r}, username {config.username!r}, "
-        f"password {config.password!r}\n"
+        f"  {credentials}\n"
         f"  seed {config.seed}, records {config.records}, limits "
         f"{'off' if args.no_limits else plan}",
         flush=True,
