@@ -42,6 +42,7 @@ from .model import (
     TokenAuth,
     TokenPair,
     TypeRef,
+    Webhooks,
     parse_duration,
 )
 from .resolve import alive, cascade, resolve
@@ -134,6 +135,20 @@ def _build_stage(ctx: _Ctx, info: ApiInfo, stage: StageInfo) -> StageApi:
         routes=_routes(ctx, filters),
         request_style=raw.get("request_style", "standard-body"),
         sync=_sync(raw.get("sync")),
+        webhooks=_webhooks(raw.get("webhooks")),
+    )
+
+
+def _webhooks(raw: Mapping[str, Any] | None) -> Webhooks | None:
+    if raw is None:
+        return None
+    return Webhooks(
+        register_route=raw["register_route"],
+        unregister_route=raw.get("unregister_route"),
+        signature_header=raw["signature_header"],
+        url_field=raw.get("url_field", "url"),
+        secret_field=raw.get("secret_field", "secret"),
+        entity_key=raw.get("entity_key", "entity"),
     )
 
 

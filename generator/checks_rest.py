@@ -20,6 +20,7 @@ def rest_checks(stage: StageApi) -> Found:
     for r in stage.routes:
         yield from _route(stage, r)
     yield from _auth_pair(stage)
+    yield from _webhooks(stage)
     for m in stage.models:
         for f in m.fields:
             if f.text_rules and f.type.base != "string":
@@ -84,3 +85,25 @@ def _auth_pair(stage: StageApi) -> Found:
     code = pair.rejected_error
     if code is not None and stage.error(code) is None:
         yield ("auth", "token_pair", "rejected_error"), f"unknown error code {code!r}"
+
+
+def _webhooks(stage: StageApi) -> Found:
+    hooks = stage.webhooks
+    if hooks is None:
+        return
+    names = {r.name: r for r in stage.routes}
+    for key in ("register_route", "unregister_route"):
+        name = getattr(hooks, key)
+        if name is not None and name not in names:
+            yield ("webhooks", key), f"{key} {name!r} is not a route of this stage"
+    register = names.get(hooks.register_route)
+    body = register.body.model if register and register.body else None
+    model = stage.model(body) if body else None
+    for key in ("url_field", "secret_field"):
+        if register is not None and (
+            model is None or model.field(getattr(hooks, key)) is None
+        ):
+            yield (
+                "webhooks",
+                key,
+            ), f"the register route's body has no field {getattr(hooks, key)!r}"

@@ -362,6 +362,18 @@ class SyncStyle:
 
 
 @dataclass(frozen=True, slots=True)
+class Webhooks:
+    """Synchronisation webhooks: registration routes and how a call is signed."""
+
+    register_route: str
+    unregister_route: str | None
+    signature_header: str
+    url_field: str
+    secret_field: str
+    entity_key: str
+
+
+@dataclass(frozen=True, slots=True)
 class DateRange:
     """Date-range filter fields and clamping."""
 
@@ -440,6 +452,7 @@ class StageApi:
     #: "standard-body" (filter bodies) or "rest" (path and query parameters)
     request_style: str = "standard-body"
     sync: SyncStyle | None = None
+    webhooks: Webhooks | None = None
 
     @property
     def rest(self) -> bool:

@@ -60,6 +60,11 @@ def style_args(stage: StageApi) -> list[tuple[str, str]]:
         sync = [(k, lit(getattr(s, k))) for k in keys]
         sync += [("default_size", str(s.default_size)), ("max_size", str(s.max_size))]
         out.append(("sync", _args("SyncConfig", sync)))
+    hooks = stage.webhooks
+    if hooks is not None:
+        signed = [("signature_header", lit(hooks.signature_header))]
+        signed += [("entity_key", lit(hooks.entity_key))]
+        out.append(("webhooks", _args("WebhookConfig", signed)))
     return out
 
 
@@ -108,6 +113,7 @@ def api_style_imports(stage: StageApi) -> list[str]:
     names = ["PairToken", "TokenPairConfig"] if stage.auth.token_pair else []
     names += ["OffsetConfig"] if stage.pagination.style == "offset" else []
     names += ["MirrorTable", "SyncConfig"] if stage.sync is not None else []
+    names += ["WebhookConfig"] if stage.webhooks is not None else []
     return names
 
 
@@ -155,4 +161,5 @@ REST_EXPORTS = [
     "SqliteMirror",
     "SyncPage",
     "TextRuleError",
+    "WebhookReceiver",
 ]

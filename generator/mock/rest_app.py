@@ -11,11 +11,16 @@ POST creates, PUT updates, DELETE leaves a tombstone. The session id can be repl
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 import re
+import threading
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
+import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -23,6 +28,7 @@ from starlette.routing import Route as StarletteRoute
 
 from ..model import Model, Route, StageApi
 from ..runtime._text_rules import broken_rule
+from ..runtime._webhooks import sign
 from .app import Stats
 from .config import MockConfig
 from .errors import gateway_response
@@ -63,12 +69,51 @@ class RestState:
         self.plan = UsagePlan(window, config.now, clock, slack=config.limit_slack)
         self.stats = Stats()
         self._sessions = 1
+        self.webhooks: dict[str, tuple[str, str, list[str] | None]] = {}
+        self.deliveries: list[tuple[str, int | str]] = []
         self.routes = sorted(
             ((_pattern(r.path), r) for r in stage.routes),
             key=lambda pr: (bool(pr[1].path_params), pr[1].path),
         )
         for model in stage.models:
             self.store.seed(model, config.records)
+
+    def register(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Keep a webhook registration; the mock only calls loopback URLs."""
+        hooks = self.stage.webhooks
+        assert hooks is not None
+        url, secret = body.get(hooks.url_field), body.get(hooks.secret_field)
+        host = urlsplit(str(url)).hostname
+        if not isinstance(url, str) or host not in ("127.0.0.1", "localhost", "::1"):
+            raise StoreError(400, f"{hooks.url_field} must be a loopback http URL")
+        if not isinstance(secret, str) or not secret:
+            raise StoreError(400, f"{hooks.secret_field} is required")
+        ident = str(uuid.UUID(int=len(self.webhooks) + 1))
+        entities = body.get("entities")
+        self.webhooks[ident] = (url, secret, entities)
+        return {"uuid": ident, "url": url, "entities": entities}
+
+    def notify(self, group: str) -> None:
+        """Call every webhook interested in ``group`` (in the background, signed)."""
+        hooks = self.stage.webhooks
+        if hooks is None:
+            return
+        body = json.dumps({hooks.entity_key: group}).encode()
+        for url, secret, entities in list(self.webhooks.values()):
+            if entities is None or group in entities:
+                headers = {hooks.signature_header: sign(secret, body)}
+                threading.Thread(
+                    target=self._deliver, args=(url, body, headers), daemon=True
+                ).start()
+
+    def _deliver(self, url: str, body: bytes, headers: dict[str, str]) -> None:
+        try:
+            status: int | str = httpx.post(
+                url, content=body, headers=headers, timeout=10
+            ).status_code
+        except httpx.HTTPError as exc:
+            status = type(exc).__name__
+        self.deliveries.append((url, status))
 
     def new_session(self) -> str:
         """Generate a new session id; the previous one stops working."""
@@ -165,6 +210,25 @@ def _int(request: Request, name: str, default: int, low: int) -> int:
 
 
 async def _serve(
+    state: RestState, route: Route, params: dict[str, str], request: Request
+) -> Response:
+    hooks = state.stage.webhooks
+    if hooks is not None and route.name == hooks.register_route:
+        body = await request.json()
+        if not isinstance(body, dict):
+            raise StoreError(400, "the body must be one registration")
+        return JSONResponse(state.register(body), status_code=route.status)
+    if hooks is not None and route.name == hooks.unregister_route:
+        if state.webhooks.pop(params.get(route.path_params[0], ""), None) is None:
+            raise StoreError(404, "no such webhook")
+        return Response(status_code=route.status)
+    response = await _crud(state, route, params, request)
+    if route.method in ("POST", "PUT", "DELETE") and not route.sync_reset:
+        state.notify(route.group)
+    return response
+
+
+async def _crud(
     state: RestState, route: Route, params: dict[str, str], request: Request
 ) -> Response:
     model = _model(state, route)

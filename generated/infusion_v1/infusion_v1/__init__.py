@@ -39,6 +39,7 @@ from ._runtime import (
     Timeouts,
     UnhonouredFilterError,
     UsageError,
+    WebhookReceiver,
 )
 from .models import (
     Customer,
@@ -47,6 +48,8 @@ from .models import (
     DiscountMatrixEntry,
     Product,
     ProductPromotionalPrice,
+    Webhook,
+    WebhookRegistration,
 )
 
 __all__ = [
@@ -92,4 +95,7 @@ __all__ = [
     "UnhonouredFilterError",
     "UsageError",
     "ValidationFailedError",
+    "Webhook",
+    "WebhookReceiver",
+    "WebhookRegistration",
 ]

@@ -16,6 +16,7 @@ from ._runtime import (
     RouteInfo,
     SyncConfig,
     TokenPairConfig,
+    WebhookConfig,
 )
 
 __all__ = ["API"]
@@ -68,6 +69,7 @@ API = ApiConfig(
         default_size=200,
         max_size=1000,
     ),
+    webhooks=WebhookConfig(signature_header="x-webhook-signature", entity_key="entity"),
 )
 
 CUSTOMER_CONTRACT_RATES_CREATE = RouteInfo(
@@ -931,6 +933,42 @@ PRODUCTS_UPDATE = RouteInfo(
     has_body=True,
     response="object",
     success_status=200,
+    min_interval=None,
+)
+
+WEBHOOKS_DELETE = RouteInfo(
+    name="webhooks.delete",
+    method="DELETE",
+    path="/webhooks/{uuid}",
+    request_filter=(),
+    route_filter=(),
+    paged=False,
+    max_page_size=None,
+    max_range=None,
+    dates_required=False,
+    idempotent=True,
+    auth="token",
+    has_body=False,
+    response="none",
+    success_status=204,
+    min_interval=None,
+)
+
+WEBHOOKS_REGISTER = RouteInfo(
+    name="webhooks.register",
+    method="POST",
+    path="/webhooks",
+    request_filter=(),
+    route_filter=(),
+    paged=False,
+    max_page_size=None,
+    max_range=None,
+    dates_required=False,
+    idempotent=False,
+    auth="token",
+    has_body=True,
+    response="object",
+    success_status=201,
     min_interval=None,
 )
 

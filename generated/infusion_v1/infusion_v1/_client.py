@@ -15,12 +15,14 @@ from ._resources import (
     AsyncDiscountMatrixEntriesResource,
     AsyncProductPromotionalPricesResource,
     AsyncProductsResource,
+    AsyncWebhooksResource,
     CustomerContractRatesResource,
     CustomerInvoicesResource,
     CustomersResource,
     DiscountMatrixEntriesResource,
     ProductPromotionalPricesResource,
     ProductsResource,
+    WebhooksResource,
 )
 from ._runtime import (
     NOT_GIVEN,
@@ -55,6 +57,8 @@ class Client(SyncAPIClient):
 
     products: ProductsResource
 
+    webhooks: WebhooksResource
+
     def __init__(
         self,
         *,
@@ -85,6 +89,7 @@ class Client(SyncAPIClient):
         self.discount_matrix_entries = DiscountMatrixEntriesResource(self)
         self.product_promotional_prices = ProductPromotionalPricesResource(self)
         self.products = ProductsResource(self)
+        self.webhooks = WebhooksResource(self)
 
 
 class AsyncClient(AsyncAPIClient):
@@ -104,6 +109,8 @@ class AsyncClient(AsyncAPIClient):
     product_promotional_prices: AsyncProductPromotionalPricesResource
 
     products: AsyncProductsResource
+
+    webhooks: AsyncWebhooksResource
 
     def __init__(
         self,
@@ -135,3 +142,4 @@ class AsyncClient(AsyncAPIClient):
         self.discount_matrix_entries = AsyncDiscountMatrixEntriesResource(self)
         self.product_promotional_prices = AsyncProductPromotionalPricesResource(self)
         self.products = AsyncProductsResource(self)
+        self.webhooks = AsyncWebhooksResource(self)

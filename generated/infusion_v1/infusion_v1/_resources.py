@@ -27,6 +27,8 @@ from .models import (
     DiscountMatrixEntry,
     Product,
     ProductPromotionalPrice,
+    Webhook,
+    WebhookRegistration,
 )
 
 __all__ = [
@@ -36,12 +38,14 @@ __all__ = [
     "DiscountMatrixEntriesResource",
     "ProductPromotionalPricesResource",
     "ProductsResource",
+    "WebhooksResource",
     "AsyncCustomerContractRatesResource",
     "AsyncCustomerInvoicesResource",
     "AsyncCustomersResource",
     "AsyncDiscountMatrixEntriesResource",
     "AsyncProductPromotionalPricesResource",
     "AsyncProductsResource",
+    "AsyncWebhooksResource",
 ]
 
 
@@ -1410,6 +1414,38 @@ class ProductsResource(SyncResource):
             path={"uuid": uuid},
             body=body,
             cast_to=Product,
+            timeout=timeout,
+        )
+        return result
+
+
+class WebhooksResource(SyncResource):
+    """Routes of the ``webhooks`` group."""
+
+    def delete(self, uuid: str, *, timeout: Timeout | NotGiven = NOT_GIVEN) -> None:
+        """Remove a webhook registration.
+
+        ``DELETE /webhooks/{uuid}`` (spec route ``webhooks.delete``).
+        """
+        result: None = _rest_calls.call(
+            self._client, _api.WEBHOOKS_DELETE, path={"uuid": uuid}, timeout=timeout
+        )
+        return result
+
+    def register(
+        self, body: WebhookRegistration, *, timeout: Timeout | NotGiven = NOT_GIVEN
+    ) -> Webhook:
+        """Register a URL to be called when records change.
+
+        Infusion then POSTs {"entity": "<group>"} to the URL, signed with the secret, whenever records of that group change; the receiver calls Data Synchronisation (no polling).
+
+        ``POST /webhooks`` (spec route ``webhooks.register``).
+        """
+        result: Webhook = _rest_calls.call(
+            self._client,
+            _api.WEBHOOKS_REGISTER,
+            body=body,
+            cast_to=Webhook,
             timeout=timeout,
         )
         return result
@@ -2796,6 +2832,40 @@ class AsyncProductsResource(AsyncResource):
             path={"uuid": uuid},
             body=body,
             cast_to=Product,
+            timeout=timeout,
+        )
+        return result
+
+
+class AsyncWebhooksResource(AsyncResource):
+    """Routes of the ``webhooks`` group."""
+
+    async def delete(
+        self, uuid: str, *, timeout: Timeout | NotGiven = NOT_GIVEN
+    ) -> None:
+        """Remove a webhook registration.
+
+        ``DELETE /webhooks/{uuid}`` (spec route ``webhooks.delete``).
+        """
+        result: None = await _rest_calls.acall(
+            self._client, _api.WEBHOOKS_DELETE, path={"uuid": uuid}, timeout=timeout
+        )
+        return result
+
+    async def register(
+        self, body: WebhookRegistration, *, timeout: Timeout | NotGiven = NOT_GIVEN
+    ) -> Webhook:
+        """Register a URL to be called when records change.
+
+        Infusion then POSTs {"entity": "<group>"} to the URL, signed with the secret, whenever records of that group change; the receiver calls Data Synchronisation (no polling).
+
+        ``POST /webhooks`` (spec route ``webhooks.register``).
+        """
+        result: Webhook = await _rest_calls.acall(
+            self._client,
+            _api.WEBHOOKS_REGISTER,
+            body=body,
+            cast_to=Webhook,
             timeout=timeout,
         )
         return result

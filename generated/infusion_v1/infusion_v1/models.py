@@ -574,3 +574,48 @@ class ProductPromotionalPrice(VendorModel):
         ge=0,
         json_schema_extra={"readOnly": True},
     )
+
+
+class Webhook(VendorModel):
+    """
+    A registered synchronisation webhook.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    entities: list[str] | None = Field(
+        None, description="The groups it is told about; null for all."
+    )
+    url: str = Field(..., description="The URL that is called.")
+    uuid: UUID | None = Field(
+        None,
+        description="Identity of the registration.",
+        json_schema_extra={"readOnly": True},
+    )
+
+
+class WebhookRegistration(VendorModel):
+    """
+    A URL to call when records of the listed entities change, and the secret that signs each call.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    entities: list[str] | None = Field(
+        None,
+        description="Resource groups to be told about (e.g. products); null for all six.",
+    )
+    secret: str = Field(
+        ...,
+        description="Key of the HMAC-SHA256 signature sent with each call.",
+        max_length=200,
+    )
+    url: str = Field(
+        ...,
+        description="The URL called with {entity: <group>} when records change.",
+        max_length=500,
+    )

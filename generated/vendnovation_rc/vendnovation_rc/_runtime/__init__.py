@@ -45,6 +45,7 @@ from ._text_rules import TextRuleError
 from ._timeouts import Timeouts
 from ._token_pair_auth import PairToken, TokenPairConfig
 from ._types import NOT_GIVEN, NotGiven, SequenceNotStr, Timeout, omit_not_given
+from ._webhooks import WebhookConfig, WebhookReceiver
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -95,6 +96,8 @@ __all__ = [
     "UnhonouredFilterError",
     "UsageError",
     "VendorError",
+    "WebhookConfig",
+    "WebhookReceiver",
     "make_status_error",
     "omit_not_given",
 ]

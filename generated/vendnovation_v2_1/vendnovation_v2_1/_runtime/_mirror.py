@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -58,7 +59,9 @@ class SqliteMirror:
     """A SQLite database holding one table per synchronised entity."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self._db = sqlite3.connect(path)
+        # Shared with a webhook receiver's thread: every use holds the lock.
+        self._db = sqlite3.connect(path, check_same_thread=False)
+        self._lock = threading.RLock()
         self._ready: set[str] = set()
         with self._db:
             self._db.execute(
@@ -81,7 +84,7 @@ class SqliteMirror:
             return
         cols = ", ".join(f"{_quote(n)} {t}" for n, t in table.columns)
         key = _quote(table.id_field)
-        with self._db:
+        with self._lock, self._db:
             self._db.execute(
                 f"CREATE TABLE IF NOT EXISTS {_quote(table.name)} ({cols}, PRIMARY KEY ({key}))"
             )
@@ -89,9 +92,10 @@ class SqliteMirror:
 
     def cursor(self, table: MirrorTable) -> str | None:
         """The cursor token of the last page stored for ``table``."""
-        row = self._db.execute(
-            f"SELECT cursor FROM {_META} WHERE tbl = ?", (table.name,)
-        ).fetchone()
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT cursor FROM {_META} WHERE tbl = ?", (table.name,)
+            ).fetchone()
         return None if row is None else row[0]
 
     def apply(self, table: MirrorTable, page: SyncPage[Any]) -> None:
@@ -106,7 +110,7 @@ class SqliteMirror:
             f"ON CONFLICT ({_quote(table.id_field)}) DO UPDATE SET {updates} "
             f"WHERE excluded.{version} > {_quote(table.name)}.{version}"
         )
-        with self._db:
+        with self._lock, self._db:
             for change in page.changes:
                 row = table.row(change.data)
                 self._db.execute(sql, [row[n] for n in names])
@@ -120,6 +124,12 @@ class SqliteMirror:
         self, table: MirrorTable, fetch: Callable[[str | None], SyncPage[Any]]
     ) -> int:
         """Fetch and store pages until an empty one; returns the changes received."""
+        with self._lock:  # one sync of a mirror at a time: pages apply in order
+            return self._sync(table, fetch)
+
+    def _sync(
+        self, table: MirrorTable, fetch: Callable[[str | None], SyncPage[Any]]
+    ) -> int:
         self.ensure(table)
         received = 0
         while True:
@@ -149,6 +159,10 @@ class SqliteMirror:
     ) -> list[dict[str, object]]:
         """Every stored record of ``table`` ordered by identity (tombstones unless live_only)."""
         self.ensure(table)
+        with self._lock:
+            return self._rows(table, live_only)
+
+    def _rows(self, table: MirrorTable, live_only: bool) -> list[dict[str, object]]:
         where = f" WHERE {_quote(table.deleted_field)} IS NULL" if live_only else ""
         cur = self._db.execute(
             f"SELECT * FROM {_quote(table.name)}{where} ORDER BY {_quote(table.id_field)}"

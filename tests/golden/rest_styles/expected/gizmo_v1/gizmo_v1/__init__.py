@@ -35,6 +35,7 @@ from ._runtime import (
     Timeouts,
     UnhonouredFilterError,
     UsageError,
+    WebhookReceiver,
 )
 from .models import (
     Gizmo,
@@ -74,4 +75,5 @@ __all__ = [
     "Timeouts",
     "UnhonouredFilterError",
     "UsageError",
+    "WebhookReceiver",
 ]

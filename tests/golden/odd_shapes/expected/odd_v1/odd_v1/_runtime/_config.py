@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ._offset_pagination import OffsetConfig
     from ._sync_cursor import SyncConfig
     from ._token_pair_auth import TokenPairConfig
+    from ._webhooks import WebhookConfig
 
 AuthMode = Literal["none", "key", "token"]
 ResponseKind = Literal["list", "object", "text", "none"]
@@ -159,3 +160,4 @@ class ApiConfig:
     token_pair: TokenPairConfig | None = None  # two caller-held tokens as headers
     offset: OffsetConfig | None = None  # offset pagination (rest-style APIs)
     sync: SyncConfig | None = None  # server-cursor synchronisation
+    webhooks: WebhookConfig | None = None  # signed change notifications
