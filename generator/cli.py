@@ -63,10 +63,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("spec", nargs="?", default=DEFAULT_SPEC)
     p.set_defaults(func=_validate)
     # Imported here: those modules import this one for Exit and load_api.
-    from . import cli_diff, cli_generate, openapi
+    from . import cli_diff, cli_generate, import_openapi, openapi
     from .mock import cli as mock_cli
 
-    for module in (cli_generate, cli_diff, mock_cli, openapi):
+    for module in (cli_generate, cli_diff, mock_cli, openapi, import_openapi):
         module.add_parser(sub)
     return parser
 

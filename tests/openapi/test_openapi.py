@@ -20,10 +20,14 @@ def api() -> generator.Api:
 
 
 @pytest.mark.parametrize("stage", ["v1", "v2", "v2.1", "rc"])
-def test_every_stage_is_a_valid_openapi_document(api: generator.Api, stage: str) -> None:
+def test_every_stage_is_a_valid_openapi_document(
+    api: generator.Api, stage: str
+) -> None:
     doc = openapi_document(api.stage(stage))
     validate(doc)
-    operations = {op["operationId"] for ops in doc["paths"].values() for op in ops.values()}
+    operations = {
+        op["operationId"] for ops in doc["paths"].values() for op in ops.values()
+    }
     assert operations == {r.name for r in api.stage(stage).routes}
 
 
@@ -38,7 +42,9 @@ def test_wire_names_and_paging_headers_follow_the_stage(api: generator.Api) -> N
     assert {"total-pages", "search-range-start-date"} <= headers.keys()
 
 
-def test_cli_prints_json_and_rejects_unknown_stage(capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_prints_json_and_rejects_unknown_stage(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     assert main(["openapi", SPEC, "--stage", "v2.1"]) == 0
     assert json.loads(capsys.readouterr().out)["openapi"] == "3.1.0"
     assert main(["openapi", SPEC, "--stage", "v9"]) == 2
