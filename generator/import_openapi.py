@@ -47,6 +47,7 @@ class _Doc:
         ) or {}
 
     def note(self, where: str, what: str) -> None:
+        """Record something the user must check or fill in, at a spec path."""
         self.notes.append(f"{where}: {what}")
 
 

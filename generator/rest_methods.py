@@ -134,54 +134,66 @@ def _page(route: RouteView, flavour: Flavour) -> MethodView:
 
 
 def _sync_methods(route: RouteView, flavour: Flavour) -> list[MethodView]:
-    model, const = str(route.response_model), f"_api.{route.const}"
-    head = ("self._client", const, model)
-    is_async = _is_async(flavour)
-    changes = _method(
+    return [_changes(route, flavour), _sync_page(route, flavour), _into(route, flavour)]
+
+
+def _changes(route: RouteView, flavour: Flavour) -> MethodView:
+    model = str(route.response_model)
+    func = "achanges" if _is_async(flavour) else "changes"
+    doc = "\n\nYields every pending change; a page is acknowledged when the next one is asked for."
+    return _method(
         "def",
         route.py_verb,
         ("*", "size: int | None = None", _TIMEOUT),
         f"{flavour.iterator}[Change[{model}]]",
-        docstring(
-            route.doc + "\n\nYields every pending change; a page is "
-            "acknowledged when the next one is asked for.",
-            _IND,
-        ),
-        "_sync_cursor.achanges" if is_async else "_sync_cursor.changes",
-        (*head, "size=size", "timeout=timeout"),
+        docstring(route.doc + doc, _IND),
+        f"_sync_cursor.{func}",
+        ("self._client", f"_api.{route.const}", model, "size=size", "timeout=timeout"),
         bind=False,
     )
-    page_verb = f"{route.py_verb}_page"
-    page = _method(
+
+
+def _sync_page(route: RouteView, flavour: Flavour) -> MethodView:
+    model = str(route.response_model)
+    func = "async_page" if _is_async(flavour) else "sync_page"
+    doc = "The next page of changes, acknowledging the page whose cursor is ``ack``."
+    return _method(
         flavour.def_,
-        page_verb,
+        f"{route.py_verb}_page",
         ("*", "ack: str | None = None", "size: int | None = None", _TIMEOUT),
         f"SyncPage[{model}]",
-        docstring(
-            "The next page of changes, acknowledging the page whose cursor "
-            "is ``ack``.",
-            _IND,
+        docstring(doc, _IND),
+        f"{flavour.await_}_sync_cursor.{func}",
+        (
+            "self._client",
+            f"_api.{route.const}",
+            model,
+            "ack=ack",
+            "size=size",
+            "timeout=timeout",
         ),
-        f"{flavour.await_}_sync_cursor.{'async_page' if is_async else 'sync_page'}",
-        (*head, "ack=ack", "size=size", "timeout=timeout"),
         bind=False,
     )
-    fetch = f"lambda ack: self.{page_verb}(ack=ack, size=size, timeout=timeout)"
-    into = _method(
+
+
+def _into(route: RouteView, flavour: Flavour) -> MethodView:
+    fetch = (
+        f"lambda ack: self.{route.py_verb}_page(ack=ack, size=size, timeout=timeout)"
+    )
+    doc = (
+        "Bring ``mirror``'s table up to date, one transaction per page; "
+        "returns the changes received."
+    )
+    return _method(
         flavour.def_,
         f"{route.py_verb}_into",
         ("mirror: SqliteMirror", "*", "size: int | None = None", _TIMEOUT),
         "int",
-        docstring(
-            "Bring ``mirror``'s table up to date, one transaction per page; "
-            "returns the changes received.",
-            _IND,
-        ),
-        f"{flavour.await_}mirror.{'async_sync' if is_async else 'sync'}",
+        docstring(doc, _IND),
+        f"{flavour.await_}mirror.{'async_sync' if _is_async(flavour) else 'sync'}",
         (f"_api.{table_const(route)}", fetch),
         bind=False,
     )
-    return [changes, page, into]
 
 
 def table_const(route: RouteView) -> str:

@@ -148,6 +148,7 @@ class _Handler:
         await response(scope, receive, send)
 
     async def respond(self, request: Request) -> Response:
+        """The answer to one request: route match, gate, then the route's action."""
         state, stage = self.state, self.state.stage
         prefix = f"/{stage.stage.name}"
         path = request.url.path
@@ -169,6 +170,7 @@ class _Handler:
         return response
 
     def gate(self, request: Request) -> Response | None:
+        """The refusal of a request (tokens, rate), or None to go on."""
         state = self.state
         if any(request.headers.get(h) != v for h, v in state.tokens.items()):
             pair = state.stage.auth.token_pair
