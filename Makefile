@@ -13,11 +13,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 generate: $(STAMP)
-	$(BIN)/routegen validate spec/vendnovation.yaml
-	$(BIN)/routegen generate spec/vendnovation.yaml --out generated
+	$(BIN)/routegen validate  # every spec/*.yaml
+	$(BIN)/routegen generate --out generated  # every spec/*.yaml; one shared STAGES.md
 
 test: $(STAMP)
-	$(BIN)/routegen check spec/vendnovation.yaml --out generated
+	$(BIN)/routegen check --out generated  # every spec/*.yaml
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/mypy generator
 	$(BIN)/pytest
@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(BIN)/mypy generator
 
 regen-goldens: $(STAMP)
-	$(BIN)/routegen generate spec/vendnovation.yaml --out generated
+	$(BIN)/routegen generate --out generated  # every spec/*.yaml; one shared STAGES.md
 	$(BIN)/python -m tests.golden.regen
 
 # Every hostile-server and hostile-mock variant (make test runs a sample), then the tally.

@@ -108,13 +108,22 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"routegen mock: {stage.info.title} stage {args.stage} at "
         f"http://{args.host}:{args.port}/{args.stage}\n"
-        f"  api key {config.api_key!r}, username {config.username!r}, "
-        f"password {config.password!r}\n"
+        f"  {_credentials(app, config, stage.rest)}\n"
         f"  seed {config.seed}, records {config.records}, limits "
         f"{'off' if args.no_limits else plan}",
         flush=True,
     )
     return _serve(uvicorn, app, args.host, args.port)
+
+
+def _credentials(app: Any, config: MockConfig, rest: bool) -> str:
+    """What a client must send: the rest mock's token pair, else key and login."""
+    if rest:
+        return ", ".join(f"{h} {v!r}" for h, v in app.state.mock.tokens.items())
+    return (
+        f"api key {config.api_key!r}, username {config.username!r}, "
+        f"password {config.password!r}"
+    )
 
 
 def _serve(uvicorn: Any, app: Any, host: str, port: int) -> int:

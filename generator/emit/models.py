@@ -50,6 +50,8 @@ def _field_schema(f: ModelField) -> dict[str, Any]:
         schema["description"] = f.description
     if f.read_only:
         schema["readOnly"] = True
+    if f.text_rules:  # read back by the runtime's _text_rules before a model is sent
+        schema["textRules"] = list(f.text_rules)
     if f.secret:  # datamodel-code-generator renders a password string as SecretStr
         schema["format"] = "password"
     return schema
@@ -105,7 +107,7 @@ def render_models(stage: StageApi, header: str) -> str:
         snake_case_field=True,
         allow_population_by_field_name=True,
         use_schema_description=True,
-        field_extra_keys={"readOnly"},
+        field_extra_keys={"readOnly", "textRules"},
         use_union_operator=True,
         use_standard_collections=True,
         strict_nullable=True,

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from .build import Problem
+from .checks_rest import rest_checks
 from .collisions import collisions, field_names
 from .errors import JsonPath, format_path
 from .model import Api, Route, StageApi, TypeRef
@@ -28,7 +29,8 @@ def check_api(raw: Mapping[str, Any], api: Api) -> list[Problem]:
 
 def _stage_checks(stage: StageApi) -> list[Problem]:
     found: list[Problem] = []
-    for check in (_routes, _route_refs, _limits, _models, _filters, _auth, collisions):
+    checks = (_routes, _route_refs, _limits, _models, _filters, _auth, collisions)
+    for check in (*checks, rest_checks):
         found += [Problem(w, m, stage.stage.name) for w, m in check(stage)]
     return found
 
@@ -168,7 +170,7 @@ def _route_refs(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
             yield r.origin(
                 "paged"
             ), f"route {r.name!r}: a paged route must return a list (list_of)"
-        if r.body is not None and r.body.kind != "list":
+        if r.body is not None and r.body.kind != "list" and not stage.rest:
             yield r.origin(
                 "body"
             ), f"route {r.name!r}: a write body must be a list (list_of)"

@@ -14,7 +14,7 @@ from generator.emit.tree import Tree, short_diff
 from .regen import GOLDEN, ROOT, at_root, cases, generate_case, read_tree
 
 CASES = cases()
-REQUIRED = {"minimal", "evolution", "paging_clamping", "errors", "wire_names"}
+REQUIRED = {"minimal", "evolution", "paging_clamping", "errors", "wire_names", "rest_styles"}
 MAX_DIFFS = 3
 
 
