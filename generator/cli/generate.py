@@ -10,12 +10,14 @@ from typing import Any
 
 from ..emit.formatting import FormatError, Formatter
 from ..emit.tree import (
+    STAGES_FILE,
     Tree,
     build_tree,
     compare_tree,
     default_cache,
     package_roots,
     share_stages_file,
+    splice_stages_file,
     write_tree,
 )
 from ..spec.model import Api
@@ -64,7 +66,7 @@ def run_generate(args: argparse.Namespace) -> Exit:
     """Render every requested stage of every spec in memory, then swap each package in whole."""
     started = time.perf_counter()
     formatter = Formatter(default_cache())
-    built = _build_all("generate", args.spec, args.stage, formatter)
+    built = _build_all("generate", args.spec, args.stage, formatter, args.out)
     if isinstance(built, Exit):
         return built
     for api, stages, tree in built:
@@ -80,9 +82,17 @@ def run_generate(args: argparse.Namespace) -> Exit:
 
 
 def _build_all(
-    command: str, spec: str | None, wanted: list[str] | None, formatter: Formatter
+    command: str,
+    spec: str | None,
+    wanted: list[str] | None,
+    formatter: Formatter,
+    out: str,
 ) -> list[tuple[Api, list[str], Tree]] | Exit:
-    """Each spec's API, chosen stages and tree; specs share one ``STAGES.md``."""
+    """Each spec's API, chosen stages and tree; specs share one ``STAGES.md``.
+
+    Every spec (SPEC omitted) rewrites the shared file; a named SPEC replaces only its
+    own section of the file already in ``out``.
+    """
     loaded = load_apis(command, spec)
     if isinstance(loaded, Exit):
         return loaded
@@ -95,13 +105,17 @@ def _build_all(
         if isinstance(tree, Exit):
             return tree
         built.append((api, stages, tree))
-    trees = share_stages_file([tree for _, _, tree in built])
+    trees = (
+        share_stages_file([tree for _, _, tree in built])
+        if spec is None
+        else splice_stages_file([tree for _, _, tree in built], _read(Path(out) / STAGES_FILE))
+    )
     return [(api, stages, tree) for (api, stages, _), tree in zip(built, trees, strict=True)]
 
 
 def run_check(args: argparse.Namespace) -> Exit:
     """Regenerate every spec in memory and compare with ``--out``; never writes."""
-    built = _build_all("check", args.spec, None, Formatter(default_cache()))
+    built = _build_all("check", args.spec, None, Formatter(default_cache()), args.out)
     if isinstance(built, Exit):
         return built
     results = [_check(api, tree, args.out) for api, _, tree in built]
@@ -133,3 +147,11 @@ def _check(api: Api, tree: Tree, out_dir: str) -> Exit:
         file=sys.stderr,
     )
     return Exit.FAILED
+
+
+def _read(path: Path) -> bytes | None:
+    """A file's bytes, or None when it is absent or unreadable."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
