@@ -21,10 +21,10 @@ def test_plan_options_replace_the_spec_plan_and_slack_defaults_to_strict() -> No
     import argparse
     from datetime import timedelta
 
-    from generator.mock.cli import _with_plan
-    from generator.model import Limits
+    from generator.cli.mock import _with_plan
 
     from generator.mock.config import MockConfig
+    from generator.spec.model import Limits
 
     spec = Limits(rate=20, burst=100, quota=5000, quota_period=timedelta(days=1))
     args = argparse.Namespace(no_limits=False, rate=40.0, burst=None, quota=300)

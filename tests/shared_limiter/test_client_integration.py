@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from generator.model import Limits
 
 import generator
 from generator.mock import MockConfig, MockServer, create_app
+from generator.spec.model import Limits
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "generated" / "vendnovation_v2_1"

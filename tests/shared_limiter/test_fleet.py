@@ -22,10 +22,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from generator.model import Limits
-
 import generator
 from generator.mock import MockConfig, MockServer, create_app
+from generator.spec.model import Limits
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKER = Path(__file__).with_name("fleet_worker.py")
