@@ -22,7 +22,6 @@ def test_plan_options_replace_the_spec_plan_and_slack_defaults_to_strict() -> No
     from datetime import timedelta
 
     from generator.cli.mock import _with_plan
-
     from generator.mock.config import MockConfig
     from generator.spec.model import Limits
 
