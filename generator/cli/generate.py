@@ -11,12 +11,14 @@ from typing import Any
 
 from ..emit.formatting import FormatError, Formatter
 from ..emit.tree import (
+    STAGES_FILE,
     Tree,
     build_tree,
     compare_tree,
     default_cache,
     package_roots,
     share_stages_file,
+    splice_stages_file,
     write_tree,
 )
 from ..spec.errors import SpecError
@@ -68,7 +70,7 @@ def run_generate(args: argparse.Namespace) -> Exit:
     """Render every requested stage of every spec in memory, then swap each package in whole."""
     started = time.perf_counter()
     formatter = Formatter(default_cache())
-    built = _build_all("generate", args.spec, args.stage, formatter)
+    built = _build_all("generate", args.spec, args.stage, formatter, args.out)
     if isinstance(built, Exit):
         return built
     for summary, stages, tree in built:
@@ -88,11 +90,14 @@ def _build_all(
     spec: str | None,
     wanted: list[str] | None,
     formatter: Formatter,
+    out: str,
     notes: list[SpecError] | None = None,
 ) -> list[tuple[Summary, list[str], Tree]] | Exit:
     """Each spec's summary, chosen stages and tree; specs share one ``STAGES.md``.
 
-    Every spec is validated (and reports its errors) even after one failed.
+    Every spec is validated (and reports its errors) even after one failed. Every spec
+    (SPEC omitted) rewrites the shared file; a named SPEC replaces only its own section
+    of the file already in ``out``.
     """
     specs = all_specs(command, spec)
     if isinstance(specs, Exit):
@@ -101,7 +106,12 @@ def _build_all(
     if any(isinstance(b, Exit) for b in built):
         return Exit(max(int(b) for b in built if isinstance(b, Exit)))
     done = [b for b in built if not isinstance(b, Exit)]
-    trees = share_stages_file([tree for _, _, tree in done])
+    parts = [tree for _, _, tree in done]
+    trees = (
+        share_stages_file(parts)
+        if spec is None
+        else splice_stages_file(parts, _read(Path(out) / STAGES_FILE))
+    )
     return [(sm, stages, tree) for (sm, stages, _), tree in zip(done, trees, strict=True)]
 
 
@@ -131,7 +141,7 @@ def _build_one(
 def run_check(args: argparse.Namespace) -> Exit:
     """Regenerate every spec in memory and compare with ``--out``; never writes."""
     notes: list[SpecError] = []
-    built = _build_all("check", args.spec, None, Formatter(default_cache()), notes)
+    built = _build_all("check", args.spec, None, Formatter(default_cache()), args.out, notes)
     if isinstance(built, Exit):
         return built
     fix = _regenerate_command(args.spec, args.out)
@@ -175,3 +185,11 @@ def _check(api: Summary, tree: Tree, out_dir: str, fix: str) -> Exit:
         file=sys.stderr,
     )
     return Exit.FAILED
+
+
+def _read(path: Path) -> bytes | None:
+    """A file's bytes, or None when it is absent or unreadable."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None

@@ -206,8 +206,7 @@ def _serve(sock: socket.socket, stage: Any, args: argparse.Namespace) -> int:
     print(
         f"routegen mock: {stage.info.title} stage {args.stage} at "
         f"http://{args.host}:{port}/{args.stage}\n"
-        f"  api key {config.api_key!r}, username {config.username!r}, "
-        f"password {config.password!r}\n"
+        f"  {_credentials(app, config, stage.rest)}\n"
         f"  seed {config.seed}, records {config.records}, limits "
         f"{'off' if args.no_limits else plan}",
         flush=True,
@@ -216,6 +215,16 @@ def _serve(sock: socket.socket, stage: Any, args: argparse.Namespace) -> int:
     server = uvicorn.Server(uvicorn.Config(served, log_level="warning", lifespan="off"))
     server.run(sockets=[sock])
     return 0
+
+
+def _credentials(app: Any, config: Any, rest: bool) -> str:
+    """What a client must send: the rest mock's token pair, else key and login."""
+    if rest:
+        return ", ".join(f"{h} {v!r}" for h, v in app.state.mock.tokens.items())
+    return (
+        f"api key {config.api_key!r}, username {config.username!r}, "
+        f"password {config.password!r}"
+    )
 
 
 def _with_plan(config: Any, spec: Limits, args: argparse.Namespace) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..spec.model import StageApi
-from . import views
+from . import rest_views, views
 from .templating import from_import, import_sections
 from .views import GroupView
 
@@ -20,13 +20,18 @@ def module_doc(where: str, stage: StageApi) -> str:
 def context(stage: StageApi, groups: tuple[GroupView, ...]) -> dict[str, Any]:
     """Slots of ``package/_api.py.j2``."""
     routes = [
-        {"const": r.const, "args": views.route_info_args(stage, r.route)}
+        {
+            "const": r.const,
+            "call": "RouteInfo",
+            "args": views.route_info_args(stage, r.route),
+        }
         for g in groups
         for r in g.routes
     ]
+    routes += rest_views.mirror_tables(stage)
     return {
         "routes": routes,
-        "api_args": views.api_config_args(stage),
+        "api_args": views.api_config_args(stage) + rest_views.style_args(stage),
         "imports": _imports(stage),
     }
 
@@ -36,6 +41,7 @@ def _imports(stage: StageApi) -> list[str]:
     runtime = ["ApiConfig", "LimitsConfig", "PaginationConfig", "RouteInfo"]
     runtime += ["DateRangeConfig"] if stage.date_range else []
     runtime += ["TokenConfig"] if stage.auth.token else []
+    runtime += rest_views.api_style_imports(stage)
     if any(r.request_filter or r.route_filter for r in stage.routes):
         runtime.append("FilterField")
     return import_sections(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..spec.model import StageApi
-from . import views
+from . import rest_views, views
 from .views import GroupView, docstring
 
 FILE = "_client.py"
@@ -31,7 +31,10 @@ def context(stage: StageApi, groups: tuple[GroupView, ...]) -> dict[str, Any]:
         )
     ]
     names = [n for g in groups for n in (g.class_name, "Async" + g.class_name)]
+    credentials, credential_args = rest_views.credentials(stage)
     return {
+        "credentials": credentials,
+        "credential_args": credential_args,
         "groups": groups,
         "flavours": flavours,
         "resource_imports": views.isort_names(names),

@@ -64,6 +64,8 @@ def _field_schema(f: ModelField, model_source: str | None = None) -> dict[str, A
         schema["localTime"] = True
     if f.wire_format:  # TextDatesModel parses these from the vendor's own text
         schema["wireFormat"] = f.wire_format
+    if f.text_rules:  # read back by the runtime's _text_rules before a model is sent
+        schema["textRules"] = list(f.text_rules)
     if f.secret:  # datamodel-code-generator renders a password string as SecretStr
         schema["format"] = "password"
     return schema
@@ -150,7 +152,7 @@ def render_models(stage: StageApi, header: str) -> str:
         # dataclass_transform reads a keyword default=; positional Field(None) looks required
         use_default_kwarg=True,
         use_schema_description=True,
-        field_extra_keys={"readOnly", "localTime", "wireFormat"},
+        field_extra_keys={"readOnly", "localTime", "wireFormat", "textRules"},
         use_union_operator=True,
         use_standard_collections=True,
         strict_nullable=True,

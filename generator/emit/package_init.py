@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..spec.model import StageApi
-from . import views
+from . import rest_views, views
 from .errors_module import error_context
 from .views import GroupView
 
@@ -58,17 +58,18 @@ def context(stage: StageApi, groups: tuple[GroupView, ...] = ()) -> dict[str, An
     error_names += [e["class_name"] for e in errors["errors"]]
     error_names += [g["name"] for g in errors["gateway"]]
     filters = [f.name for f in stage.filters]
+    runtime = _RUNTIME_EXPORTS + (rest_views.REST_EXPORTS if stage.rest else [])
     exports = [
         "AsyncClient",
         "Client",
         *error_names,
-        *_RUNTIME_EXPORTS,
+        *runtime,
         *models,
         *filters,
     ]
     return {
         "error_imports": views.isort_names(error_names),
-        "runtime_imports": views.isort_names(_RUNTIME_EXPORTS),
+        "runtime_imports": views.isort_names(runtime),
         "filter_imports": ", ".join(views.isort_names(filters)),
         "models": views.isort_names(models),
         "exports": sorted(set(exports)),

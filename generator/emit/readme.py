@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..spec import naming
 from ..spec.model import Route, StageApi, format_duration
 from ..spec.naming import one_line
+from .rest_views import credentials
 from .views import GroupView, RouteView
 
 
@@ -15,9 +17,18 @@ def _md(text: str) -> str:
 
 
 def _signature(rv: RouteView) -> str:
+    if rv.rest:
+        return _rest_signature(rv)
     params = [p.name for p in rv.request_params + rv.route_params]
     if rv.route.body is not None:
         params.insert(0, f"[{rv.route.body.model}(...)]")
+    return f"{rv.py_verb}({', '.join(params)})"
+
+
+def _rest_signature(rv: RouteView) -> str:
+    params = [naming.param_name(p) for p in rv.route.path_params]
+    params += [f"{rv.route.body.model}(...)"] if rv.route.body is not None else []
+    params += [f"{q.py_name}=" for q in rv.route.query]
     return f"{rv.py_verb}({', '.join(params)})"
 
 
@@ -27,6 +38,8 @@ def _example(group: str, rv: RouteView) -> str:
         # Documentation only, but keep a fence from being closed by spec text.
         return one_line(r.example).replace("```", "'''")
     call = f"client.{group}.{rv.py_verb}"
+    if rv.rest:
+        return f"result = {call}({_rest_signature(rv).split('(', 1)[1]}"
     if r.paged:
         return f"for item in {call}():\n    print(item)"
     if r.body is not None:
@@ -55,6 +68,13 @@ def _row(stage: StageApi, group: str, rv: RouteView) -> dict[str, Any]:
     }
 
 
+def _auth_headers(stage: StageApi) -> str:
+    pair = stage.auth.token_pair
+    if pair is None:
+        return f"the `{stage.auth.api_key_header}` header"
+    return "the " + " and ".join(f"`{t.header}`" for t in pair.tokens) + " headers"
+
+
 def readme_context(
     stage: StageApi, spec_file: str, groups: tuple[GroupView, ...], md_header: str
 ) -> dict[str, Any]:
@@ -70,7 +90,8 @@ def readme_context(
         "package": stage.package,
         "root": stage.info.error_root,
         "base_url": stage.base_url,
-        "api_key_header": stage.auth.api_key_header,
+        "auth_headers": _auth_headers(stage),
+        "client_args": ", ".join(f'{n}="..."' for n in credentials(stage)[0]),
         "token_header": (
             (
                 f"{token.header}: {token.scheme} <token>"

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..spec.model import StageApi
-from .methods import ASYNC, SYNC, methods
+from . import rest_views
+from .methods import ASYNC, SYNC, Flavour, MethodView, methods
+from .rest_methods import rest_methods
 from .templating import from_import, import_sections
-from .views import GroupView, docstring
+from .views import GroupView, RouteView, docstring, used_models
 
 FILE = "_resources.py"
 
@@ -28,12 +30,24 @@ def context(
             "name": flavour.prefix + g.class_name,
             "base": flavour.base,
             "doc": docstring(f"Routes of the ``{g.attr}`` group."),
-            "methods": [m for r in g.routes for m in methods(r, flavour, filter_class)],
+            "methods": [m for r in g.routes for m in route_methods(r, flavour, filter_class)],
         }
         for flavour in (SYNC, ASYNC)
         for g in groups
     ]
-    return {"classes": classes, "imports": _resource_imports(stage, groups)}
+    imports = (
+        rest_views.rest_resource_imports(stage, groups)
+        if stage.rest
+        else _resource_imports(stage, groups)
+    )
+    return {"classes": classes, "imports": imports}
+
+
+def route_methods(route: RouteView, flavour: Flavour, filter_class: str) -> list[MethodView]:
+    """A route's methods: path/query/body calls for the rest styles, filters otherwise."""
+    if route.rest:
+        return rest_methods(route, flavour)
+    return methods(route, flavour, filter_class)
 
 
 def _resource_imports(stage: StageApi, groups: tuple[GroupView, ...]) -> list[str]:
@@ -57,15 +71,6 @@ def _resource_imports(stage: StageApi, groups: tuple[GroupView, ...]) -> list[st
     enums = {t.base for t in types if stage.enum(t.base) is not None}
     local = ["from . import _api", *from_import("._runtime", runtime)]
     local += from_import(".filters", sorted(f for f in filters if f))
-    local += from_import(".models", sorted(set(_used_models(stage)) | enums))
+    local += from_import(".models", sorted(set(used_models(stage)) | enums))
     return import_sections(stdlib, local)
-
-
-def _used_models(stage: StageApi) -> list[str]:
-    used = set()
-    for r in stage.routes:
-        for ref in (r.body, r.response):
-            if ref is not None and ref.model:
-                used.add(ref.model)
-    return sorted(used)
 

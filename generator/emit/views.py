@@ -109,6 +109,7 @@ class RouteView:
     split_range: bool
     is_token_route: bool
     route: Route
+    rest: bool = False  # path/query parameters and one model body (rest_methods.py)
 
     @property
     def has_filters(self) -> bool:
@@ -194,6 +195,7 @@ def route_view(stage: StageApi, route: Route) -> RouteView:
         split_range=route.max_range is not None,
         is_token_route=token is not None and token.route == route.name,
         route=route,
+        rest=stage.rest,
     )
 
 
@@ -326,3 +328,13 @@ def api_config_args(stage: StageApi) -> list[tuple[str, str]]:
 
 def _call(func: str, args: list[tuple[str, str]]) -> str:
     return f"{func}(" + ", ".join(f"{k}={v}" for k, v in args) + ")"
+
+
+def used_models(stage: StageApi) -> list[str]:
+    """Models a route sends or returns, sorted: what ``_resources.py`` imports."""
+    used = set()
+    for r in stage.routes:
+        for ref in (r.body, r.response):
+            if ref is not None and ref.model:
+                used.add(ref.model)
+    return sorted(used)

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..emit.models import stage_schema, type_schema
 from ..spec.model import FilterField, Route, StageApi
+from . import openapi_rest
 
 _ERRORS_REF = {"$ref": "#/components/schemas/ErrorList"}
 
@@ -54,10 +55,13 @@ def _success(stage: StageApi, route: Route) -> dict[str, Any]:
         "text": {"type": "string"},
     }
     out: dict[str, Any] = {"description": route.summary}
+    synced = openapi_rest.sync_schema(stage, route)
+    if synced is not None:
+        schemas["list"] = synced
     if route.response.kind in schemas:
         out["content"] = {"application/json": {"schema": schemas[route.response.kind]}}
     headers = {}
-    if route.paged:
+    if route.paged and not stage.rest:
         p = stage.pagination
         for name in (
             p.response_page_header,
@@ -80,7 +84,7 @@ def _operation(stage: StageApi, route: Route) -> dict[str, Any]:
         "description": route.description,
         "tags": [route.group],
         "responses": {str(route.status): _success(stage, route)},
-        "security": _security(route),
+        "security": _security(stage, route),
     }
     statuses = sorted({e.status for e in stage.errors if e.code in route.errors})
     for status in statuses or [400]:
@@ -88,6 +92,8 @@ def _operation(stage: StageApi, route: Route) -> dict[str, Any]:
             "description": "A list of error objects.",
             "content": {"application/json": {"schema": _ERRORS_REF}},
         }
+    if stage.rest:
+        return _rest_operation(stage, route, op)
     if route.paged:
         p = stage.pagination
         op["parameters"] = [
@@ -108,9 +114,23 @@ def _operation(stage: StageApi, route: Route) -> dict[str, Any]:
     return op
 
 
-def _security(route: Route) -> list[dict[str, list[str]]]:
+def _rest_operation(
+    stage: StageApi, route: Route, op: dict[str, Any]
+) -> dict[str, Any]:
+    params = openapi_rest.rest_parameters(stage, route)
+    if params:
+        op["parameters"] = params
+    body = openapi_rest.rest_request_body(route)
+    if body is not None:
+        op["requestBody"] = body
+    return op
+
+
+def _security(stage: StageApi, route: Route) -> list[dict[str, list[str]]]:
     if route.auth == "none":
         return []
+    if stage.auth.token_pair is not None:
+        return [{key: [] for key in openapi_rest.pair_schemes(stage)}]
     return [{"apiKey": [], "token": []} if route.auth == "token" else {"apiKey": []}]
 
 
@@ -146,6 +166,8 @@ def openapi_document(stage: StageApi) -> dict[str, Any]:
 
 
 def _security_schemes(stage: StageApi) -> dict[str, Any]:
+    if stage.auth.token_pair is not None:
+        return openapi_rest.pair_schemes(stage)
     schemes: dict[str, Any] = {
         "apiKey": {"type": "apiKey", "in": "header", "name": stage.auth.api_key_header}
     }

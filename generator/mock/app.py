@@ -14,9 +14,7 @@ import asyncio
 import json
 import math
 import random
-import threading
 import uuid
-from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -41,6 +39,7 @@ from .request import (
     read_query,
 )
 from .select import check_organizations, filter_stem, select
+from .stats import Stats
 from .store import Store
 from .writes import apply_write
 
@@ -64,32 +63,6 @@ def us_date(moment: datetime) -> str:
     hour = moment.hour % 12 or 12
     half = "AM" if moment.hour < 12 else "PM"
     return f"{moment.month}/{moment.day}/{moment.year} {hour}:{moment:%M:%S} {half}"
-
-
-class Stats:
-    """Requests served, by route name and by status (0: connection dropped)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.by_route: Counter[str] = Counter()
-        self.by_status: Counter[int] = Counter()
-
-    @property
-    def requests(self) -> int:
-        """Every request received."""
-        return sum(self.by_route.values())
-
-    def record(self, route: str, status: int) -> None:
-        """Count one request."""
-        with self._lock:
-            self.by_route[route] += 1
-            self.by_status[status] += 1
-
-    def reset(self) -> None:
-        """Forget every count."""
-        with self._lock:
-            self.by_route.clear()
-            self.by_status.clear()
 
 
 class MockState:
@@ -129,7 +102,8 @@ class MockState:
         stage = self.stage
         if route is None:
             return gateway_response(stage, "MissingAuthenticationToken")
-        if request.headers.get(stage.auth.api_key_header) != self.config.api_key:
+        header = stage.auth.api_key_header or ""
+        if request.headers.get(header) != self.config.api_key:
             return gateway_response(stage, "Forbidden")
         if self.config.enforce_limits:
             admission = self.plan.admit(self.config.api_key)
@@ -401,6 +375,10 @@ class _Handler:
 
 def create_app(stage: StageApi, config: MockConfig | None = None) -> Starlette:
     """A Starlette app serving ``stage`` under ``/{stage}``; state on ``app.state``."""
+    if stage.rest:
+        from .rest_app import create_rest_app  # the rest styles' mock, beside this one
+
+        return create_rest_app(stage, config or MockConfig())
     state = MockState(stage, config or MockConfig())
     handler = _Handler(state)
     app = Starlette(routes=[StarletteRoute("/{path:path}", handler, methods=_METHODS)])

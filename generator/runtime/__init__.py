@@ -39,13 +39,19 @@ from ._exceptions import (
 )
 from ._hooks import LimitEvent
 from ._limits import Clock, Grant, Limiter, LimiterBackend, RateLimiter, SystemClock
+from ._mirror import MirrorTable, SqliteMirror
+from ._offset_pagination import OffsetConfig, OffsetPage
 from ._pagination import Page
 from ._receive import DEFAULT_MAX_RESPONSE_BYTES
 from ._redis_limiter import RedisLimiter, SharedLimiter
 from ._resource import AsyncResource, SyncResource
 from ._retry import RetryConfig
+from ._sync_cursor import Change, SyncConfig, SyncPage
+from ._text_rules import TextRuleError
 from ._timeouts import Timeouts
+from ._token_pair_auth import PairToken, TokenPairConfig
 from ._types import NOT_GIVEN, NotGiven, SequenceNotStr, Timeout, omit_not_given
+from ._webhooks import WebhookConfig, WebhookReceiver
 
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
@@ -58,6 +64,7 @@ __all__ = [
     "ApiConfig",
     "AsyncAPIClient",
     "AsyncResource",
+    "Change",
     "Clock",
     "DateRangeConfig",
     "DateRangeError",
@@ -72,10 +79,14 @@ __all__ = [
     "LimiterBackend",
     "LimiterUnavailable",
     "LimitsConfig",
+    "MirrorTable",
     "MissingCredentialsError",
     "NotGiven",
+    "OffsetConfig",
+    "OffsetPage",
     "Page",
     "PaginationConfig",
+    "PairToken",
     "QuotaExhausted",
     "RangeClampedWarning",
     "RateLimiter",
@@ -88,15 +99,22 @@ __all__ = [
     "RouteInfo",
     "SequenceNotStr",
     "SharedLimiter",
+    "SqliteMirror",
     "SyncAPIClient",
+    "SyncConfig",
+    "SyncPage",
     "SyncResource",
     "SystemClock",
+    "TextRuleError",
     "Timeout",
     "Timeouts",
     "TokenConfig",
+    "TokenPairConfig",
     "UnhonouredFilterError",
     "UsageError",
     "VendorError",
+    "WebhookConfig",
+    "WebhookReceiver",
     "make_status_error",
     "omit_not_given",
 ]

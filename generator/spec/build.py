@@ -7,6 +7,7 @@ every problem. ``generator.checks`` adds the checks that need whole stages.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import time, timedelta
@@ -32,15 +33,22 @@ from .model import (
     Model,
     ModelField,
     Pagination,
+    PairToken,
+    QueryParam,
     Route,
     RouteFilterUse,
     StageApi,
     StageInfo,
+    SyncStyle,
     TokenAuth,
+    TokenPair,
     TypeRef,
+    Webhooks,
     parse_duration,
 )
 from .resolve import alive, cascade, resolve
+
+_PATH_PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -131,6 +139,22 @@ def _build_stage(ctx: _Ctx, info: ApiInfo, stage: StageInfo) -> StageApi:
         gateway=_gateway(raw["errors"].get("gateway") or []),
         routes=_routes(ctx, filters),
         sources=_sources(raw, ()),
+        request_style=raw.get("request_style", "standard-body"),
+        sync=_sync(raw.get("sync")),
+        webhooks=_webhooks(raw.get("webhooks")),
+    )
+
+
+def _webhooks(raw: Mapping[str, Any] | None) -> Webhooks | None:
+    if raw is None:
+        return None
+    return Webhooks(
+        register_route=raw["register_route"],
+        unregister_route=raw.get("unregister_route"),
+        signature_header=raw["signature_header"],
+        url_field=raw.get("url_field", "url"),
+        secret_field=raw.get("secret_field", "secret"),
+        entity_key=raw.get("entity_key", "entity"),
     )
 
 
@@ -168,7 +192,27 @@ def _auth(ctx: _Ctx) -> Auth:
             invalid_error=t.get("invalid_error"),
             source=auth["token"].get("source"),
         )
-    return Auth(auth["api_key"]["header"], token)
+    key = auth.get("api_key")
+    return Auth(key["header"] if key else None, token, _token_pair(auth))
+
+
+def _token_pair(auth: Mapping[str, Any]) -> TokenPair | None:
+    pair = auth.get("token_pair")
+    if pair is None:
+        return None
+    tokens = tuple(
+        PairToken(t["header"], t["param"], t.get("env")) for t in pair["tokens"]
+    )
+    hint = " ".join(pair.get("rejected_hint", "").split())
+    return TokenPair(tokens, pair.get("rejected_error"), hint)
+
+
+def _sync(raw: Mapping[str, Any] | None) -> SyncStyle | None:
+    if raw is None:
+        return None
+    sizes = {"default_size": 100, "max_size": 1000}
+    keys = {k: raw[k] for k in SyncStyle.__dataclass_fields__ if k not in sizes}
+    return SyncStyle(**keys, **{k: raw.get(k, v) for k, v in sizes.items()})
 
 
 def _renew_before(token: Mapping[str, Any]) -> timedelta:
@@ -194,6 +238,8 @@ def _pagination(raw: Mapping[str, Any]) -> Pagination:
         response_size_header=resp.get("size", base.response_size_header),
         total_pages_header=resp.get("total_pages", base.total_pages_header),
         first_page=raw.get("first_page", base.first_page),
+        offset_param=raw.get("offset_param", base.offset_param),
+        size_param=raw.get("size_param", base.size_param),
         default_size=raw.get("default_size", base.default_size),
         max_size=raw.get("max_size", base.max_size),
     )
@@ -326,6 +372,7 @@ def _model_field(
         true_ratio=f.get("true_ratio"),
         also_accepts=tuple(TypeRef.parse(t) for t in f.get("also_accepts") or ()),
         source=raw.get("source") or model_source,
+        text_rules=tuple(f.get("text_rules") or ()),
     )
 
 
@@ -412,6 +459,23 @@ def _route(ctx: _Ctx, r: Any, filters: tuple[Filter, ...]) -> Route:
         where=r.where,
         origins=tuple(sorted(r.origins.items())),
         source=ctx.raw["routes"][r.where[1]].get("source"),
+        query=_query(r.get("query") or {}),
+        path_params=tuple(_PATH_PARAM.findall(r.get("path"))),
+        search_fields=tuple(r.get("search_fields") or ()),
+        sync=bool(r.get("sync", False)),
+        sync_reset=bool(r.get("sync_reset", False)),
+    )
+
+
+def _query(raw: Mapping[str, Any]) -> tuple[QueryParam, ...]:
+    return tuple(
+        QueryParam(
+            name,
+            naming.param_name(name),
+            TypeRef.parse(q["type"]),
+            q.get("description", ""),
+        )
+        for name, q in raw.items()
     )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from .build import Problem
+from .checks_rest import rest_checks
 from .collisions import collisions, field_names
 from .errors import JsonPath
 from .hints import did_you_mean
@@ -31,7 +32,7 @@ def check_api(raw: Mapping[str, Any], api: Api) -> list[Problem]:
 
 def _stage_checks(stage: StageApi) -> list[Problem]:
     found: list[Problem] = []
-    for check in (_route_refs, _limits, _models, _filters, _auth, collisions):
+    for check in (_route_refs, _limits, _models, _filters, _auth, collisions, rest_checks):
         found += [Problem(w, m, stage.stage.name) for w, m in check(stage)]
     found += [Problem(w, m, stage.stage.name, first) for w, m, first in _routes(stage)]
     return found
@@ -166,9 +167,13 @@ def _route_refs(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:
             msg = f"route {r.name!r}: status 204 (No Content) with a {r.response.kind} response"
             yield r.origin("status"), msg
         if r.paged and r.response.kind != "list":
-            yield r.origin("paged"), f"route {r.name!r}: a paged route must return a list (list_of)"
-        if r.body is not None and r.body.kind != "list":
-            yield r.origin("body"), f"route {r.name!r}: a write body must be a list (list_of)"
+            yield r.origin(
+                "paged"
+            ), f"route {r.name!r}: a paged route must return a list (list_of)"
+        if r.body is not None and r.body.kind != "list" and not stage.rest:
+            yield r.origin(
+                "body"
+            ), f"route {r.name!r}: a write body must be a list (list_of)"
 
 
 def _limits(stage: StageApi) -> Iterator[tuple[JsonPath, str]]:

@@ -74,9 +74,12 @@ def _distinct(
 
 def _request_headers(stage: StageApi) -> Found:
     p = stage.pagination
-    slots: list[tuple[JsonPath, str]] = [
-        (("auth", "api_key", "header"), stage.auth.api_key_header)
-    ]
+    slots: list[tuple[JsonPath, str]] = []
+    if stage.auth.api_key_header is not None:
+        slots.append((("auth", "api_key", "header"), stage.auth.api_key_header))
+    if stage.auth.token_pair is not None:
+        for i, t in enumerate(stage.auth.token_pair.tokens):
+            slots.append((("auth", "token_pair", "tokens", i, "header"), t.header))
     if stage.auth.token is not None:
         slots.append((("auth", "token", "header"), stage.auth.token.header))
     if any(r.paged for r in stage.routes):

@@ -168,6 +168,8 @@ class ModelField:
     def types(self) -> tuple[TypeRef, ...]:
         """``type`` followed by every ``also_accepts`` form."""
         return (self.type, *self.also_accepts)
+    #: text rules checked before sending (``no_tabs``, ...), in spec order
+    text_rules: tuple[str, ...] = ()
 
     def origin(self, key: str) -> JsonPath:
         """Spec location of the value of ``key`` in this stage."""
@@ -226,6 +228,16 @@ class RouteFilterUse:
 
 
 @dataclass(frozen=True, slots=True)
+class QueryParam:
+    """A query parameter of a rest-style route."""
+
+    name: str  # wire name
+    py_name: str
+    type: TypeRef
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
 class Route:
     """One route as one stage has it."""
 
@@ -257,6 +269,11 @@ class Route:
     #: provenance (spec ``source``, a stage change's own is in ``StageApi.sources``):
     #: "doc: …", "observed: …", "platform: …" or "proposal"
     source: str | None = None
+    query: tuple[QueryParam, ...] = ()  # rest style: query parameters
+    path_params: tuple[str, ...] = ()  # rest style: ``{uuid}`` in the path, in order
+    search_fields: tuple[str, ...] = ()  # fields a text query matches
+    sync: bool = False  # a server-cursor synchronisation route
+    sync_reset: bool = False  # resets its group's synchronisation cursor
 
     def origin(self, key: str) -> JsonPath:
         """Spec location of the value of ``key`` in this stage."""
@@ -317,11 +334,30 @@ class TokenAuth:
 
 
 @dataclass(frozen=True, slots=True)
+class PairToken:
+    """One token of a token pair: its header, client keyword and environment variable."""
+
+    header: str
+    param: str
+    env: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    """Two tokens the caller holds, sent as headers on every call (no token route)."""
+
+    tokens: tuple[PairToken, ...]
+    rejected_error: str | None
+    rejected_hint: str
+
+
+@dataclass(frozen=True, slots=True)
 class Auth:
     """How calls authenticate in one stage."""
 
-    api_key_header: str
+    api_key_header: str | None
     token: TokenAuth | None
+    token_pair: TokenPair | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,6 +383,35 @@ class Pagination:
     first_page: int = 1
     default_size: int = 50
     max_size: int = 2000
+    offset_param: str = "offset"  # offset style: query parameter names
+    size_param: str = "pageSize"
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStyle:
+    """Server-cursor synchronisation: response keys, query parameters, record fields."""
+
+    items_key: str
+    cursor_key: str
+    ack_param: str
+    size_param: str
+    id_field: str
+    version_field: str
+    deleted_field: str
+    default_size: int
+    max_size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Webhooks:
+    """Synchronisation webhooks: registration routes and how a call is signed."""
+
+    register_route: str
+    unregister_route: str | None
+    signature_header: str
+    url_field: str
+    secret_field: str
+    entity_key: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -431,6 +496,15 @@ class StageApi:
     routes: tuple[Route, ...]
     #: every ``source:`` of the spec by JSON path, whatever the stage (diff tags with it)
     sources: tuple[tuple[JsonPath, str], ...] = ()
+    #: "standard-body" (filter bodies) or "rest" (path and query parameters)
+    request_style: str = "standard-body"
+    sync: SyncStyle | None = None
+    webhooks: Webhooks | None = None
+
+    @property
+    def rest(self) -> bool:
+        """Whether routes take path and query parameters and one model as the body."""
+        return self.request_style == "rest"
 
     @property
     def request_filter(self) -> Filter | None:

@@ -129,8 +129,11 @@ def test_real_v2_to_v2_1_is_not_breaking(capsys: pytest.CaptureFixture[str]) -> 
 
 @needs_real_spec
 @pytest.mark.usefixtures("at_root")
-def test_real_default_spec_two_positionals(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["diff", "v2", "v2.1"]) == 0
+def test_real_spec_two_positionals(capsys: pytest.CaptureFixture[str]) -> None:
+    # spec/ holds two specs: diff refuses to guess, and takes the one named.
+    assert main(["diff", "v2", "v2.1"]) == 2
+    assert "spec/infusion.yaml, spec/vendnovation.yaml" in capsys.readouterr().err
+    assert main(["diff", "spec/vendnovation.yaml", "v2", "v2.1"]) == 0
     assert "(spec/vendnovation.yaml)" in capsys.readouterr().out.splitlines()[0]
 
 

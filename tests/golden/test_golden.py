@@ -21,6 +21,7 @@ REQUIRED = {
     "errors",
     "wire_names",
     "dates_required",
+    "rest_styles",
 }
 MAX_DIFFS = 3
 

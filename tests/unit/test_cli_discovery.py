@@ -81,3 +81,21 @@ def test_no_spec_at_all_is_a_usage_error(
     monkeypatch.chdir(tmp_path)
     assert routegen(["check"]) == 2
     assert "no SPEC given and no spec/*.yaml found" in capsys.readouterr().err
+
+
+def test_a_named_spec_replaces_only_its_section_of_the_shared_stages_file(
+    two_specs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert routegen(["generate", "--out", "out"]) == 0
+    shared = (two_specs / "out" / "STAGES.md").read_bytes()
+    assert routegen(["generate", "spec/b_evo.yaml", "--out", "out"]) == 0
+    assert (two_specs / "out" / "STAGES.md").read_bytes() == shared
+    assert routegen(["check", "spec/a_min.yaml", "--out", "out"]) == 0
+    # A changed spec rewrites its own section; the other spec's section stays.
+    spec = two_specs / "spec" / "b_evo.yaml"
+    spec.write_text(spec.read_text().replace("title: ", "title: Renamed ", 1))
+    assert routegen(["generate", "spec/b_evo.yaml", "--out", "out"]) == 0
+    stages = (two_specs / "out" / "STAGES.md").read_text()
+    assert "Renamed" in stages and "a_min.yaml" in stages
+    assert stages.index("a_min.yaml") < stages.index("b_evo.yaml")
+    assert routegen(["check", "--out", "out"]) == 0

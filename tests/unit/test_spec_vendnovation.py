@@ -249,6 +249,9 @@ def test_pagination(api: Api, name: str) -> None:
         "first_page": 1,
         "default_size": 50,
         "max_size": 2000,
+        # offset-style names: defaults, unused by the headers style
+        "offset_param": "offset",
+        "size_param": "pageSize",
     }
     for r in stage(api, name).routes:
         if r.max_page_size is not None:

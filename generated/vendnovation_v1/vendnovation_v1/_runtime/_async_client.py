@@ -63,6 +63,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         hooks: Hooks | None = None,
         clock: Clock | None = None,
         max_response_bytes: int | None = None,
+        tokens: Mapping[str, str | None] | None = None,
     ) -> None:
         super().__init__(
             config,
@@ -76,6 +77,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             hooks=hooks,
             clock=clock,
             max_response_bytes=max_response_bytes,
+            tokens=tokens,
         )
         self._owns_http = http_client is None
         self._http = (

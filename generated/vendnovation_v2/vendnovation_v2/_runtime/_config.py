@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from ._exceptions import APIErrorResponse, GatewayError
+    from ._token_pair_auth import TokenPairConfig
+    from ._webhooks import WebhookConfig
 
 AuthMode = Literal["none", "key", "token"]
 ResponseKind = Literal["list", "object", "text", "none"]
@@ -134,6 +136,33 @@ class ErrorConfig:
     unknown_path_gateway: tuple[int, str] | None = None
 
 
+# The rest styles' wire names live here, not beside their code: that code calls the
+# clients, which import this module.
+@dataclass(frozen=True, slots=True)
+class OffsetConfig:
+    """Query parameter names and size bounds of offset pagination."""
+
+    offset_param: str = "offset"
+    size_param: str = "pageSize"
+    default_size: int = 100
+    max_size: int = 500
+
+
+@dataclass(frozen=True, slots=True)
+class SyncConfig:
+    """Wire names of a synchronisation page and of the record fields it relies on."""
+
+    items_key: str = "items"
+    cursor_key: str = "cursor"
+    ack_param: str = "ack"
+    size_param: str = "pageSize"
+    id_field: str = "uuid"
+    version_field: str = "versionNumber"
+    deleted_field: str = "deletedTimestamp"
+    default_size: int = 100
+    max_size: int = 1000
+
+
 @dataclass(frozen=True, slots=True)
 class ApiConfig:
     """One stage of one API, as the generated package declares it."""
@@ -142,7 +171,7 @@ class ApiConfig:
     title: str
     stage: str
     base_url: str  # default base URL of this stage
-    api_key_header: str = "x-api-key"
+    api_key_header: str | None = "x-api-key"  # None: the API takes no api key
     api_key_env: str | None = (
         None  # environment variable read when api_key is not passed
     )
@@ -157,3 +186,7 @@ class ApiConfig:
     limits: LimitsConfig = LimitsConfig()
     errors: ErrorConfig = ErrorConfig()
     user_agent: str = "routegen-client"
+    token_pair: TokenPairConfig | None = None  # two caller-held tokens as headers
+    offset: OffsetConfig | None = None  # offset pagination (rest-style APIs)
+    sync: SyncConfig | None = None  # server-cursor synchronisation
+    webhooks: WebhookConfig | None = None  # signed change notifications

@@ -71,6 +71,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         hooks: Hooks | None = None,
         clock: Clock | None = None,
         max_response_bytes: int | None = None,
+        tokens: Mapping[str, str | None] | None = None,
     ) -> None:
         super().__init__(
             config,
@@ -84,6 +85,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             hooks=hooks,
             clock=clock,
             max_response_bytes=max_response_bytes,
+            tokens=tokens,
         )
         self._owns_http = http_client is None
         self._http = (

@@ -56,6 +56,7 @@ from ._receive import check_max_bytes
 from ._redact import Secret, redact, redact_logger, redact_transport_loggers
 from ._retry import RetryConfig, RetryState
 from ._timeouts import Deadline, Timeouts
+from ._token_pair_auth import TokenPair
 from ._transport import JSON_TRANSPORT
 from ._types import NotGiven, Timeout
 
@@ -157,19 +158,15 @@ class BaseClient(Generic[HttpT]):
         hooks: Hooks | None,
         clock: Clock | None,
         max_response_bytes: int | None = None,
+        tokens: Mapping[str, str | None] | None = None,
     ) -> None:
         self._config = config
         self.base_url = (base_url or config.base_url).rstrip("/")
-        key = api_key or _env(config.api_key_env)
-        if not key:
-            hint = (
-                f"pass api_key= or set {config.api_key_env}"
-                if config.api_key_env
-                else ""
-            )
-            raise MissingCredentialsError("api_key", hint)
-        _check_header_value("api_key", key)
-        self._api_key = Secret(key)
+        # A token-pair API has no api key: its two tokens are the credentials.
+        self._pair = (
+            TokenPair(config.token_pair, tokens or {}) if config.token_pair else None
+        )
+        self._api_key = self._key(config, api_key) if self._pair is None else None
         self._username = username or _env(config.username_env)
         password = password or _env(config.password_env)
         self._password = Secret(password) if password is not None else None
@@ -182,7 +179,7 @@ class BaseClient(Generic[HttpT]):
         self._log = logging.getLogger(config.name)
         redact_logger(self._log, self)
         redact_transport_loggers(self)
-        self._limiter = self._bind_limiter(limiter, key)
+        self._limiter = self._bind_limiter(limiter, self._limit_identity())
         self._rng = random.Random()
 
     def __repr__(self) -> str:
@@ -205,11 +202,32 @@ class BaseClient(Generic[HttpT]):
         """The stage description this client calls."""
         return self._config
 
+    def _limit_identity(self) -> str:
+        """The credential a usage plan is counted on: the api key, or the first token."""
+        if self._api_key is not None:
+            return self._api_key.get()
+        return self._pair.secrets()[0] if self._pair is not None else ""
+
+    @staticmethod
+    def _key(config: ApiConfig, api_key: str | None) -> Secret:
+        """The api key passed or read from the environment, checked for a header."""
+        key = api_key or _env(config.api_key_env)
+        if not key:
+            hint = (
+                f"pass api_key= or set {config.api_key_env}"
+                if config.api_key_env
+                else ""
+            )
+            raise MissingCredentialsError("api_key", hint)
+        _check_header_value("api_key", key)
+        return Secret(key)
+
     # -- building requests ---------------------------------------------------------
 
     def _secrets(self) -> list[str]:
         """Every credential this client holds now: key, password and session tokens."""
-        values = [self._api_key.get()]
+        values = [self._api_key.get()] if self._api_key is not None else []
+        values += self._pair.secrets() if self._pair is not None else []
         if self._password is not None:
             values.append(self._password.get())
         if self._tokens is not None:
@@ -272,8 +290,10 @@ class BaseClient(Generic[HttpT]):
             "Accept-Encoding": ACCEPT_ENCODING,
             **(headers or {}),
         }
-        if route.auth != "none":
-            merged[self._config.api_key_header] = self._api_key.get()
+        if route.auth != "none" and self._api_key is not None:
+            merged[self._config.api_key_header or "x-api-key"] = self._api_key.get()
+        if route.auth != "none" and self._pair is not None:
+            merged.update(self._pair.headers())
         if auth is not None:
             merged[auth[0]] = auth[1]
         return JSON_TRANSPORT.build_request(
@@ -360,7 +380,7 @@ class BaseClient(Generic[HttpT]):
         error.args = tuple(
             redact(arg, secrets) if isinstance(arg, str) else arg for arg in error.args
         )
-        return error
+        return self._pair.explain(error) if self._pair is not None else error
 
     def _is_expired_token(self, error: APIStatusError, token: str | None) -> bool:
         """A 401 with the expired-token code, for a request that carried a token."""

@@ -1,0 +1,157 @@
+"""``routegen import-openapi``: OpenAPI 3.0/3.1 in, a valid spec out; round trip of Infusion.
+
+The round trip exports a stage with ``routegen openapi``, imports the document back and
+compares the public surface of the client each spec generates: resource classes with
+every method's name, signature and return type, models with their fields and types,
+enums, client credentials and error classes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import generator
+from generator.cli import main
+from generator.emit.methods import ASYNC, SYNC
+from generator.emit.render import render_stage
+from generator.emit.resources import route_methods
+from generator.emit.rest_views import credentials
+from generator.emit.views import group_views
+from generator.export.openapi import openapi_document
+from generator.importer.openapi import import_document
+from generator.spec.model import StageApi
+
+
+def surface(stage: StageApi) -> dict[str, Any]:
+    """What a user of the generated package sees (names, signatures, types)."""
+    standard = stage.request_filter
+    filter_class = standard.name if standard else "None"
+    resources = sorted(
+        (f.prefix + g.class_name, m.name, m.signature, m.returns)
+        for f in (SYNC, ASYNC)
+        for g in group_views(stage)
+        for r in g.routes
+        for m in route_methods(r, f, filter_class)
+    )
+    models = {
+        m.name: sorted(
+            (f.py_name, str(f.type), f.read_only, f.text_rules) for f in m.fields
+        )
+        for m in stage.models
+    }
+    return {
+        "resources": resources,
+        "models": models,
+        "enums": {e.name: e.values for e in stage.enums},
+        "credentials": credentials(stage)[0],
+        "errors": sorted(e.class_name for e in stage.errors),
+    }
+
+
+def round_trip(tmp_path: Path, spec: str, stage: str, name: str) -> StageApi:
+    doc = tmp_path / "openapi.json"
+    doc.write_text(json.dumps(openapi_document(generator.build(spec).stage(stage))))
+    out = tmp_path / "imported.yaml"
+    assert main(["import-openapi", str(doc), "--name", name, "--out", str(out)]) == 0
+    api, errors = generator.validate(out)
+    assert errors == [] and api is not None, [e.format() for e in errors]
+    return api.stage(api.stage_names[0])
+
+
+def test_infusion_round_trip_keeps_the_public_surface(tmp_path: Path) -> None:
+    original = generator.build("spec/infusion.yaml").stage("v1")
+    imported = round_trip(tmp_path, "spec/infusion.yaml", "v1", "infusion")
+    assert imported.stage.name == "v1" and imported.package == "infusion_v1"
+    assert surface(imported) == surface(original)
+    pair = imported.auth.token_pair
+    assert pair is not None and [t.header for t in pair.tokens] == [
+        "licenseuuid",
+        "sessionuuid",
+    ]
+    assert imported.sync is not None and imported.sync.cursor_key == "cursor"
+    for f in render_stage(
+        imported, "imported.yaml"
+    ):  # the imported spec generates a client
+        if f.path.endswith(".py"):
+            compile(f.content, f.path, "exec")
+
+
+def test_what_cannot_be_inferred_is_marked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = tmp_path / "api.yaml"
+    doc.write_text(
+        yaml.safe_dump(
+            {
+                "openapi": "3.0.3",
+                "info": {"title": "Pets", "version": "2"},
+                "paths": {
+                    "/pets/{petId}": {
+                        "get": {
+                            "operationId": "getPet",
+                            "tags": ["pets"],
+                            "parameters": [
+                                {"name": "petId", "in": "path", "required": True}
+                            ],
+                            "responses": {
+                                "200": {
+                                    "description": "ok",
+                                    "content": {
+                                        "application/json": {
+                                            "schema": {
+                                                "$ref": "#/components/schemas/Pet"
+                                            }
+                                        }
+                                    },
+                                }
+                            },
+                        }
+                    }
+                },
+                "components": {
+                    "schemas": {
+                        "Pet": {
+                            "type": "object",
+                            "required": ["name"],
+                            "properties": {
+                                "name": {"type": "string", "maxLength": 20},
+                                "tag": {"type": "string", "nullable": True},
+                                "kind": {"$ref": "#/components/schemas/Kind"},
+                            },
+                        },
+                        "Kind": {"type": "string", "enum": ["cat", "dog"]},
+                    }
+                },
+            }
+        )
+    )
+    assert main(["import-openapi", str(doc)]) == 0
+    text = capsys.readouterr().out
+    assert "TODO(import) $.limits" in text and "TODO(import) $.api.base_url" in text
+    spec = yaml.safe_load(text)
+    assert spec["routes"][0]["name"] == "pets.get_pet"
+    assert spec["models"]["Pet"]["fields"] == {
+        "name": {"type": "string", "max_length": 20},
+        "tag": {"type": "string?"},
+        "kind": {"type": "Kind?"},
+    }
+    assert spec["models"]["Kind"] == {"enum": ["cat", "dog"]}
+    path = tmp_path / "pets.yaml"
+    path.write_text(text)
+    assert generator.validate(path)[1] == []
+
+
+def test_a_document_that_is_not_openapi_3_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = tmp_path / "swagger.json"
+    doc.write_text(json.dumps({"swagger": "2.0", "paths": {}}))
+    assert main(["import-openapi", str(doc)]) == 2
+    assert "not an OpenAPI 3.0/3.1 document" in capsys.readouterr().err
+    with pytest.raises(Exception, match="OpenAPI"):
+        import_document({"openapi": "2.0"})
