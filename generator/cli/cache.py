@@ -115,6 +115,8 @@ def _code_digest() -> bytes:
 def key(spec: str | Path) -> str | None:
     """The cache key of ``spec``, or None when it cannot be read (validation reports why)."""
     path = Path(spec)
+    if not path.is_file():  # a FIFO or device would block or never end: let validate say so
+        return None
     h = hashlib.sha256(f"routegen-model-{FORMAT}\0{display_name(path)}\0".encode())
     h.update(_code_digest())
     try:

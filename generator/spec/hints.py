@@ -12,6 +12,13 @@ PATTERN_WORDS = {
     ),
     "^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$": "a time of day as HH:MM:SS (24-hour)",
     "^/[a-z0-9][a-z0-9/_-]*$": ("a path starting with / in lower-case letters, digits, /, _ and -"),
+    "^/(?:[a-z0-9]|\\{[A-Za-z_][A-Za-z0-9_]*\\})(?:[a-z0-9/_-]|\\{[A-Za-z_][A-Za-z0-9_]*\\})*$": (
+        "a path starting with / in lower-case letters, digits, /, _ and -,"
+        " with {name} path parameters"
+    ),
+    "^(?:(?:doc|observed|platform): \\S.*|proposal(?:: \\S.*)?)$": (
+        "'doc: <page>', 'observed: <client or capture>', 'platform: <behaviour>' or 'proposal'"
+    ),
     "^[1-9][0-9]{0,5}(s|m|h|d)$": "a duration: a positive number then s, m, h or d (e.g. 31d)",
     "^[A-Z][A-Z0-9_]*$": "UPPER_SNAKE_CASE (capital letters, digits and _)",
     "^[A-Z][A-Za-z0-9]*$": "a PascalCase name (a capital letter, then letters and digits)",
