@@ -127,6 +127,10 @@ def parse_text(text: str, name: str) -> tuple[Source, list[SpecError]]:
 
 _FAST_LOADER = getattr(yaml, "CSafeLoader", None)  # libyaml, when PyYAML was built with it
 _BRACKETS = re.compile(r"[\[\]{}]")
+# A plain scalar ending in "?" inside a flow collection ({type: int?}): libyaml accepts
+# it, PyYAML's own parser does not. Such text takes the pure-Python path, so a spec
+# means the same (and fails the same way) whether or not libyaml is installed.
+_FLOW_QUESTION = re.compile(r"\?[ \t]*[,}\]]")
 
 
 def _compose(text: str) -> yaml.Node | None:
@@ -138,7 +142,8 @@ def _compose(text: str) -> yaml.Node | None:
     rejects is parsed again in pure Python, so messages and positions do not depend on
     whether libyaml is installed.
     """
-    if _FAST_LOADER is not None and _flow_depth(text) <= MAX_DEPTH:
+    fast = _FAST_LOADER is not None and not _FLOW_QUESTION.search(text)
+    if fast and _flow_depth(text) <= MAX_DEPTH:
         try:
             return yaml.compose(text, Loader=_FAST_LOADER)
         except yaml.YAMLError:
