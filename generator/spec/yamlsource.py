@@ -142,8 +142,8 @@ def _compose(text: str) -> yaml.Node | None:
     rejects is parsed again in pure Python, so messages and positions do not depend on
     whether libyaml is installed.
     """
-    fast = _FAST_LOADER is not None and not _FLOW_QUESTION.search(text)
-    if fast and _flow_depth(text) <= MAX_DEPTH:
+    fast = not _FLOW_QUESTION.search(text) and _flow_depth(text) <= MAX_DEPTH
+    if _FAST_LOADER is not None and fast:
         try:
             return yaml.compose(text, Loader=_FAST_LOADER)
         except yaml.YAMLError:
