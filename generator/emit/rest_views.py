@@ -19,7 +19,7 @@ _SQL_TYPES = {
     "short": "INTEGER",
     "byte": "INTEGER",
     "bool": "INTEGER",
-    "decimal": "REAL",
+    "decimal": "TEXT",  # money stays exact: the decimal's digits, never a float
     "double": "REAL",
     "float": "REAL",
 }

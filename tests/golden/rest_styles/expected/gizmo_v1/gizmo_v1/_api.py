@@ -223,7 +223,7 @@ GIZMOS_TABLE = MirrorTable(
         ("version", "INTEGER"),
         ("deletedAt", "TEXT"),
         ("name", "TEXT"),
-        ("weight", "REAL"),
+        ("weight", "TEXT"),
         ("tags", "TEXT"),
         ("fragile", "INTEGER"),
     ),

@@ -19,6 +19,7 @@ import sqlite3
 import threading
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from ._sync_cursor import SyncPage
@@ -48,6 +49,8 @@ class MirrorTable:
 
 
 def _cell(value: object) -> object:
+    if isinstance(value, Decimal):  # exact digits in a TEXT column, never a float
+        return str(value)
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, list | dict):
