@@ -13,11 +13,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 generate: $(STAMP)
-	$(BIN)/routegen validate spec/vendnovation.yaml
-	$(BIN)/routegen generate spec/vendnovation.yaml --out generated
+	$(BIN)/routegen validate
+	$(BIN)/routegen generate --out generated
 
 test: $(STAMP)
-	$(BIN)/routegen check spec/vendnovation.yaml --out generated
+	$(BIN)/routegen check --out generated
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/mypy generator
 	$(BIN)/pytest
@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(BIN)/mypy generator
 
 regen-goldens: $(STAMP)
-	$(BIN)/routegen generate spec/vendnovation.yaml --out generated
+	$(BIN)/routegen generate --out generated
 	$(BIN)/python -m tests.golden.regen
 
 bench: $(STAMP)

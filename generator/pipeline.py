@@ -15,7 +15,11 @@ from .spec.checks import check_api, merge_stages
 from .spec.errors import SpecError, SpecErrors, sort_errors
 from .spec.model import Api
 from .spec.schema import schema_errors
+from .spec.soap import SoapApi, build_soap, is_soap
 from .spec.yamlsource import Source, read_source
+
+# A built spec of either protocol: REST (``Api``, stages and routes) or SOAP (``SoapApi``).
+AnyApi = Api | SoapApi
 
 
 def display_name(path: Path) -> str:
@@ -33,13 +37,30 @@ def load(path: str | Path) -> tuple[Source, list[SpecError]]:
 
 
 def validate(path: str | Path) -> tuple[Api | None, list[SpecError]]:
-    """Parse, schema-check, build and semantically check a spec; all errors at once, sorted."""
+    """Parse, schema-check, build and semantically check a REST spec; all errors, sorted.
+
+    A SOAP spec is an error here (the caller needs stages and routes); ``validate_any``
+    takes both protocols.
+    """
+    api, errors = validate_any(path)
+    if isinstance(api, SoapApi):
+        src, _ = load(path)
+        return None, [src.error(("protocol",), "a soap spec has no REST stages or routes")]
+    return api, errors
+
+
+def validate_any(path: str | Path) -> tuple[AnyApi | None, list[SpecError]]:
+    """``validate`` for a spec of either protocol."""
     src, errors = load(path)
     if errors:
         return None, sort_errors(errors)
     errors = schema_errors(src)
     if errors:
         return None, sort_errors(errors)
+    if is_soap(src.data):
+        soap, soap_problems = build_soap(src.data, src.file)
+        located = sort_errors(src.error(where, msg) for where, msg in soap_problems)
+        return (None, located) if located else (soap, [])
     api, problems = build_api(src.data, src.file)
     problems += check_api(src.data, api)
     problems += breaking_in_stable(api)

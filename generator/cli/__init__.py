@@ -1,7 +1,7 @@
 """Thin command line: parse arguments, call the library, map results to exit codes.
 
 One module per command (``validate``, ``generate``/``check``, ``diff``, ``mock``,
-``openapi``); ``common`` holds what they share.
+``openapi``, ``wsdl``); ``common`` holds what they share.
 
 Exit codes: 0 success, 1 a requested comparison failed (stale output, ``--fail-on``),
 2 bad input (spec errors, unknown stage names, bad arguments).
@@ -14,13 +14,13 @@ import os
 import sys
 from collections.abc import Sequence
 
-from . import diff, generate, mock, openapi, validate
+from . import diff, generate, mock, openapi, validate, wsdl
 from .common import Exit
 
 __all__ = ["Exit", "main"]
 
 # The command table: each module registers its sub-commands and imports only ``common``.
-COMMANDS = (validate, generate, diff, mock, openapi)
+COMMANDS = (validate, generate, diff, mock, openapi, wsdl)
 
 
 def _parser() -> argparse.ArgumentParser:

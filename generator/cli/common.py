@@ -11,9 +11,10 @@ from collections.abc import Callable, Sequence
 from enum import IntEnum
 from pathlib import Path
 
-from ..pipeline import validate
+from ..pipeline import AnyApi, load, validate, validate_any
 from ..spec.errors import SpecError
 from ..spec.model import Api
+from ..spec.soap import is_soap
 
 # Where specs are found when a command is given none: every ``*.yaml`` directly inside.
 SPEC_DIR = Path("spec")
@@ -49,6 +50,14 @@ def load_api(spec: str) -> Api | Exit:
     return api
 
 
+def load_any(spec: str) -> AnyApi | Exit:
+    """A validated spec of either protocol, or ``Exit.INPUT`` after printing the errors."""
+    api, errors = validate_any(spec)
+    if api is None:
+        return report_errors(errors)
+    return api
+
+
 def discover_specs(directory: Path = SPEC_DIR) -> list[str]:
     """Every ``*.yaml`` spec directly inside ``directory``, sorted."""
     return sorted(p.as_posix() for p in directory.glob("*.yaml") if p.is_file())
@@ -78,12 +87,31 @@ def one_spec(command: str, spec: str | None) -> str | Exit:
     )
 
 
-def load_apis(command: str, spec: str | None) -> list[tuple[str, Api]] | Exit:
-    """The given spec or every discovered one, each validated; errors of all are printed."""
+def one_soap_spec(command: str, spec: str | None) -> str | Exit:
+    """``spec`` when given, else the only discovered spec declaring ``protocol: soap``."""
+    if spec is not None:
+        return spec
+    found = [s for s in discover_specs() if _declares_soap(s)]
+    if len(found) == 1:
+        return found[0]
+    listed = ", ".join(found) if found else "none"
+    return usage_error(
+        command,
+        f"give SPEC: {SPEC_DIR}/*.yaml holds {len(found)} soap specs (candidates: {listed})",
+    )
+
+
+def _declares_soap(spec: str) -> bool:
+    src, errors = load(spec)
+    return not errors and isinstance(src.data, dict) and is_soap(src.data)
+
+
+def load_apis(command: str, spec: str | None) -> list[tuple[str, AnyApi]] | Exit:
+    """The given spec or every discovered one (either protocol), each validated."""
     specs = all_specs(command, spec)
     if isinstance(specs, Exit):
         return specs
-    loaded = [(s, load_api(s)) for s in specs]
+    loaded = [(s, load_any(s)) for s in specs]
     apis = [(s, api) for s, api in loaded if not isinstance(api, Exit)]
     return apis if len(apis) == len(loaded) else Exit.INPUT
 

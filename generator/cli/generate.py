@@ -18,7 +18,7 @@ from ..emit.tree import (
     share_stages_file,
     write_tree,
 )
-from ..spec.model import Api
+from ..pipeline import AnyApi
 from ..spec.naming import package_prefix
 from .common import Exit, load_apis
 
@@ -38,7 +38,7 @@ def add_parser(sub: Any) -> None:
     chk.set_defaults(func=run_check)
 
 
-def _stages(api: Api, wanted: list[str] | None) -> list[str] | Exit:
+def _stages(api: AnyApi, wanted: list[str] | None) -> list[str] | Exit:
     if not wanted:
         return list(api.stage_names)
     unknown = [s for s in wanted if s not in api.stage_names]
@@ -52,7 +52,7 @@ def _stages(api: Api, wanted: list[str] | None) -> list[str] | Exit:
     return [s for s in api.stage_names if s in wanted]
 
 
-def _tree(api: Api, stages: list[str] | None, formatter: Formatter) -> Tree | Exit:
+def _tree(api: AnyApi, stages: list[str] | None, formatter: Formatter) -> Tree | Exit:
     try:
         return build_tree(api, stages, formatter)
     except FormatError as exc:  # a template bug: say which file, write nothing
@@ -81,7 +81,7 @@ def run_generate(args: argparse.Namespace) -> Exit:
 
 def _build_all(
     command: str, spec: str | None, wanted: list[str] | None, formatter: Formatter
-) -> list[tuple[Api, list[str], Tree]] | Exit:
+) -> list[tuple[AnyApi, list[str], Tree]] | Exit:
     """Each spec's API, chosen stages and tree; specs share one ``STAGES.md``."""
     loaded = load_apis(command, spec)
     if isinstance(loaded, Exit):
@@ -108,7 +108,7 @@ def run_check(args: argparse.Namespace) -> Exit:
     return Exit(max(results))
 
 
-def _check(api: Api, tree: Tree, out_dir: str) -> Exit:
+def _check(api: AnyApi, tree: Tree, out_dir: str) -> Exit:
     """Compare one spec's expected tree with ``out_dir``; report the drift."""
     out = Path(out_dir)
     roots = set(package_roots(tree))
