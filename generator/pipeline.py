@@ -76,6 +76,14 @@ def build(path: str | Path) -> Api:
     return api
 
 
+def build_any(path: str | Path) -> AnyApi:
+    """Validated ``Api`` or ``SoapApi`` (by the spec's protocol), or ``SpecErrors``."""
+    api, errors = validate_any(path)
+    if api is None:
+        raise SpecErrors(errors)
+    return api
+
+
 def _locate(
     src: Source, problems: list[Problem], order: tuple[str, ...]
 ) -> list[SpecError]:

@@ -7,7 +7,8 @@ import sys
 from typing import Any
 
 from ..mock.config import DEFAULT_API_KEY, MockConfig
-from .common import Exit, load_api, one_spec
+from ..spec.soap import SoapApi
+from .common import Exit, load_any, one_spec
 
 __all__ = ["add_parser", "run"]
 
@@ -29,6 +30,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--no-limits", action="store_true", help="do not enforce the usage plan"
     )
+    p.add_argument(
+        "--cert", help="soap specs: PEM certificate the request signatures must verify against"
+    )
     p.set_defaults(func=run)
 
 
@@ -41,9 +45,11 @@ def run(args: argparse.Namespace) -> int:
     spec = one_spec("mock", args.spec)
     if isinstance(spec, Exit):
         return int(spec)
-    api = load_api(spec)
+    api = load_any(spec)
     if isinstance(api, Exit):
         return int(api)
+    if isinstance(api, SoapApi):
+        return _run_soap(api, args)
     if args.stage not in api.stage_names:
         known = ", ".join(api.stage_names)
         print(f"error: unknown stage {args.stage!r} (known: {known})", file=sys.stderr)
@@ -67,6 +73,35 @@ def run(args: argparse.Namespace) -> int:
         f"password {config.password!r}\n"
         f"  seed {config.seed}, records {config.records}, limits "
         f"{'off' if args.no_limits else plan}",
+        flush=True,
+    )
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def _run_soap(api: SoapApi, args: argparse.Namespace) -> int:
+    """Serve a SOAP spec: signatures verified against ``--cert``."""
+    import uvicorn
+
+    from ..mock.soap import SoapMockState, create_soap_app
+
+    if args.stage not in api.stage_names:
+        known = ", ".join(api.stage_names)
+        print(f"error: unknown stage {args.stage!r} (known: {known})", file=sys.stderr)
+        return 2
+    if not args.cert:
+        print("routegen mock: error: a soap spec needs --cert PEM", file=sys.stderr)
+        return 2
+    try:
+        with open(args.cert, "rb") as fh:
+            certificate = fh.read()
+    except OSError as exc:
+        print(f"routegen mock: error: --cert: {exc.strerror}: {args.cert}", file=sys.stderr)
+        return 2
+    app = create_soap_app(api, args.stage, SoapMockState(certificate))
+    print(
+        f"routegen mock: {api.info.title} (soap) stage {args.stage} at "
+        f"http://{args.host}:{args.port}/; flags at /_mock/flags",
         flush=True,
     )
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")

@@ -15,9 +15,9 @@ from typing import Any
 from ..spec.model import format_duration
 from ..spec.naming import class_name, one_line, param_name
 from ..spec.soap import SoapApi, SoapField, SoapOperation, SoapType
+from ..spec.wsdl import wsdl_document
 from .templating import RUNTIME, RenderedFile, header, render_template
 from .views import docstring, lit
-from .wsdl import wsdl_document
 
 __all__ = ["SOAP_RUNTIME_PREFIX", "render_soap_stage"]
 

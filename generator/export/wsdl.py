@@ -1,13 +1,13 @@
 """``routegen wsdl``'s document: the WSDL of one stage of a SOAP spec.
 
-The document itself is built in ``emit.wsdl`` (every generated SOAP package ships it as
+The document itself is built in ``spec.wsdl`` (every generated SOAP package ships it as
 ``service.wsdl``); this module is the export front door, like ``export.openapi``.
 """
 
 from __future__ import annotations
 
-from ..emit.wsdl import wsdl_document
 from ..spec.soap import SoapApi
+from ..spec.wsdl import wsdl_document
 
 __all__ = ["stage_wsdl"]
 

@@ -192,7 +192,7 @@ def build_soap(raw: Mapping[str, Any], file: str) -> tuple[SoapApi, list[tuple[J
     soap = raw["soap"]
     problems: list[tuple[JsonPath, str]] = []
     types = tuple(
-        _type(name, None, t, ("soap", "types", name)) for name, t in soap["types"].items()
+        _type(name, None, t) for name, t in soap["types"].items()
     )
     operations = tuple(_operation(n, o) for n, o in soap["operations"].items())
     groups, codes = _errors(soap["errors"], problems)
@@ -254,18 +254,20 @@ def _fields(raw: Sequence[Mapping[str, Any]]) -> tuple[SoapField, ...]:
     )
 
 
-def _type(name: str, element: str | None, raw: Mapping[str, Any], where: JsonPath) -> SoapType:
+def _type(
+    name: str, element: str | None, raw: Mapping[str, Any], role: str = ""
+) -> SoapType:
+    text = raw.get("description") or (f"The {role} element ``{element}``." if element else name)
     return SoapType(
         name=name,
         element=element,
-        description=" ".join(raw.get("description", "").split()),
+        description=" ".join(text.split()),
         source=raw.get("source"),
         fields=_fields(raw["fields"]),
     )
 
 
 def _operation(name: str, raw: Mapping[str, Any]) -> SoapOperation:
-    where: JsonPath = ("soap", "operations", name)
     req, resp = raw["request"], raw["response"]
     return SoapOperation(
         name=name,
@@ -273,8 +275,8 @@ def _operation(name: str, raw: Mapping[str, Any]) -> SoapOperation:
         description=" ".join(raw["description"].split()),
         source=raw.get("source"),
         idempotent=raw.get("idempotent", True),
-        request=_type(class_name(req["element"]), req["element"], req, (*where, "request")),
-        response=_type(class_name(resp["element"]), resp["element"], resp, (*where, "response")),
+        request=_type(class_name(req["element"]), req["element"], req, f"{name} request"),
+        response=_type(class_name(resp["element"]), resp["element"], resp, f"{name} response"),
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-
 from typing import ClassVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -108,7 +107,7 @@ class StockLine(BaseModel):
 
 
 class SubmitOrderForm(BaseModel):
-    """SubmitOrderForm
+    """The submitOrder request element ``submitOrderForm``.
 
     Source: doc.
     """
@@ -144,7 +143,7 @@ class SubmitOrderForm(BaseModel):
 
 
 class SubmitOrderResponse(BaseModel):
-    """SubmitOrderResponse
+    """The submitOrder response element ``submitOrderResponse``.
 
     Source: doc.
     """
@@ -156,7 +155,7 @@ class SubmitOrderResponse(BaseModel):
 
 
 class ModifyOrderForm(BaseModel):
-    """ModifyOrderForm
+    """The modifyOrder request element ``modifyOrderForm``.
 
     Source: proposal.
     """
@@ -179,7 +178,7 @@ class ModifyOrderForm(BaseModel):
 
 
 class ModifyOrderResponse(BaseModel):
-    """ModifyOrderResponse
+    """The modifyOrder response element ``modifyOrderResponse``.
 
     Source: proposal.
     """
@@ -194,7 +193,7 @@ class ModifyOrderResponse(BaseModel):
 
 
 class CancelForm(BaseModel):
-    """CancelForm
+    """The cancel request element ``cancelForm``.
 
     Source: proposal.
     """
@@ -211,7 +210,7 @@ class CancelForm(BaseModel):
 
 
 class CancelResponse(BaseModel):
-    """CancelResponse
+    """The cancel response element ``cancelResponse``.
 
     Source: proposal.
     """
@@ -226,7 +225,7 @@ class CancelResponse(BaseModel):
 
 
 class OrderStatusForm(BaseModel):
-    """OrderStatusForm
+    """The orderStatus request element ``orderStatusForm``.
 
     Source: proposal.
     """
@@ -238,7 +237,7 @@ class OrderStatusForm(BaseModel):
 
 
 class OrderStatusResponse(BaseModel):
-    """OrderStatusResponse
+    """The orderStatus response element ``orderStatusResponse``.
 
     Source: proposal.
     """
@@ -259,7 +258,7 @@ class OrderStatusResponse(BaseModel):
 
 
 class CheckInventoryForm(BaseModel):
-    """CheckInventoryForm
+    """The checkInventory request element ``checkInventoryForm``.
 
     Source: proposal.
     """
@@ -273,7 +272,7 @@ class CheckInventoryForm(BaseModel):
 
 
 class CheckInventoryResponse(BaseModel):
-    """CheckInventoryResponse
+    """The checkInventory response element ``checkInventoryResponse``.
 
     Source: proposal.
     """

@@ -3,14 +3,16 @@
 Built with lxml, never by string pasting, so the document is well-formed whatever the
 spec text holds. Elements marked with a ``source`` carry it as a ``routegen:source``
 attribute, so a reader sees which parts are documented and which are proposals.
-Shipped inside each generated package (``service.wsdl``) and printed by ``routegen wsdl``.
+Shipped inside each generated package (``service.wsdl``), printed by ``routegen wsdl``
+(``export.wsdl``) and used by the mock to check request bodies: it lives in ``spec``, the
+one layer all three may import, because it is the contract the spec describes.
 """
 
 from __future__ import annotations
 
 from lxml import etree
 
-from ..spec.soap import SoapApi, SoapField, SoapType
+from .soap import SoapApi, SoapField, SoapType
 
 __all__ = ["wsdl_document"]
 
