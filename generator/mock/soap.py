@@ -172,7 +172,7 @@ def _body_schema(api: SoapApi, stage: str) -> etree.XMLSchema:
     wsdl = etree.fromstring(wsdl_document(api, stage).encode())
     schema = wsdl.find(f"{{http://schemas.xmlsoap.org/wsdl/}}types/{{{XS}}}schema")
     assert schema is not None
-    return etree.XMLSchema(schema)
+    return etree.XMLSchema(etree.fromstring(etree.tostring(schema)))  # in-scope namespaces kept
 
 
 def _fault_response(api: SoapApi, fault: _Fault) -> Response:

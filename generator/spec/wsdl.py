@@ -95,6 +95,8 @@ def _schema(api: SoapApi) -> etree._Element:
     schema = etree.Element(
         etree.QName(XS, "schema"),
         {"targetNamespace": api.target_namespace, "elementFormDefault": "qualified"},
+        # declared here as well: the schema stands alone when taken out of the WSDL
+        nsmap={"xs": XS, "tns": api.target_namespace, "routegen": ROUTEGEN},
     )
     for t in api.types:
         schema.append(_complex(t, t.name))
