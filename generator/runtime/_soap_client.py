@@ -34,7 +34,14 @@ from ._soap_errors import (
     TooSoonError,
 )
 from ._soap_policies import CachedAnswer, OperationPolicy, PolicyState
-from ._soap_transport import Signer, SoapFault, SoapTransport, envelope, from_element, to_element
+from ._soap_transport import (
+    Signer,
+    SoapFault,
+    SoapTransport,
+    envelope,
+    from_element,
+    to_element,
+)
 
 __all__ = ["Answer", "AsyncSoapClient", "Operation", "Service", "SoapClient"]
 
@@ -104,7 +111,9 @@ class _Core:
         self.transport = SoapTransport(self.signer, self.service.error_namespace)
 
     def envelope_of(self, op: Operation, request: BaseModel) -> etree._Element:
-        return envelope(to_element(request, op.request_element, self.service.target_namespace))
+        return envelope(
+            to_element(request, op.request_element, self.service.target_namespace)
+        )
 
     def before(self, op: Operation, request: BaseModel) -> None:
         """Local refusals that need no lock held during the call."""
@@ -122,15 +131,23 @@ class _Core:
         cls = self.service.code_classes.get(code) if code is not None else None
         if cls is None:
             start = None if code is None else code - code % 100
-            cls = self.service.group_classes.get(start, self.service.group_classes[None])
+            cls = self.service.group_classes.get(
+                start, self.service.group_classes[None]
+            )
         return cls(op.name, code, fault.message, fault.order_ids)
 
-    def after_error(self, op: Operation, request: BaseModel, error: ServiceError) -> None:
+    def after_error(
+        self, op: Operation, request: BaseModel, error: ServiceError
+    ) -> None:
         """Update the ledgers after a failed call."""
         policy = op.policy
         code = error.fault_code if isinstance(error, FaultError) else None
         if policy.not_found_field is not None and code in policy.not_found_codes:
-            ttl = self.not_found_for if self.not_found_for is not None else policy.not_found_for
+            ttl = (
+                self.not_found_for
+                if self.not_found_for is not None
+                else policy.not_found_for
+            )
             value = str(_wire(request, policy.not_found_field))
             self.state.remember_not_found(op.name, value, ttl)
         if policy.unique_field is not None:
@@ -140,12 +157,16 @@ class _Core:
             elif not isinstance(error, OutcomeUnknownError):
                 self.state.release(op.name, policy.unique_field, value)
 
-    def after_success(self, op: Operation, request: BaseModel, response: BaseModel) -> None:
+    def after_success(
+        self, op: Operation, request: BaseModel, response: BaseModel
+    ) -> None:
         """Record the order that now holds a unique reference."""
         policy = op.policy
         if policy.unique_field is not None:
             value = str(_wire(request, policy.unique_field))
-            held = tuple(str(v) for v in response.model_dump().values() if isinstance(v, str))
+            held = tuple(
+                str(v) for v in response.model_dump().values() if isinstance(v, str)
+            )
             self.state.confirm(op.name, policy.unique_field, value, held[:1])
 
     def decode(self, op: Operation, response: httpx.Response) -> etree._Element:
@@ -156,10 +177,14 @@ class _Core:
             raise self.fault(op, fault) from None
         except ValueError as exc:
             if response.status_code != 200:
-                raise NotReceivedError(op.name, response.status_code, str(exc)) from None
+                raise NotReceivedError(
+                    op.name, response.status_code, str(exc)
+                ) from None
             raise MalformedResponseError(op.name, str(exc)) from None
         if response.status_code != 200:  # the vendor: no 200 means not received
-            raise NotReceivedError(op.name, response.status_code, f"HTTP {response.status_code}")
+            raise NotReceivedError(
+                op.name, response.status_code, f"HTTP {response.status_code}"
+            )
         assert isinstance(node, etree._Element)
         if etree.QName(node).localname != op.response_element:
             raise MalformedResponseError(op.name, f"expected {op.response_element}")
@@ -221,7 +246,9 @@ def _core(
     path = (
         Path(state_path)
         if state_path is not None
-        else (Path.home() / ".cache" / "routegen" / f"{service.package}-policies.sqlite3")
+        else (
+            Path.home() / ".cache" / "routegen" / f"{service.package}-policies.sqlite3"
+        )
     )
     return _Core(
         service=service,

@@ -20,7 +20,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from ._soap_errors import DuplicateReferenceRefused, SuppressedNotFoundError, TooSoonError
+from ._soap_errors import (
+    DuplicateReferenceRefused,
+    SuppressedNotFoundError,
+    TooSoonError,
+)
 
 __all__ = ["OperationPolicy", "PolicyState", "Throttle"]
 
@@ -68,7 +72,9 @@ class CachedAnswer:
 class PolicyState:
     """The shared state file; every method is one short transaction."""
 
-    def __init__(self, path: Path, clock: Callable[[], datetime], lock_timeout: float) -> None:
+    def __init__(
+        self, path: Path, clock: Callable[[], datetime], lock_timeout: float
+    ) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.clock = clock
@@ -124,11 +130,19 @@ class PolicyState:
             failure: BaseException | None = None
             try:
                 yield None, answers.append
-            except Exception as exc:  # sent or not, the window is spent: no quick re-try
+            except (
+                Exception
+            ) as exc:  # sent or not, the window is spent: no quick re-try
                 failure = exc
             db.execute(
                 "INSERT OR REPLACE INTO last_call VALUES (?, ?, ?, ?, ?)",
-                (operation, key, now.isoformat(), digest, answers[-1] if answers else None),
+                (
+                    operation,
+                    key,
+                    now.isoformat(),
+                    digest,
+                    answers[-1] if answers else None,
+                ),
             )
         if failure is not None:
             raise failure
@@ -139,7 +153,8 @@ class PolicyState:
         """Raise ``SuppressedNotFoundError`` while ``value`` is known not to exist."""
         with self._tx() as db:
             row = db.execute(
-                "SELECT until FROM not_found WHERE operation=? AND value=?", (operation, value)
+                "SELECT until FROM not_found WHERE operation=? AND value=?",
+                (operation, value),
             ).fetchone()
         if row is not None:
             until = datetime.fromisoformat(row[0])
@@ -172,12 +187,20 @@ class PolicyState:
                 (operation, field, value, self.clock().isoformat()),
             )
 
-    def confirm(self, operation: str, field: str, value: str, order_ids: tuple[str, ...]) -> None:
+    def confirm(
+        self, operation: str, field: str, value: str, order_ids: tuple[str, ...]
+    ) -> None:
         """Record the order IDs that now hold ``value`` (after success or a duplicate fault)."""
         with self._tx() as db:
             db.execute(
                 "INSERT OR REPLACE INTO ledger VALUES (?, ?, ?, ?, ?)",
-                (operation, field, value, ",".join(order_ids), self.clock().isoformat()),
+                (
+                    operation,
+                    field,
+                    value,
+                    ",".join(order_ids),
+                    self.clock().isoformat(),
+                ),
             )
 
     def release(self, operation: str, field: str, value: str) -> None:

@@ -67,7 +67,9 @@ def _submit(client: Any, pkg: Any, reference: str) -> Any:
         shipping_method="UK Standard Next Day Delivery",
         shipping_date=datetime(2026, 12, 3, 9, 0, tzinfo=UTC),
         insert_type="TYPE_1",
-        submit_order_item_list=[pkg.OrderItem(partNumber="AP-100", quantityRequired=Decimal("5.0"))],
+        submit_order_item_list=[
+            pkg.OrderItem(partNumber="AP-100", quantityRequired=Decimal("5.0"))
+        ],
     )
 
 
@@ -279,9 +281,11 @@ def test_retries_end_with_the_diagnosis_checklist(mock: SoapServed, tmp_path: Pa
     pkg = soap_package()
     sleeps: list[float] = []
     mock.post("/_mock/fail?code=501&times=7")
-    with mock.client(tmp_path / "state.db", sleep=sleeps.append) as client:
-        with pytest.raises(pkg.ServiceUnavailableError) as info:
-            client.order_status(order_id="SO39610")
+    with (
+        mock.client(tmp_path / "state.db", sleep=sleeps.append) as client,
+        pytest.raises(pkg.ServiceUnavailableError) as info,
+    ):
+        client.order_status(order_id="SO39610")
     assert isinstance(info.value, pkg.ApiSystemError)
     assert sleeps == [300.0] * 6
     assert info.value.attempts == 7
@@ -292,9 +296,8 @@ def test_retries_end_with_the_diagnosis_checklist(mock: SoapServed, tmp_path: Pa
 def test_faults_map_to_their_group_class(mock: SoapServed, tmp_path: Path) -> None:
     pkg = soap_package()
     mock.post("/_mock/fail?code=399")  # a downstream code the spec does not list
-    with mock.client(tmp_path / "state.db") as client:
-        with pytest.raises(pkg.DownstreamError) as info:
-            client.order_status(order_id="SO39610")
+    with mock.client(tmp_path / "state.db") as client, pytest.raises(pkg.DownstreamError) as info:
+        client.order_status(order_id="SO39610")
     assert type(info.value) is pkg.DownstreamError and info.value.fault_code == 399
 
 

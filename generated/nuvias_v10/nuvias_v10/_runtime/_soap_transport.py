@@ -40,8 +40,12 @@ __all__ = [
 ]
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
-WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
-WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
+WSSE = (
+    "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
+)
+WSU = (
+    "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
+)
 # A signed request is valid this long after it was made (the wsu:Timestamp's Expires).
 TIMESTAMP_TTL = timedelta(minutes=5)
 
@@ -73,7 +77,9 @@ class Signer:
         security = _security_header(env)
         stamp = etree.SubElement(security, etree.QName(WSU, "Timestamp"))
         etree.SubElement(stamp, etree.QName(WSU, "Created")).text = _iso(now)
-        etree.SubElement(stamp, etree.QName(WSU, "Expires")).text = _iso(now + TIMESTAMP_TTL)
+        etree.SubElement(stamp, etree.QName(WSU, "Expires")).text = _iso(
+            now + TIMESTAMP_TTL
+        )
         signature = _BinaryMemorySignature(  # type: ignore[no-untyped-call]
             self.private_key,
             self.certificate,
@@ -169,7 +175,9 @@ def from_element(cls: type[BaseModel], node: etree._Element) -> dict[str, Any]:
         wire = info.alias or name
         children = [c for c in node if etree.QName(c).localname == wire]
         nested, is_list = _shape(info.annotation)
-        values = [from_element(nested, c) if nested else (c.text or "") for c in children]
+        values = [
+            from_element(nested, c) if nested else (c.text or "") for c in children
+        ]
         if is_list:
             out[wire] = values
         elif values:
@@ -209,7 +217,9 @@ class SoapTransport:
             raise TypeError("a SOAP payload is an envelope element")
         body = self.signer.sign(payload, datetime.now(UTC))
         merged = {"Content-Type": "text/xml; charset=utf-8", **headers}
-        return http.build_request(method, url, content=body, headers=merged, timeout=timeout)
+        return http.build_request(
+            method, url, content=body, headers=merged, timeout=timeout
+        )
 
     def decode(self, response: httpx.Response) -> object:
         """The body's child element; ``SoapFault`` for a fault, ``ValueError`` if malformed."""
@@ -233,7 +243,9 @@ class SoapTransport:
         )
         ids = tuple(
             e.text or ""
-            for e in node.iterfind(f"detail/{{{err}}}error/{{{err}}}orderIDList/{{{err}}}orderID")
+            for e in node.iterfind(
+                f"detail/{{{err}}}error/{{{err}}}orderIDList/{{{err}}}orderID"
+            )
         )
         code = int(code_text) if code_text and code_text.strip().isdigit() else None
         return SoapFault(node.findtext("faultcode") or "", message, code, ids, status)

@@ -67,7 +67,8 @@ class TooSoonError(PolicyRefusal):
 
     def __init__(self, operation: str, retry_at: datetime) -> None:
         super().__init__(
-            f"{operation}: called too soon; allowed again at {retry_at.isoformat()}", operation
+            f"{operation}: called too soon; allowed again at {retry_at.isoformat()}",
+            operation,
         )
         self.retry_at = retry_at
 
@@ -89,10 +90,13 @@ class SuppressedNotFoundError(PolicyRefusal):
 class DuplicateReferenceRefused(PolicyRefusal):
     """The unique field's value was used before (the local ledger knows it)."""
 
-    def __init__(self, operation: str, field: str, value: str, order_ids: tuple[str, ...]) -> None:
+    def __init__(
+        self, operation: str, field: str, value: str, order_ids: tuple[str, ...]
+    ) -> None:
         known = ", ".join(i for i in order_ids if i) or "an order not yet confirmed"
         super().__init__(
-            f"{operation}: {field}={value!r} was already used (by {known}); not sent", operation
+            f"{operation}: {field}={value!r} was already used (by {known}); not sent",
+            operation,
         )
         self.field = field
         self.value = value
@@ -134,7 +138,11 @@ class FaultError(ServiceError):
     wait_and_retry: ClassVar[bool] = False
 
     def __init__(
-        self, operation: str, fault_code: int | None, message: str, order_ids: tuple[str, ...]
+        self,
+        operation: str,
+        fault_code: int | None,
+        message: str,
+        order_ids: tuple[str, ...],
     ) -> None:
         label = f"error {fault_code}" if fault_code is not None else "contract fault"
         ids = f" (orders: {', '.join(order_ids)})" if order_ids else ""
