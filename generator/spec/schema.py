@@ -70,6 +70,9 @@ def _message(error: ValidationError) -> str:
         return f"expected {error.validator_value}, got {_kind(error.instance)}"
     if v == "pattern":
         return f"{error.instance!r} does not match {error.validator_value!r}"
+    if v == "not" and isinstance(error.schema, dict) and error.path:
+        # a key forbidden by the other protocol: its schema says why
+        return f"{error.path[-1]!r} is {error.schema.get('description', 'not allowed here')}"
     if v == "enum":
         allowed: Any = error.validator_value
         options = ", ".join(repr(v) for v in allowed)

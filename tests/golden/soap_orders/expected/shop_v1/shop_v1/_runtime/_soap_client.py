@@ -364,6 +364,15 @@ class SoapClient:
         return core.decode(op, response)
 
 
+_LOOP_LOCKS: dict[tuple[int, Path], asyncio.Lock] = {}
+
+
+def _loop_lock(path: Path) -> asyncio.Lock:
+    """One lock per event loop and state file (an ``asyncio.Lock`` belongs to one loop)."""
+    key = (id(asyncio.get_running_loop()), path.resolve())
+    return _LOOP_LOCKS.setdefault(key, asyncio.Lock())
+
+
 class AsyncSoapClient:
     """Asynchronous client core; the policies' SQLite work is short and done inline."""
 
@@ -420,6 +429,14 @@ class AsyncSoapClient:
         return result
 
     async def _call_throttled(
+        self, op: Operation, request: BaseModel, cls: type[R], if_too_soon: IfTooSoon
+    ) -> Answer[R]:
+        # The window's SQLite lock is held across the await: a second coroutine of this
+        # event loop must queue here, not block the loop on the lock the first one holds.
+        async with _loop_lock(self._core.state.path):
+            return await self._throttled(op, request, cls, if_too_soon)
+
+    async def _throttled(
         self, op: Operation, request: BaseModel, cls: type[R], if_too_soon: IfTooSoon
     ) -> Answer[R]:
         core = self._core
