@@ -366,3 +366,17 @@ async def _async_submit(client: Any, pkg: Any) -> Any:
         shipping_method="UK Standard Next Day Delivery",
         submit_order_item_list=[pkg.OrderItem(partNumber="AP-100", quantityRequired=1)],
     )
+
+
+def test_concurrent_async_inventory_checks_make_one_call(
+    mock: SoapServed, tmp_path: Path
+) -> None:
+    async def scenario() -> list[Any]:
+        async with mock.async_client(tmp_path / "state.db") as client:
+            calls = [client.check_inventory(part_number_list=["AP-100"]) for _ in range(4)]
+            return list(await asyncio.gather(*calls))
+
+    answers = asyncio.run(asyncio.wait_for(scenario(), timeout=60))
+    assert sorted(a.cached for a in answers) == [False, True, True, True]
+    assert mock.flags()["calls"] == {"checkInventory": 1}
+    assert mock.flags()["flags"] == {}
