@@ -16,8 +16,15 @@ from ..spec.model import format_duration
 from ..spec.naming import class_name, one_line, param_name
 from ..spec.soap import SoapApi, SoapField, SoapOperation, SoapType
 from ..spec.wsdl import wsdl_document
-from .templating import RUNTIME, RenderedFile, header, render_template
-from .views import docstring, lit
+from .templating import (
+    RUNTIME,
+    RenderedFile,
+    from_import,
+    header,
+    import_sections,
+    render_template,
+)
+from .views import docstring, isort_names, lit
 
 __all__ = ["SOAP_RUNTIME_PREFIX", "render_soap_stage"]
 
@@ -98,8 +105,33 @@ def _doc(text: str, source: str | None) -> str:
     return docstring(text + (f"\n\nSource: {source}." if source else ""))
 
 
+# Where the annotation of each XSD primitive comes from.
+_TYPE_IMPORTS = {
+    "date": ("datetime", "date"),
+    "decimal": ("decimal", "Decimal"),
+    "dateTime": ("pydantic", "AwareDatetime"),
+}
+
+
+def _type_imports(fields: list[SoapField], extra: list[tuple[str, str]]) -> list[str]:
+    """``from m import a, b`` lines (stdlib, blank line, third party) for ``fields``."""
+    wanted = set(extra) | {_TYPE_IMPORTS[f.type] for f in fields if f.type in _TYPE_IMPORTS}
+    by_module: dict[str, list[str]] = {}
+    for module, name in sorted(wanted):
+        by_module.setdefault(module, []).append(name)
+    lines = {m: from_import(m, names) for m, names in by_module.items()}
+    stdlib = [ln for m in sorted(lines) if m != "pydantic" for ln in lines[m]]
+    return import_sections(stdlib, lines.get("pydantic", []))
+
+
 def _models(api: SoapApi) -> dict[str, Any]:
+    models = all_models(api)
+    fields = [f for t in models for f in t.fields]
+    extra = [("pydantic", n) for n in ("BaseModel", "ConfigDict", "Field")]
+    if any(t.element for t in models):
+        extra.append(("typing", "ClassVar"))
     return {
+        "imports": _type_imports(fields, extra),
         "models": [
             {
                 "name": t.name,
@@ -108,7 +140,7 @@ def _models(api: SoapApi) -> dict[str, Any]:
                 "fields": [_field_slots(f) for f in t.fields],
             }
             for t in all_models(api)
-        ]
+        ],
     }
 
 
@@ -254,7 +286,14 @@ def _client(api: SoapApi) -> dict[str, Any]:
             }
         )
     doc = docstring(f"{one_line(api.info.title)}: signed SOAP calls under the politeness policies.")
-    return {"class_prefix": class_name(api.info.name), "operations": ops, "client_doc": doc}
+    fields = [f for op in api.operations for f in op.request.fields]
+    extra = [("collections.abc", "Sequence")] if any(f.is_list for f in fields) else []
+    return {
+        "class_prefix": class_name(api.info.name),
+        "operations": ops,
+        "client_doc": doc,
+        "imports": _type_imports(fields, extra),
+    }
 
 
 def _init(api: SoapApi) -> dict[str, Any]:
@@ -264,8 +303,8 @@ def _init(api: SoapApi) -> dict[str, Any]:
     models = sorted(t.name for t in all_models(api))
     return {
         "clients": clients,
-        "errors": errors,
-        "models": models,
+        "errors": isort_names(errors),
+        "models": isort_names(models),
         "exports": sorted([*clients, *errors, *models, "Answer"]),
     }
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
-
-from pydantic import AwareDatetime
 
 from . import models
 from ._runtime._soap_client import Answer, AsyncSoapClient, IfTooSoon, SoapClient

@@ -34,7 +34,7 @@ from ._soap_errors import (
     ServiceError,
     TooSoonError,
 )
-from ._soap_policies import CachedAnswer, OperationPolicy, PolicyState
+from ._soap_policies import CachedAnswer, OperationPolicy, PolicyState, ids_in
 from ._soap_transport import (
     Signer,
     SoapFault,
@@ -135,7 +135,10 @@ class _Core:
             cls = self.service.group_classes.get(
                 start, self.service.group_classes[None]
             )
-        return cls(op.name, code, fault.message, fault.order_ids)
+        ids = fault.order_ids
+        if not ids and code is not None and code in op.policy.unique_codes:
+            ids = ids_in(fault.message, op.policy.id_pattern)  # IDs quoted in the text
+        return cls(op.name, code, fault.message, ids)
 
     def after_error(
         self, op: Operation, request: BaseModel, error: ServiceError
