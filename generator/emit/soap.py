@@ -173,6 +173,7 @@ def _errors(api: SoapApi) -> dict[str, Any]:
             "NotReceivedError",
             "OutcomeUnknownError",
             "PolicyRefusal",
+            "PolicyStateError",
             "ServiceError",
             "SuppressedNotFoundError",
             "TooSoonError",

@@ -380,3 +380,23 @@ def test_concurrent_async_inventory_checks_make_one_call(
     assert sorted(a.cached for a in answers) == [False, True, True, True]
     assert mock.flags()["calls"] == {"checkInventory": 1}
     assert mock.flags()["flags"] == {}
+
+
+def test_rate_limited_operations_are_never_retried(mock: SoapServed, tmp_path: Path) -> None:
+    pkg = soap_package()
+    sleeps: list[float] = []
+    mock.post("/_mock/fail?code=301")
+    with (
+        mock.client(tmp_path / "state.db", sleep=sleeps.append) as client,
+        pytest.raises(pkg.DownstreamUnavailableError),
+    ):
+        client.check_inventory(part_number_list=["AP-100"])
+    assert sleeps == []  # a retry 5 minutes later would poll inside the 15-minute window
+
+
+def test_an_unusable_state_file_is_a_typed_error(mock: SoapServed, tmp_path: Path) -> None:
+    pkg = soap_package()
+    (tmp_path / "state.db").mkdir()  # a directory where the file should be
+    with pytest.raises(pkg.PolicyStateError) as info:
+        mock.client(tmp_path / "state.db")
+    assert isinstance(info.value, pkg.NuviasError) and "state.db" in str(info.value)

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ._soap_errors import (
     DuplicateReferenceRefused,
+    PolicyStateError,
     SuppressedNotFoundError,
     TooSoonError,
 )
@@ -87,9 +88,14 @@ class PolicyState:
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
         """One write transaction taken up front (BEGIN IMMEDIATE): no lost updates."""
-        db = sqlite3.connect(self.path, timeout=self.lock_timeout, isolation_level=None)
         try:
+            db = sqlite3.connect(
+                self.path, timeout=self.lock_timeout, isolation_level=None
+            )
             db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise PolicyStateError(str(self.path), str(exc)) from None
+        try:
             yield db
             db.execute("COMMIT")
         except BaseException:

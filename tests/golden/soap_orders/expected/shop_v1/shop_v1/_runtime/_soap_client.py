@@ -207,6 +207,8 @@ class _Core:
         return OutcomeUnknownError(op.name, type(exc).__name__)
 
     def retryable(self, op: Operation, error: ServiceError) -> bool:
+        if op.policy.throttle is not None:
+            return False  # a retry after the delay would itself call inside the window
         if isinstance(error, FaultError):
             return error.wait_and_retry
         if isinstance(error, OutcomeUnknownError):

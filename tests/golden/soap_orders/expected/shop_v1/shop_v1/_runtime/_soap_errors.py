@@ -7,6 +7,7 @@ ServiceError                         (root; generated packages alias it as <Api>
 │   ├── TooSoonError                 .operation, .retry_at: inside a minimum interval
 │   ├── SuppressedNotFoundError      .operation, .field, .value, .until
 │   └── DuplicateReferenceRefused    .operation, .field, .value, .order_ids (local ledger)
+├── PolicyStateError                 the shared state file is unusable or stayed locked
 ├── NotReceivedError                 no 200 and no fault: the server did not take the request
 ├── OutcomeUnknownError              sent, no answer: it may have succeeded; never retried
 ├── MalformedResponseError           a 200 that is not the declared response element
@@ -30,6 +31,7 @@ __all__ = [
     "NotReceivedError",
     "OutcomeUnknownError",
     "PolicyRefusal",
+    "PolicyStateError",
     "ServiceError",
     "SuppressedNotFoundError",
     "TooSoonError",
@@ -101,6 +103,14 @@ class DuplicateReferenceRefused(PolicyRefusal):
         self.field = field
         self.value = value
         self.order_ids = order_ids
+
+
+class PolicyStateError(ServiceError):
+    """The policy state file could not be read or written (or stayed locked too long)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"policy state {path}: {reason}; nothing was sent")
+        self.path = path
 
 
 class NotReceivedError(ServiceError):
