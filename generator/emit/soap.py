@@ -349,15 +349,26 @@ def _policy_lines(api: SoapApi) -> list[str]:
     return lines
 
 
-def _readme(api: SoapApi, stage: str, pkg: str) -> str:
-    groups = [
-        {
-            "class_name": g.class_name,
-            "label": f"{g.code}-{g.code + 99}" if g.code is not None else "no code",
-            "codes": [f"{c.class_name} ({c.code})" for c in api.codes if c.group == g.class_name],
-        }
-        for g in api.groups
+def _error_tree(api: SoapApi) -> list[str]:
+    """The README's exception tree, one line each."""
+    lines = [
+        f"{api.info.error_root} (ServiceError)",
+        "├── PolicyRefusal: TooSoonError, SuppressedNotFoundError, DuplicateReferenceRefused",
+        "├── PolicyStateError, NotReceivedError, OutcomeUnknownError, MalformedResponseError",
+        "└── FaultError",
     ]
+    for i, g in enumerate(api.groups):
+        last = i == len(api.groups) - 1
+        label = f"{g.code}-{g.code + 99}" if g.code is not None else "no code"
+        lines.append(f"    {'└' if last else '├'}── {g.class_name}  ({label})")
+        codes = [c for c in api.codes if c.group == g.class_name]
+        for j, c in enumerate(codes):
+            branch = "└" if j == len(codes) - 1 else "├"
+            lines.append(f"    {' ' if last else '│'}   {branch}── {c.class_name} ({c.code})")
+    return lines
+
+
+def _readme(api: SoapApi, stage: str, pkg: str) -> str:
     return render_template(
         "soap/README.md.j2",
         header=header(api.file, "<!--"),
@@ -370,6 +381,5 @@ def _readme(api: SoapApi, stage: str, pkg: str) -> str:
         operations=[{"py_name": o.py_name, "response": o.response.name} for o in api.operations],
         policies=_policy_lines(api),
         non_idempotent=", ".join(f"`{o.name}`" for o in api.operations if not o.idempotent),
-        root=api.info.error_root,
-        groups=groups,
+        error_tree=_error_tree(api),
     )
