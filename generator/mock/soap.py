@@ -95,7 +95,7 @@ def create_soap_app(api: SoapApi, stage: str, state: SoapMockState) -> Starlette
         raw = await request.body()
         try:
             env = etree.parse(BytesIO(raw), _PARSER).getroot()
-            fingerprint = _verify(env, state.certificate)
+            fingerprint = _verify(env, state.certificate, state.clock())
             body = _body(env)
             if not schema.validate(body):
                 raise _Fault(None, f"request does not adhere to the contract: {schema.error_log}")
@@ -137,8 +137,11 @@ def create_soap_app(api: SoapApi, stage: str, state: SoapMockState) -> Starlette
     )
 
 
-def _verify(env: etree._Element, certificate: bytes) -> str:
-    """Check the signature covers the body and verifies; the certificate's fingerprint."""
+def _verify(env: etree._Element, certificate: bytes, now: datetime) -> str:
+    """Check the signature covers body and an unexpired timestamp and verifies.
+
+    Returns the certificate's fingerprint (the credential the flags are counted for).
+    """
     security = env.find(f"{{{SOAP_ENV}}}Header/{{{WSSE}}}Security")
     body = env.find(f"{{{SOAP_ENV}}}Body")
     if security is None or body is None:
@@ -148,6 +151,15 @@ def _verify(env: etree._Element, certificate: bytes) -> str:
     }
     if body.get(f"{{{WSU}}}Id") not in refs:
         raise _SignatureFault("the signature does not cover the body")
+    stamp = security.find(f"{{{WSU}}}Timestamp")
+    if stamp is None or stamp.get(f"{{{WSU}}}Id") not in refs:
+        raise _SignatureFault("the signature does not cover a timestamp")
+    try:
+        expires = datetime.fromisoformat(stamp.findtext(f"{{{WSU}}}Expires") or "")
+    except ValueError:
+        raise _SignatureFault("the timestamp has no valid Expires") from None
+    if expires.tzinfo is None or expires < now:
+        raise _SignatureFault("the request has expired (replayed?)")
     try:
         MemorySignature(b"", certificate).verify(env)  # type: ignore[no-untyped-call]
     except (SignatureVerificationFailed, IndexError, AttributeError):

@@ -400,3 +400,13 @@ def test_an_unusable_state_file_is_a_typed_error(mock: SoapServed, tmp_path: Pat
     with pytest.raises(pkg.PolicyStateError) as info:
         mock.client(tmp_path / "state.db")
     assert isinstance(info.value, pkg.NuviasError) and "state.db" in str(info.value)
+
+
+def test_an_expired_signed_request_is_refused(mock: SoapServed) -> None:
+    body = etree.Element(etree.QName(TNS, "checkInventoryForm"))
+    etree.SubElement(body, etree.QName(TNS, "partNumberList")).text = "AP-100"
+    signer = Signer(mock.key.read_bytes(), mock.cert.read_bytes())
+    old = signer.sign(envelope(body), datetime.now(UTC) - timedelta(minutes=10))
+    response = _post(mock, old)
+    assert response.status_code == 500 and b"expired" in response.content
+    assert mock.flags()["refused"] == {"signature": 1}
