@@ -73,32 +73,29 @@ def all_specs(command: str, spec: str | None) -> list[str] | Exit:
     return found
 
 
-def one_spec(command: str, spec: str | None) -> str | Exit:
-    """``spec`` when given, else the only discovered spec (a usage error otherwise)."""
+def one_spec(command: str, spec: str | None, protocol: str | None = None) -> str | Exit:
+    """``spec`` when given, else the only discovered spec (of ``protocol``, when given).
+
+    A usage error names the candidates when there is none or more than one.
+    """
     if spec is not None:
         return spec
     found = discover_specs()
+    if protocol is not None:
+        found = [s for s in found if ("soap" if _declares_soap(s) else "rest") == protocol]
     if len(found) == 1:
         return found[0]
     listed = ", ".join(found) if found else "none"
+    kind = f" {protocol}" if protocol else ""
     return usage_error(
         command,
-        f"give SPEC: {SPEC_DIR}/*.yaml holds {len(found)} specs (candidates: {listed})",
+        f"give SPEC: {SPEC_DIR}/*.yaml holds {len(found)}{kind} specs (candidates: {listed})",
     )
 
 
 def one_soap_spec(command: str, spec: str | None) -> str | Exit:
     """``spec`` when given, else the only discovered spec declaring ``protocol: soap``."""
-    if spec is not None:
-        return spec
-    found = [s for s in discover_specs() if _declares_soap(s)]
-    if len(found) == 1:
-        return found[0]
-    listed = ", ".join(found) if found else "none"
-    return usage_error(
-        command,
-        f"give SPEC: {SPEC_DIR}/*.yaml holds {len(found)} soap specs (candidates: {listed})",
-    )
+    return one_spec(command, spec, "soap")
 
 
 def _declares_soap(spec: str) -> bool:

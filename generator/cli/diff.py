@@ -23,7 +23,7 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser(
         "diff",
         help="list the changes between two stages, each marked breaking or not",
-        description="Compare stage OLD with stage NEW of SPEC (default: the only spec/*.yaml).",
+        description="Compare stage OLD with stage NEW of SPEC (default: the only REST spec).",
     )
     p.add_argument("stages", nargs="+", metavar="[SPEC] OLD NEW")
     p.add_argument(
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> Exit:
     )
     if args.against is None and old_name == new_name:
         return usage_error("diff", f"OLD and NEW are the same stage ({old_name!r})")
-    spec = one_spec("diff", given)
+    spec = one_spec("diff", given, "rest")
     if isinstance(spec, Exit):
         return spec
     old_api = load_api(spec)

@@ -381,7 +381,9 @@ def test_output_does_not_depend_on_hash_seed_or_working_directory(
         )
         trees.append(read_tree(out))
     assert trees[0] == trees[1]
-    assert trees[0] == read_tree(ROOT / "generated")
+    roots = {rel.split("/", 1)[0] for rel in trees[0]}  # generated/ holds other specs too
+    committed = read_tree(ROOT / "generated")
+    assert trees[0] == {k: v for k, v in committed.items() if k.split("/", 1)[0] in roots}
 
 
 def test_secret_fields_never_show_in_a_repr() -> None:
