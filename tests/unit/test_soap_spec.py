@@ -47,7 +47,7 @@ def test_undocumented_elements_are_marked_as_proposals() -> None:
     inventory = api.operation("checkInventory")
     assert inventory is not None and inventory.request.source == "proposal"
     submit = api.operation("submitOrder")
-    assert submit is not None and submit.request.source == "doc"
+    assert submit is not None and submit.request.source == "doc: API Methods"
 
 
 def _errors(tmp_path: Path, old: str, new: str) -> list[str]:
