@@ -82,12 +82,12 @@ def validate_source(src: Source) -> tuple[Api | None, list[SpecError]]:
 def validate_source_any(src: Source) -> tuple[AnyApi | None, list[SpecError]]:
     """``validate_source`` for parsed YAML of either protocol."""
     errors = schema_errors(src)
-    soap = isinstance(src.data, dict) and is_soap(src.data)
+    soap_spec = isinstance(src.data, dict) and is_soap(src.data)
     if errors:
-        if soap:  # the REST element checks mean nothing for a SOAP spec
+        if soap_spec:  # the REST element checks mean nothing for a SOAP spec
             return None, sort_errors(errors)
         return None, sort_errors(errors + _semantic_beside(src, errors))
-    if soap:
+    if soap_spec:
         soap, soap_problems = build_soap(src.data, src.file)
         located = sort_errors(src.error(where, msg) for where, msg in soap_problems)
         return (None, located) if located else (soap, [])
