@@ -6,8 +6,18 @@ Pipeline: ``spec`` (YAML with positions, schema, semantic checks, the frozen ``A
 serves a stage.
 """
 
-from .pipeline import build, load, validate
+from .pipeline import build, build_any, load, validate, validate_any
 from .spec.errors import SpecError, SpecErrors
 from .spec.model import Api, StageApi
 
-__all__ = ["Api", "SpecError", "SpecErrors", "StageApi", "build", "load", "validate"]
+__all__ = [
+    "Api",
+    "SpecError",
+    "SpecErrors",
+    "StageApi",
+    "build",
+    "build_any",
+    "load",
+    "validate",
+    "validate_any",
+]

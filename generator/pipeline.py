@@ -17,7 +17,11 @@ from .spec.checks import check_api, merge_stages
 from .spec.errors import SpecError, SpecErrors, sort_errors
 from .spec.model import Api
 from .spec.schema import schema_errors
+from .spec.soap import SoapApi, build_soap, is_soap
 from .spec.yamlsource import Source, read_source
+
+# A built spec of either protocol: REST (``Api``, stages and routes) or SOAP (``SoapApi``).
+AnyApi = Api | SoapApi
 
 
 def display_name(path: Path) -> str:
@@ -35,28 +39,58 @@ def load(path: str | Path) -> tuple[Source, list[SpecError]]:
 
 
 def validate(path: str | Path, *, locked: bool = True) -> tuple[Api | None, list[SpecError]]:
-    """Parse, schema-check, build and semantically check a spec; all errors at once, sorted.
+    """Parse, schema-check, build and semantically check a REST spec; all errors at once, sorted.
 
     With ``locked`` (the default) and a lock file next to the spec, released stages are
     also compared with the lock. When the ``Api`` is returned, the list holds only notes
     (``severity == "note"``, e.g. an addition to a released stage not yet locked).
+    A SOAP spec is an error here (the caller needs stages and routes); ``validate_any``
+    takes both protocols.
     """
+    api, errors = validate_any(path, locked=locked)
+    if isinstance(api, SoapApi):
+        src, _ = load(path)
+        return None, [src.error(("protocol",), "a soap spec has no REST stages or routes")]
+    return api, errors
+
+
+def validate_any(
+    path: str | Path, *, locked: bool = True
+) -> tuple[AnyApi | None, list[SpecError]]:
+    """``validate`` for a spec of either protocol (a SOAP spec has no lock to compare)."""
     src, errors = load(path)
     if errors:
         return None, sort_errors(errors)
-    api, errors = validate_source(src)
+    api, errors = validate_source_any(src)
     if api is None:
         return None, errors
+    if isinstance(api, SoapApi):
+        return api, []
     notes = lock_findings(Path(path), src, api) if locked else []
     return (None, notes) if any(e.is_error for e in notes) else (api, notes)
 
 
 def validate_source(src: Source) -> tuple[Api | None, list[SpecError]]:
-    """Schema-check, build and semantically check parsed YAML (no lock: it may come from
-    anywhere, e.g. ``git show``)."""
+    """Schema-check, build and semantically check parsed YAML of a REST spec (no lock: it
+    may come from anywhere, e.g. ``git show``)."""
+    api, errors = validate_source_any(src)
+    if isinstance(api, SoapApi):
+        return None, [src.error(("protocol",), "a soap spec has no REST stages or routes")]
+    return api, errors
+
+
+def validate_source_any(src: Source) -> tuple[AnyApi | None, list[SpecError]]:
+    """``validate_source`` for parsed YAML of either protocol."""
     errors = schema_errors(src)
+    soap_spec = isinstance(src.data, dict) and is_soap(src.data)
     if errors:
+        if soap_spec:  # the REST element checks mean nothing for a SOAP spec
+            return None, sort_errors(errors)
         return None, sort_errors(errors + _semantic_beside(src, errors))
+    if soap_spec:
+        soap, soap_problems = build_soap(src.data, src.file)
+        located = sort_errors(src.error(where, msg) for where, msg in soap_problems)
+        return (None, located) if located else (soap, [])
     api, problems = build_api(src.data, src.file)
     problems += check_api(src.data, api)
     problems += breaking_in_stable(api)
@@ -113,6 +147,14 @@ def _severity(error: SpecError, breaking: bool) -> SpecError:
 def build(path: str | Path) -> Api:
     """Validated ``Api`` or ``SpecErrors`` carrying every problem."""
     api, errors = validate(path)
+    if api is None:
+        raise SpecErrors(errors)
+    return api
+
+
+def build_any(path: str | Path) -> AnyApi:
+    """Validated ``Api`` or ``SoapApi`` (by the spec's protocol), or ``SpecErrors``."""
+    api, errors = validate_any(path)
     if api is None:
         raise SpecErrors(errors)
     return api

@@ -1,7 +1,7 @@
 """Thin command line: parse arguments, call the library, map results to exit codes.
 
 One module per command (``validate``, ``generate``/``check``, ``diff``, ``mock``,
-``openapi``, ``import-openapi``); ``common`` holds what they share.
+``openapi``, ``import-openapi``, ``wsdl``); ``common`` holds what they share.
 
 Exit codes: 0 success, 1 a requested comparison failed (stale output, ``--fail-on``),
 2 bad input (spec errors, unknown stage names, bad arguments).
@@ -14,19 +14,20 @@ import os
 import sys
 from collections.abc import Sequence
 
-from . import diff, generate, import_openapi, lock, mock, openapi, sources, validate
+from . import diff, generate, import_openapi, lock, mock, openapi, sources, validate, wsdl
 from .common import Exit
 
 __all__ = ["Exit", "main"]
 
 # The command table: each module registers its sub-commands and imports only ``common``.
-COMMANDS = (validate, generate, diff, lock, sources, mock, openapi, import_openapi)
+COMMANDS = (validate, generate, diff, lock, sources, mock, openapi, import_openapi, wsdl)
 
 
 DESCRIPTION = """\
 Turn a YAML route spec (spec/*.yaml) into typed Python client packages, one per API
 stage, and keep them honest: validate the spec, generate or check the packages, lock
-the released stages, diff stages (or a spec against a git revision), serve a mock.
+the released stages, diff stages (or a spec against a git revision), serve a mock,
+export OpenAPI (REST specs) or WSDL (SOAP specs).
 """
 
 EPILOG = """\
@@ -39,6 +40,7 @@ typical loop:
   routegen sources                  how much of each stage is documented or proposed
   routegen mock --stage v2.1        a local server that behaves like the vendor
   routegen import-openapi FILE      bootstrap a spec from an OpenAPI 3.0/3.1 document
+  routegen wsdl                     the WSDL of the only SOAP spec
 
 exit status: 0 ok, 1 a requested comparison failed (stale output, --fail-on, lock
 refused), 2 bad input (spec errors with file:line:col, unknown stages, bad arguments).

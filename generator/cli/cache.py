@@ -1,4 +1,5 @@
-"""The warm path: a validated ``Api`` (and its rendered tree) cached by content hash.
+"""The warm path: a validated spec (REST ``Api`` or ``SoapApi``) and its rendered tree,
+cached by content hash.
 
 Loading, schema-checking and building a real spec, then rendering and
 formatting four packages, takes seconds; an unchanged spec gives the same result every
@@ -25,11 +26,11 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from ..diff.lock import lock_path
-from ..pipeline import display_name
+from ..pipeline import AnyApi, display_name
 from ..spec.errors import SpecError
-from ..spec.model import Api
+from ..spec.soap import SoapApi
 
-FORMAT = 1
+FORMAT = 2  # 2: Summary.protocol (SOAP specs cached too)
 _GENERATOR = Path(__file__).resolve().parents[1]  # generator/
 _TEMPLATES = _GENERATOR.parent / "templates"
 _SCHEMA = _GENERATOR.parent / "spec" / "routespec.schema.json"
@@ -45,7 +46,8 @@ class Summary:
     name: str  # api.info.name
     file: str
     stage_names: tuple[str, ...]
-    routes: int  # over every stage
+    routes: int  # over every stage (a SOAP spec: its operations)
+    protocol: str = "rest"  # or "soap"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,21 +62,25 @@ class Entry:
     tree: Tree | None = None  # every stage, formatted, before specs share STAGES.md
 
     @classmethod
-    def of(cls, api: Api, notes: tuple[SpecError, ...]) -> Entry:
+    def of(cls, api: AnyApi, notes: tuple[SpecError, ...]) -> Entry:
         """The entry of a freshly validated ``api``."""
         blob = pickle.dumps(api, protocol=pickle.HIGHEST_PROTOCOL)
         _APIS[blob] = api
-        routes = sum(len(s.routes) for s in api.resolved)
-        return cls(Summary(api.info.name, api.file, api.stage_names, routes), notes, blob)
+        if isinstance(api, SoapApi):
+            summary = Summary(api.info.name, api.file, api.stage_names, len(api.operations), "soap")
+        else:
+            routes = sum(len(s.routes) for s in api.resolved)
+            summary = Summary(api.info.name, api.file, api.stage_names, routes)
+        return cls(summary, notes, blob)
 
-    def api(self) -> Api:
-        """The validated ``Api``."""
+    def api(self) -> AnyApi:
+        """The validated spec (``Api`` or ``SoapApi``)."""
         if self.blob not in _APIS:
             _APIS[self.blob] = pickle.loads(self.blob)
         return _APIS[self.blob]
 
 
-_APIS: dict[bytes, Api] = {}  # unpickled once per process
+_APIS: dict[bytes, AnyApi] = {}  # unpickled once per process
 
 
 def cache_dir() -> Path | None:

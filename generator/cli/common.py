@@ -12,9 +12,10 @@ from collections.abc import Callable, Sequence
 from enum import IntEnum
 from pathlib import Path
 
-from ..pipeline import validate
+from ..pipeline import AnyApi, load, validate, validate_any
 from ..spec.errors import SpecError
 from ..spec.model import Api
+from ..spec.soap import is_soap
 from . import cache
 
 # Where specs are found when a command is given none: every ``*.yaml`` directly inside.
@@ -72,7 +73,7 @@ def load_entry(spec: str, notes: list[SpecError] | None = None) -> cache.Entry |
     spec_key = cache.key(spec)
     entry = cache.read(spec_key)
     if entry is None:
-        api, errors = validate(spec)
+        api, errors = validate_any(spec)
         if api is None:
             return report_errors(errors)
         entry = cache.Entry.of(api, tuple(errors))
@@ -85,7 +86,19 @@ def load_entry(spec: str, notes: list[SpecError] | None = None) -> cache.Entry |
 
 
 def load_api(spec: str, notes: list[SpecError] | None = None) -> Api | Exit:
-    """A validated ``Api``, or ``Exit.INPUT`` after printing the errors (see ``load_entry``)."""
+    """A validated REST ``Api``, or ``Exit.INPUT`` after printing the errors (see
+    ``load_entry``); a SOAP spec is an error here."""
+    entry = load_entry(spec, notes)
+    if isinstance(entry, Exit):
+        return entry
+    api = entry.api()
+    if isinstance(api, Api):
+        return api
+    return report_errors(validate(spec)[1])  # names the spec's protocol line
+
+
+def load_any(spec: str, notes: list[SpecError] | None = None) -> AnyApi | Exit:
+    """A validated spec of either protocol, or ``Exit.INPUT`` after printing the errors."""
     entry = load_entry(spec, notes)
     return entry if isinstance(entry, Exit) else entry.api()
 
@@ -105,28 +118,45 @@ def all_specs(command: str, spec: str | None) -> list[str] | Exit:
     return found
 
 
-def one_spec(command: str, spec: str | None) -> str | Exit:
-    """``spec`` when given, else the only discovered spec (a usage error otherwise)."""
+def one_spec(command: str, spec: str | None, protocol: str | None = None) -> str | Exit:
+    """``spec`` when given, else the only discovered spec (of ``protocol``, when given).
+
+    A usage error names the candidates when there is none or more than one.
+    """
     if spec is not None:
         return spec
     found = discover_specs()
+    if protocol is not None:
+        found = [s for s in found if ("soap" if _declares_soap(s) else "rest") == protocol]
     if len(found) == 1:
         return found[0]
     listed = ", ".join(found) if found else "none"
+    kind = f" {protocol}" if protocol else ""
     return usage_error(
         command,
-        f"give SPEC: {SPEC_DIR}/*.yaml holds {len(found)} specs (candidates: {listed})",
+        f"give SPEC: {SPEC_DIR}/*.yaml holds {len(found)}{kind} specs (candidates: {listed})",
     )
+
+
+def one_soap_spec(command: str, spec: str | None) -> str | Exit:
+    """``spec`` when given, else the only discovered spec declaring ``protocol: soap``."""
+    return one_spec(command, spec, "soap")
+
+
+def _declares_soap(spec: str) -> bool:
+    src, errors = load(spec)
+    return not errors and isinstance(src.data, dict) and is_soap(src.data)
 
 
 def load_apis(
     command: str, spec: str | None, notes: list[SpecError] | None = None
-) -> list[tuple[str, Api]] | Exit:
-    """The given spec or every discovered one, each validated; errors of all are printed."""
+) -> list[tuple[str, AnyApi]] | Exit:
+    """The given spec or every discovered one (either protocol), each validated; errors
+    of all are printed."""
     specs = all_specs(command, spec)
     if isinstance(specs, Exit):
         return specs
-    loaded = [(s, load_api(s, notes)) for s in specs]
+    loaded = [(s, load_any(s, notes)) for s in specs]
     apis = [(s, api) for s, api in loaded if not isinstance(api, Exit)]
     return apis if len(apis) == len(loaded) else Exit.INPUT
 

@@ -36,7 +36,8 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser(
         "diff",
         help="list the changes between two stages, each marked breaking or not",
-        description=__doc__.split("\n\n")[1].replace("``", "`"),
+        description=__doc__.split("\n\n")[1].replace("``", "`")
+        + " SPEC defaults to the only REST spec.",
     )
     p.add_argument("stages", nargs="*", metavar="[SPEC] OLD NEW")
     p.add_argument(
@@ -143,7 +144,7 @@ def run(args: argparse.Namespace) -> Exit:
     if isinstance(parsed, Exit):
         return parsed
     given, names = parsed
-    spec = one_spec("diff", given)
+    spec = one_spec("diff", given, "rest")
     if isinstance(spec, Exit):
         return spec
     sides = _sides(args, spec)

@@ -21,8 +21,8 @@ from ..emit.tree import (
     splice_stages_file,
     write_tree,
 )
+from ..pipeline import AnyApi
 from ..spec.errors import SpecError
-from ..spec.model import Api
 from ..spec.naming import package_prefix
 from . import cache
 from .cache import Summary
@@ -58,7 +58,7 @@ def _stages(api: Summary, wanted: list[str] | None) -> list[str] | Exit:
     return [s for s in api.stage_names if s in wanted]
 
 
-def _tree(api: Api, stages: list[str] | None, formatter: Formatter) -> Tree | Exit:
+def _tree(api: AnyApi, stages: list[str] | None, formatter: Formatter) -> Tree | Exit:
     try:
         return build_tree(api, stages, formatter)
     except FormatError as exc:  # a template bug: say which file, write nothing

@@ -14,14 +14,14 @@ from .common import Exit, load_api, one_spec
 def add_parser(sub: Any) -> None:
     """Register ``routegen openapi``."""
     p = sub.add_parser("openapi", help="print the OpenAPI 3.1 document of a stage")
-    p.add_argument("spec", nargs="?", help="default: the only spec/*.yaml")
+    p.add_argument("spec", nargs="?", help="default: the only REST spec/*.yaml")
     p.add_argument("--stage", required=True)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> Exit:
     """Print the document as JSON (sorted keys, stable)."""
-    spec = one_spec("openapi", args.spec)
+    spec = one_spec("openapi", args.spec, "rest")
     if isinstance(spec, Exit):
         return spec
     api = load_api(spec)

@@ -24,6 +24,7 @@ from . import (
     views,
 )
 from .models import render_models
+from .soap import SOAP_RUNTIME_PREFIX
 from .templating import RUNTIME, RenderedFile, header, render_template
 from .views import GroupView, docstring
 
@@ -53,6 +54,8 @@ def render_stage(stage: StageApi, spec_file: str) -> list[RenderedFile]:
     for name, content in _package_modules(stage, head, groups).items():
         files.append(RenderedFile(f"{base}/{name}", content, True))
     for path in sorted(RUNTIME.glob("*.py")):
+        if path.name.startswith(SOAP_RUNTIME_PREFIX):  # SOAP packages only
+            continue
         text = head + "\n" + path.read_text(encoding="utf-8")
         files.append(RenderedFile(f"{base}/_runtime/{path.name}", text, False))
     files.append(

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..diff.report import stages_report
 from ..spec.model import Api, StageApi
+from ..spec.soap import SoapApi
 from .formatting import Formatter
 
 if TYPE_CHECKING:
@@ -46,22 +47,32 @@ def render_stage(stage: StageApi, spec_file: str) -> list[RenderedFile]:
 
 
 def build_tree(
-    api: Api, stages: Sequence[str] | None = None, formatter: Formatter | None = None
+    api: Api | SoapApi, stages: Sequence[str] | None = None, formatter: Formatter | None = None
 ) -> Tree:
     """Every output file, path relative to the output root -> bytes."""
     formatter = formatter or Formatter(default_cache())
+    if isinstance(api, SoapApi):  # one contract: no stage diff, no STAGES.md entry
+        from .soap import render_soap_stage  # Jinja and the SOAP emitters, on first use
+
+        soap_files = [f for name in stages or api.stage_names for f in render_soap_stage(api, name)]
+        return _format(soap_files, formatter)
     files = [
         f
         for name in stages or api.stage_names
         for f in render_stage(api.stage(name), api.file)
     ]
-    python = [f for f in files if f.python]
-    formatted = formatter.format_many([(f.path, f.content) for f in python])
-    texts = {f.path: text for f, text in zip(python, formatted, strict=True)}
-    tree: Tree = {f.path: texts.get(f.path, f.content).encode("utf-8") for f in files}
+    tree = _format(files, formatter)
     if stages is None or list(stages) == list(api.stage_names):
         tree[STAGES_FILE] = stages_document(api).encode("utf-8")
     return tree
+
+
+def _format(files: Sequence[RenderedFile], formatter: Formatter) -> Tree:
+    """Black over the Python files (cached), everything as bytes."""
+    python = [f for f in files if f.python]
+    formatted = formatter.format_many([(f.path, f.content) for f in python])
+    texts = {f.path: text for f, text in zip(python, formatted, strict=True)}
+    return {f.path: texts.get(f.path, f.content).encode("utf-8") for f in files}
 
 
 def stages_document(api: Api) -> str:

@@ -132,6 +132,9 @@ def _message(error: ValidationError) -> str:
         rule = pattern_in_words(str(error.validator_value))
         shown = short_repr(error.instance)
         return f"{shown} does not match {error.validator_value!r}: expected {rule}"
+    if v == "not" and isinstance(error.schema, dict) and error.path:
+        # a key forbidden by the other protocol: its schema says why
+        return f"{error.path[-1]!r} is {error.schema.get('description', 'not allowed here')}"
     if v == "enum":
         allowed: Any = error.validator_value
         options = ", ".join(repr(v) for v in allowed)

@@ -125,7 +125,8 @@ def test_runtime_is_copied_verbatim_after_the_header(generated_out: Path) -> Non
         copied = sorted(
             p.name for p in (generated_out / pkg / pkg / "_runtime").glob("*.py")
         )
-        assert copied == sorted(p.name for p in runtime.glob("*.py"))
+        rest_runtime = [p.name for p in runtime.glob("*.py") if not p.name.startswith("_soap")]
+        assert copied == sorted(rest_runtime)  # the _soap_* modules go to SOAP packages only
         for name in copied:
             text = (generated_out / pkg / pkg / "_runtime" / name).read_text("utf-8")
             head, body = text.split("\n", 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from mock_support import REAL
 
 from generator.cli import main
@@ -32,3 +33,11 @@ def test_plan_options_replace_the_spec_plan_and_slack_defaults_to_strict() -> No
     assert (config.limits.rate, config.limits.burst, config.limits.quota) == (40, 100, 300)
     same = argparse.Namespace(no_limits=False, rate=None, burst=None, quota=None)
     assert _with_plan(MockConfig(), spec, same).limits is None
+
+
+def test_soap_mock_needs_a_certificate(capsys: pytest.CaptureFixture[str]) -> None:
+    soap = str(REAL.parent / "nuvias.yaml")
+    assert main(["mock", soap, "--stage", "v10"]) == 2
+    assert "a soap spec needs --cert PEM" in capsys.readouterr().err
+    assert main(["mock", soap, "--stage", "v10", "--cert", "/nope.pem"]) == 2
+    assert "--cert: No such file or directory" in capsys.readouterr().err

@@ -315,6 +315,8 @@ def test_schema_uses_only_known_keywords() -> None:
         "description",
         "default",
         "examples",
+        "then",  # companions of the "if" validator (protocol rest or soap)
+        "else",
     }
     strays: list[str] = []
 
