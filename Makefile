@@ -50,8 +50,21 @@ hostile: $(STAMP)
 hostile-specs: $(STAMP)
 	ROUTEGEN_HOSTILE=full $(BIN)/pytest -q -p no:cacheprovider tests/generation/test_hostile_specs_property.py tests/unit/test_hostile_spec_checks.py
 
-bench: $(STAMP)
-	$(BIN)/python bench/bench_generate.py
+# The peers routegen is measured against live in their own venv (bench/.venv, ignored):
+# openapi-python-client (+ ruff, its default hooks) and OpenAPI Generator (needs java).
+BENCH_STAMP := bench/.venv/.installed
+BENCH_ARGS ?=
+
+$(BENCH_STAMP):
+	$(PYTHON) -m venv bench/.venv
+	bench/.venv/bin/pip install --quiet --upgrade pip
+	bench/.venv/bin/pip install --quiet openapi-python-client ruff
+	if command -v java >/dev/null; then bench/.venv/bin/pip install --quiet openapi-generator-cli; fi
+	touch $(BENCH_STAMP)
+
+# Every side-by-side row of bench/README.md, from one run (BENCH_ARGS="--repeat 3" to shorten).
+bench: $(STAMP) $(BENCH_STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .routegen-cache

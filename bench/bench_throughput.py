@@ -11,6 +11,7 @@ rate plus the number of 429s the server answered. Not a test: run it by hand.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import threading
 import time
@@ -36,6 +37,9 @@ def main() -> int:
     parser.add_argument("--burst", type=int, default=100)
     parser.add_argument(
         "--slack", type=float, default=0.0, help="mock's jitter slack (s)"
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="one JSON line (for bench/run.py)"
     )
     args = parser.parse_args()
 
@@ -80,11 +84,15 @@ def main() -> int:
     stats = app.state.stats
     served = stats.by_status[200]
     allowed = args.burst + args.rate * elapsed
+    steady = max(served - args.burst, 0) / elapsed
+    if args.json:
+        figures = {"sustained": steady, "rate": args.rate, "429": stats.by_status[429]}
+        print(json.dumps({**figures, "errors": len(errors)}))
+        return 1 if errors else 0
     print(
         f"duration          {elapsed:.1f} s, {args.threads} threads sharing one client"
     )
     print(f"requests          {stats.requests} ({served} answered 200)")
-    steady = max(served - args.burst, 0) / elapsed
     print(f"overall           {served / elapsed:.2f} req/s (burst included)")
     print(
         f"sustained         {steady:.2f} req/s = {steady / args.rate:.3f} x the allowed rate"
