@@ -25,9 +25,7 @@ BEGIN, END = "<!-- bench:run begin -->", "<!-- bench:run end -->"
 Row = tuple[str, str, str, str]  # what, ours, baseline, ratio
 
 
-def run(
-    cmd: Sequence[str], env: dict[str, str] | None = None, timeout: float = 3600
-) -> float:
+def run(cmd: Sequence[str], env: dict[str, str] | None = None, timeout: float = 3600) -> float:
     """Seconds one whole process took; raises on a non-zero exit or a timeout.
 
     The command runs in its own process group so that a timeout also stops the
@@ -110,10 +108,7 @@ def table(rows: list[Row], header: str) -> str:
         "",
         "| measure | routegen | baseline | ratio |",
         "|---|---|---|---|",
-        *[
-            f"| {what} | {ours} | {base} | {ratio} |"
-            for what, ours, base, ratio in rows
-        ],
+        *[f"| {what} | {ours} | {base} | {ratio} |" for what, ours, base, ratio in rows],
         END,
     ]
     return "\n".join(lines)

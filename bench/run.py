@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import (  # noqa: E402
+from harness import (
     BENCH,
     PEERS_BIN,
     ROOT,
@@ -117,7 +117,7 @@ def openapi_generator(docs: list[Path], work: Path) -> float:
         out = work / "oag" / doc.stem
         shutil.rmtree(out, ignore_errors=True)
         cmd = [str(PEERS_BIN / "openapi-generator-cli"), "generate", "-i", str(doc)]
-        total += run(cmd + ["-g", "python", "-o", str(out), "--skip-validate-spec"])
+        total += run([*cmd, "-g", "python", "-o", str(out), "--skip-validate-spec"])
     return total
 
 
@@ -160,17 +160,14 @@ def generation_rows(work: Path, repeat: int) -> list[Row]:
                 t["oag"],
             )
         )
-    return rows + [
+    return [
+        *rows,
         ratio_row(
             "warm generation, 4 stages (cache filled, output current) vs cold — target ≤ 0.1",
             t["warm"],
             t["cold"],
         ),
-        ratio_row(
-            "`routegen check` of the 4 stages vs cold — target ≤ 0.1",
-            t["check"],
-            t["cold"],
-        ),
+        ratio_row("`routegen check` of the 4 stages vs cold — target ≤ 0.1", t["check"], t["cold"]),
         ratio_row(
             "no-op `make generate` (every spec) vs cold generation of every spec",
             t["make"],
@@ -242,9 +239,7 @@ def _small_rows(port: int, repeat: int) -> list[Row]:
             t["req_raw"],
         )
     ]
-    t = alternate(
-        {n: _side(n, port) for n in ("import_pkg", "import_base")}, repeat * 2
-    )
+    t = alternate({n: _side(n, port) for n in ("import_pkg", "import_base")}, repeat * 2)
     rows.append(
         ratio_row(
             "`import vendnovation_v2_1` vs `import httpx, pydantic` — target ≤ 1.3",
