@@ -13,7 +13,13 @@ from ..emit.models import stage_schema, type_schema
 from ..spec.model import FilterField, Route, StageApi
 from . import openapi_rest
 
-_ERRORS_REF = {"$ref": "#/components/schemas/ErrorList"}
+# Error answers reference object schemas and spell the list inline: openapi-python-client
+# (and other generators) resolve a ``$ref`` only to an object or enum, never to an array.
+_ERROR_LIST = {
+    "type": "array",
+    "items": {"$ref": "#/components/schemas/ErrorObject"},
+}
+_GATEWAY_REF = {"$ref": "#/components/schemas/GatewayMessage"}
 
 
 def _filter_object(fields: tuple[FilterField, ...]) -> dict[str, Any]:
@@ -86,12 +92,7 @@ def _operation(stage: StageApi, route: Route) -> dict[str, Any]:
         "responses": {str(route.status): _success(stage, route)},
         "security": _security(stage, route),
     }
-    statuses = sorted({e.status for e in stage.errors if e.code in route.errors})
-    for status in statuses or [400]:
-        op["responses"][str(status)] = {
-            "description": "A list of error objects.",
-            "content": {"application/json": {"schema": _ERRORS_REF}},
-        }
+    op["responses"].update(_error_responses(stage))
     if stage.rest:
         return _rest_operation(stage, route, op)
     if route.paged:
@@ -126,6 +127,33 @@ def _rest_operation(
     return op
 
 
+def _error_responses(stage: StageApi) -> dict[str, Any]:
+    """Error lists and the gateway's answers, declared on every route.
+
+    The error codes are one table shared by every route (a server answers, say, a data
+    access error on any route naming foreign records), and the gateway sits in front of
+    every route; a route's own ``errors`` only documents which it expects most.
+    """
+    api = {e.status for e in stage.errors} or {400}
+    gateway = {g.status for g in stage.gateway}
+    out: dict[str, Any] = {}
+    for status in sorted(api | gateway):
+        schemas = ([_ERROR_LIST] if status in api else []) + (
+            [_GATEWAY_REF] if status in gateway else []
+        )
+        names = [g.message for g in stage.gateway if g.status == status]
+        described = "A list of error objects." if status in api else ""
+        if names:
+            gate = "Gateway: " + ", ".join(names) + "."
+            described = f"{described} {gate}".strip()
+        schema = schemas[0] if len(schemas) == 1 else {"anyOf": schemas}
+        out[str(status)] = {
+            "description": described,
+            "content": {"application/json": {"schema": schema}},
+        }
+    return out
+
+
 def _security(stage: StageApi, route: Route) -> list[dict[str, list[str]]]:
     if route.auth == "none":
         return []
@@ -149,20 +177,33 @@ def openapi_document(stage: StageApi) -> dict[str, Any]:
             stage, route
         )
     doc["paths"] = dict(sorted(paths.items()))
+    schemas = doc["components"]["schemas"]
+    schemas["ErrorObject"] = _error_object(stage)
+    if stage.gateway:
+        schemas["GatewayMessage"] = {
+            "type": "object",
+            "description": "The API gateway's answer, before the request reaches the API.",
+            "properties": {"message": {"type": "string"}},
+            "required": ["message"],
+        }
+    doc["components"]["securitySchemes"] = _security_schemes(stage)
+    return doc
+
+
+def _error_object(stage: StageApi) -> dict[str, Any]:
+    """One object of the API's error list, with this stage's key names and codes."""
     eo = stage.error_object
-    error = {
+    return {
         "type": "object",
+        "description": "One error of an error list.",
         "properties": {
             eo.code: {"type": "string", "enum": [e.code for e in stage.errors]},
             eo.message: {"type": "string"},
-            eo.pointers: {"type": ["array", "null"]},
-            eo.pointer_name: {"type": ["string", "null"]},
+            eo.pointers: {"anyOf": [{"type": "array", "items": {}}, {"type": "null"}]},
+            eo.pointer_name: {"anyOf": [{"type": "string"}, {"type": "null"}]},
         },
+        "required": [eo.code, eo.message],
     }
-    schemas = doc["components"]["schemas"]
-    schemas["ErrorList"] = {"type": "array", "items": error}
-    doc["components"]["securitySchemes"] = _security_schemes(stage)
-    return doc
 
 
 def _security_schemes(stage: StageApi) -> dict[str, Any]:
