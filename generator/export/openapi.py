@@ -19,6 +19,7 @@ _ERROR_LIST = {
     "type": "array",
     "items": {"$ref": "#/components/schemas/ErrorObject"},
 }
+_ERROR_REF = {"$ref": "#/components/schemas/ErrorObject"}
 _GATEWAY_REF = {"$ref": "#/components/schemas/GatewayMessage"}
 
 
@@ -65,7 +66,9 @@ def _success(stage: StageApi, route: Route) -> dict[str, Any]:
     if synced is not None:
         schemas["list"] = synced
     if route.response.kind in schemas:
-        out["content"] = {"application/json": {"schema": schemas[route.response.kind]}}
+        # A text answer is plain text on the wire (the client also takes a JSON string).
+        media = "text/plain" if route.response.kind == "text" else "application/json"
+        out["content"] = {media: {"schema": schemas[route.response.kind]}}
     headers = {}
     if route.paged and not stage.rest:
         p = stage.pagination
@@ -135,14 +138,17 @@ def _error_responses(stage: StageApi) -> dict[str, Any]:
     every route; a route's own ``errors`` only documents which it expects most.
     """
     api = {e.status for e in stage.errors} or {400}
+    # A standard-body API answers a list of error objects, a rest-style one a single one.
+    error = _ERROR_REF if stage.rest else _ERROR_LIST
     gateway = {g.status for g in stage.gateway}
     out: dict[str, Any] = {}
     for status in sorted(api | gateway):
-        schemas = ([_ERROR_LIST] if status in api else []) + (
+        schemas = ([error] if status in api else []) + (
             [_GATEWAY_REF] if status in gateway else []
         )
         names = [g.message for g in stage.gateway if g.status == status]
-        described = "A list of error objects." if status in api else ""
+        described = ("An error object." if stage.rest else "A list of error objects.")
+        described = described if status in api else ""
         if names:
             gate = "Gateway: " + ", ".join(names) + "."
             described = f"{described} {gate}".strip()

@@ -53,8 +53,10 @@ def _success(op: Mapping[str, Any]) -> tuple[int, Schema | None]:
     for code in ("200", "201", "202", "204"):
         answer = (op.get("responses") or {}).get(code)
         if answer is not None:
-            content = (answer.get("content") or {}).get("application/json") or {}
-            return int(code), content.get("schema")
+            media = answer.get("content") or {}
+            if "application/json" not in media and "text/plain" in media:
+                return int(code), {"type": "string"}
+            return int(code), (media.get("application/json") or {}).get("schema")
     return 200, None
 
 
