@@ -50,7 +50,9 @@ CHECKS = [
 
 
 @pytest.fixture(params=STAGES, ids=[f"{s.split('/')[-1][:-5]}-{n}" for s, n in STAGES])
-def served(request: pytest.FixtureRequest) -> Iterator[tuple[StageApi, str, dict[str, str]]]:
+def served(
+    request: pytest.FixtureRequest,
+) -> Iterator[tuple[StageApi, str, dict[str, str]]]:
     """(stage, base URL, credential headers) of a mock with the usage plan off."""
     spec, name = request.param
     stage = generator.build(spec).stage(name)
@@ -98,6 +100,8 @@ def test_mock_answers_conform_to_the_exported_document(
         # Valid requests and invalid ones (wrong types, missing or extra fields).
         @given(case=st.one_of([operation.as_strategy(mode) for mode in GenerationMode]))
         def conforms(case: schemathesis.Case) -> None:
-            case.call_and_validate(base_url=base, headers=headers, checks=CHECKS, timeout=30)
+            case.call_and_validate(
+                base_url=base, headers=headers, checks=CHECKS, timeout=30
+            )
 
         conforms()

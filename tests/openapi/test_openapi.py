@@ -100,7 +100,10 @@ def test_error_answers_are_declared_with_resolvable_references(
     forbidden = responses["403"]["content"]["application/json"]["schema"]
     assert {"$ref": "#/components/schemas/GatewayMessage"} in forbidden["anyOf"]
     errors = responses["400"]["content"]["application/json"]["schema"]
-    assert errors == {"type": "array", "items": {"$ref": "#/components/schemas/ErrorObject"}}
+    assert errors == {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/ErrorObject"},
+    }
     text = json.dumps(doc)
     for ref in set(re.findall(r'"#/components/schemas/([^"]+)"', text)):
         assert ref in schemas, ref
@@ -119,8 +122,18 @@ def test_openapi_python_client_generates_without_warnings(
     config.write_text("post_hooks: []\n", encoding="utf-8")  # judge the document only
     tool = Path(sys.executable).with_name("openapi-python-client")
     result = subprocess.run(
-        [str(tool), "generate", "--path", str(document), "--output-path",
-         str(tmp_path / "out"), "--meta", "none", "--config", str(config)],
+        [
+            str(tool),
+            "generate",
+            "--path",
+            str(document),
+            "--output-path",
+            str(tmp_path / "out"),
+            "--meta",
+            "none",
+            "--config",
+            str(config),
+        ],
         capture_output=True,
         text=True,
         timeout=240,
