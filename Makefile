@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # --dist loadfile keeps a file's module-scoped fixtures (built specs, mock apps) in one worker.
 PARALLEL := -n auto --dist loadfile
 
-.PHONY: generate test test-fast check lint regen-goldens bench hostile hostile-specs clean
+.PHONY: generate test test-fast check lint regen-goldens bench hostile hostile-specs contract clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ hostile: $(STAMP)
 # packages that compile, import, build a correct request and pass mypy --strict.
 hostile-specs: $(STAMP)
 	ROUTEGEN_HOSTILE=full $(BIN)/pytest -q -p no:cacheprovider tests/generation/test_hostile_specs_property.py tests/unit/test_hostile_spec_checks.py
+
+# schemathesis against the mock with each stage's exported OpenAPI document, valid and
+# invalid requests; make test runs the same tests with a few examples per operation.
+contract: $(STAMP)
+	CONTRACT_EXAMPLES=40 $(BIN)/pytest -n 2 --dist loadfile -q -p no:cacheprovider tests/contract
 
 # The peers routegen is measured against live in their own venv (bench/.venv, ignored):
 # openapi-python-client (+ ruff, its default hooks) and OpenAPI Generator (needs java).

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 _FORMATS = {"date-time": "DateTime", "uuid": "Guid", "password": "string"}
+_NUMBER_FORMATS = {"int64": "long", "double": "double", "float": "float"}
 _TYPES = {"integer": "int", "number": "decimal", "boolean": "bool", "string": "string"}
 _CONSTRAINTS = {
     "maxLength": "max_length",
@@ -62,6 +63,8 @@ def _base(schema: Schema) -> str:
     fmt = schema.get("format")
     if schema.get("type") == "string" and fmt in _FORMATS:
         return _FORMATS[fmt]
+    if schema.get("type") in ("integer", "number") and fmt in _NUMBER_FORMATS:
+        return _NUMBER_FORMATS[str(fmt)]
     return _TYPES.get(str(schema.get("type")), "string")
 
 

@@ -19,10 +19,24 @@ import yaml
 
 from ..spec import naming
 from .models import Schema, import_schemas, ref_name, type_expr
+from .standard import (
+    is_standard,
+    settle_token_guess,
+    standard_auth,
+    standard_blocks,
+    standard_route,
+)
 
 _ROUTE_NAME = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 _OFFSETS = ("offset", "skip", "start")
 _SIZES = ("pageSize", "limit", "size", "per_page", "page_size")
+_API_KEYS = (
+    "error_root",
+    "api_key_env",
+    "username_env",
+    "password_env",
+    "case_insensitive_names",
+)
 _VERBS = {"post": "create", "put": "update", "patch": "update", "delete": "delete"}
 
 
@@ -36,25 +50,35 @@ class _Doc:
     def __init__(self, data: Mapping[str, Any], name: str | None, stage: str) -> None:
         self.data, self.stage = data, stage
         self.notes: list[str] = []
+        self.standard = is_standard(data)
+        self.filters: dict[str, dict[str, Any]] = {}
         info = data.get("info") or {}
         title = str(info.get("title") or "Imported API")
         self.title = re.sub(r"\s*\([^)]*\)\s*$", "", title) or title
-        self.name = name or (naming.snake_case(self.title) or "imported")[:40]
+        known = info.get("x-routegen-api") or {}
+        self.name = str(
+            name
+            or known.get("name")
+            or (naming.snake_case(self.title) or "imported")[:40]
+        )
         self.schemas: Mapping[str, Schema] = (data.get("components") or {}).get(
             "schemas"
         ) or {}
 
     def note(self, where: str, what: str) -> None:
-        """Record something the user must check or fill in, at a spec path."""
-        self.notes.append(f"{where}: {what}")
+        """Record something the user must check or fill in, at a spec path (once)."""
+        if f"{where}: {what}" not in self.notes:
+            self.notes.append(f"{where}: {what}")
 
 
 def _success(op: Mapping[str, Any]) -> tuple[int, Schema | None]:
     for code in ("200", "201", "202", "204"):
         answer = (op.get("responses") or {}).get(code)
         if answer is not None:
-            content = (answer.get("content") or {}).get("application/json") or {}
-            return int(code), content.get("schema")
+            media = answer.get("content") or {}
+            if "application/json" not in media and "text/plain" in media:
+                return int(code), {"type": "string"}
+            return int(code), (media.get("application/json") or {}).get("schema")
     return 200, None
 
 
@@ -140,17 +164,14 @@ def _route(
 ) -> dict[str, Any]:
     status, schema = _success(op)
     response, sync_key = _response(doc, schema)
+    if doc.standard:
+        route = _route_head(path, method, op, False)
+        route["response"] = response
+        if status != (204 if response == "none" else 200):
+            route["status"] = status
+        return standard_route(doc, route, op, route["name"].split(".")[0])
     query, paged = _query_names(paging, op, sync_key)
-    route: dict[str, Any] = {
-        "name": _route_name(path, method, op, paged),
-        "method": method.upper(),
-        "path": path,
-        "summary": " ".join(
-            str(op.get("summary") or op.get("operationId") or path).split()
-        ),
-    }
-    if op.get("description"):
-        route["description"] = " ".join(str(op["description"]).split())
+    route = _route_head(path, method, op, paged)
     if paged:
         route["paged"] = True
     if query:
@@ -171,6 +192,23 @@ def _route(
     return route
 
 
+def _route_head(
+    path: str, method: str, op: Mapping[str, Any], paged: bool
+) -> dict[str, Any]:
+    """Name, method, path, summary and description of a route."""
+    route: dict[str, Any] = {
+        "name": _route_name(path, method, op, paged),
+        "method": method.upper(),
+        "path": path,
+        "summary": " ".join(
+            str(op.get("summary") or op.get("operationId") or path).split()
+        ),
+    }
+    if op.get("description"):
+        route["description"] = " ".join(str(op["description"]).split())
+    return route
+
+
 def _routes(doc: _Doc, paging: _Paging) -> list[dict[str, Any]]:
     out = []
     for path, item in sorted((doc.data.get("paths") or {}).items()):
@@ -187,6 +225,10 @@ def _routes(doc: _Doc, paging: _Paging) -> list[dict[str, Any]]:
 
 def _auth(doc: _Doc) -> dict[str, Any]:
     schemes = (doc.data.get("components") or {}).get("securitySchemes") or {}
+    if doc.standard:
+        found = standard_auth(doc, schemes)
+        if found:
+            return found
     headers = [
         (name, s["name"])
         for name, s in sorted(schemes.items())
@@ -207,6 +249,20 @@ def _auth(doc: _Doc) -> dict[str, Any]:
 
 def _errors(doc: _Doc) -> tuple[dict[str, Any], set[str]]:
     """The error object keys and codes, and the schema names that describe errors."""
+    gateway = {
+        n: s
+        for n, s in doc.schemas.items()
+        if isinstance(s.get("x-routegen-gateway"), list)
+    }
+    for name, schema in doc.schemas.items():
+        if isinstance(schema.get("x-routegen-codes"), Mapping):
+            block: dict[str, Any] = {"codes": dict(schema["x-routegen-codes"])}
+            keys = schema.get("x-routegen-keys")
+            if isinstance(keys, Mapping):
+                block = {"object": dict(keys), **block}
+            for found in gateway.values():
+                block["gateway"] = list(found["x-routegen-gateway"])
+            return block, {name, *gateway}
     for name, schema in doc.schemas.items():
         item = schema.get("items") if schema.get("type") == "array" else schema
         props = (item or {}).get("properties") or {}
@@ -266,22 +322,33 @@ def import_document(
     for note in notes:
         doc.note(*note.split(": ", 1))
     spec: dict[str, Any] = {"routespec": 1, "api": _api(doc), "stages": _stages(doc)}
-    spec["request_style"] = "rest"
     spec["auth"] = _auth(doc)
-    spec["limits"] = {"rate": 1, "burst": 1}
-    doc.note("$.limits", "the usage plan is not in the document; 1 request/s assumed")
-    spec["pagination"] = {
-        "style": "offset",
-        "offset_param": paging.offset or "offset",
-        "size_param": paging.size or "pageSize",
-        **({"max_size": paging.max_size} if paging.max_size else {}),
-    }
+    spec["limits"] = _limits(doc)
+    if doc.standard:
+        spec.update(standard_blocks(doc, routes))
+    else:
+        spec["request_style"] = "rest"
+        spec["pagination"] = {
+            "style": "offset",
+            "offset_param": paging.offset or "offset",
+            "size_param": paging.size or "pageSize",
+            **({"max_size": paging.max_size} if paging.max_size else {}),
+        }
     if any(r.get("sync") for r in routes):
         spec["sync"] = _sync_block(doc, paging, models)
     spec["models"] = models
     spec["errors"] = errors
     spec["routes"] = routes
+    settle_token_guess(spec)
     return spec, doc.notes
+
+
+def _limits(doc: _Doc) -> dict[str, Any]:
+    found = doc.data.get("x-routegen-limits")
+    if isinstance(found, Mapping):
+        return dict(found)
+    doc.note("$.limits", "the usage plan is not in the document; 1 request/s assumed")
+    return {"rate": 1, "burst": 1}
 
 
 def _api(doc: _Doc) -> dict[str, Any]:
@@ -296,6 +363,9 @@ def _api(doc: _Doc) -> dict[str, Any]:
         url = url.rstrip("/") + "/{stage}"
     info = doc.data.get("info") or {}
     api = {"name": doc.name, "title": doc.title, "base_url": url}
+    known = info.get("x-routegen-api")
+    if isinstance(known, Mapping):  # the name given on the command line wins
+        api.update({k: v for k, v in known.items() if k != "name" and k in _API_KEYS})
     if info.get("version"):
         api["version"] = str(info["version"])
     return api

@@ -40,10 +40,11 @@ def target_model(stage: StageApi, route: Route) -> Model | None:
     return stage.model(route.body.model or "") if route.body else None
 
 
-def _fits(stage: StageApi, ref: TypeRef, value: Any) -> bool:
+def value_fits(stage: StageApi, ref: TypeRef, value: Any) -> bool:
+    """Whether a non-null JSON ``value`` has the shape of ``ref`` (lists item by item)."""
     if ref.is_list:
         return isinstance(value, list) and all(
-            _fits(stage, TypeRef(ref.base), v) for v in value
+            value_fits(stage, TypeRef(ref.base), v) for v in value
         )
     if ref.base in _INTS:
         return int_fits(ref.base, value)
@@ -59,7 +60,8 @@ def _fits(stage: StageApi, ref: TypeRef, value: Any) -> bool:
     return isinstance(value, str)
 
 
-def _constraint(item: ModelField, value: Any) -> str | None:
+def constraint_problem(item: ModelField, value: Any) -> str | None:
+    """The constraint of ``item`` that ``value`` breaks, in words; None when it fits."""
     if isinstance(value, str):
         if item.max_length is not None and len(value) > item.max_length:
             return f"{item.name} is longer than {item.max_length} characters."
@@ -109,11 +111,11 @@ class _Checker:
                     "MISSING_REQUIRED_DATA", f"{item.name} is required.", index, ident
                 )
             return
-        if not any(_fits(self.store.stage, t, value) for t in item.types):
+        if not any(value_fits(self.store.stage, t, value) for t in item.types):
             msg = f"{item.name} could not be deserialized as {item.type}."
             self._add("DESERIALIZATION_ERROR", msg, index, ident)
             return
-        problem = _constraint(item, value)
+        problem = constraint_problem(item, value)
         if problem is not None:
             self._add("GENERIC_ERROR", problem, index, ident)
 

@@ -8,6 +8,7 @@ enums, client credentials and error classes.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from generator.emit.resources import route_methods
 from generator.emit.rest_views import credentials
 from generator.emit.views import group_views
 from generator.export.openapi import openapi_document
-from generator.importer.openapi import import_document
+from generator.importer.openapi import import_document, render
 from generator.spec.model import StageApi
 
 
@@ -79,6 +80,86 @@ def test_infusion_round_trip_keeps_the_public_surface(tmp_path: Path) -> None:
     ):  # the imported spec generates a client
         if f.path.endswith(".py"):
             compile(f.content, f.path, "exec")
+
+
+@pytest.mark.parametrize("stage", ["v1", "v2", "v2.1", "rc"])
+def test_standard_body_round_trip_keeps_the_public_surface(
+    tmp_path: Path, stage: str
+) -> None:
+    """Filters, date-range clamping, page sizes, the token route and header paging
+    come back from the export (natively and through its x-routegen-* extensions)."""
+    original = generator.build("spec/vendnovation.yaml").stage(stage)
+    imported = round_trip(tmp_path, "spec/vendnovation.yaml", stage, "vendnovation")
+    assert imported.stage.name == stage and imported.package == original.package
+    assert surface(imported) == surface(original)
+    assert not imported.rest and imported.pagination == original.pagination
+    assert imported.date_range == original.date_range
+    assert imported.limits == original.limits
+    token, expected = imported.auth.token, original.auth.token
+    assert token is not None and expected is not None
+    assert token == dataclasses.replace(
+        expected, source=None
+    )  # provenance is not surface
+    assert imported.auth.api_key_header == original.auth.api_key_header
+    used = {original.request_filter.name} if original.request_filter else set()
+    used |= {r.route_filter.filter for r in original.routes if r.route_filter}
+    assert {f.name for f in imported.filters} == used
+    for route in original.routes:
+        back = imported.route(route.name)
+        assert (back.max_range, back.max_page_size, back.paged, back.auth) == (
+            route.max_range,
+            route.max_page_size,
+            route.paged,
+            route.auth,
+        ), route.name
+        assert [f.wire for f in back.request_filter] == [
+            f.wire for f in route.request_filter
+        ]
+    assert {e.code: e.status for e in imported.errors} == {
+        e.code: e.status for e in original.errors
+    }
+    assert [g.name for g in imported.gateway] == [g.name for g in original.gateway]
+    files = {f.path: f.content for f in render_stage(imported, "imported.yaml")}
+    for path, content in files.items():  # the imported spec generates a client
+        if path.endswith(".py"):
+            compile(content, path, "exec")
+
+
+def _without_extensions(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: _without_extensions(v)
+            for k, v in value.items()
+            if not k.startswith("x-routegen-")
+        }
+    if isinstance(value, list):
+        return [_without_extensions(v) for v in value]
+    return value
+
+
+def test_a_standard_body_document_without_extensions_imports_with_notes(
+    tmp_path: Path,
+) -> None:
+    """Native inference alone: filters from the bodies, paging from the headers, the
+    token from its scheme; what OpenAPI cannot say is marked for the user."""
+    original = generator.build("spec/vendnovation.yaml").stage("v2.1")
+    data = _without_extensions(json.loads(json.dumps(openapi_document(original))))
+    spec, notes = import_document(data)
+    assert spec["request_style"] == "standard-body"
+    assert spec["auth"]["api_key"] == {"header": "x-api-key"}
+    assert spec["auth"]["token"]["header"] == "access-token"
+    assert spec["auth"]["token"]["route"] == "auth.authenticate"
+    machines = next(r for r in spec["routes"] if r["name"] == "machines.list")
+    assert machines["paged"] is True and "organizationIds" in machines["request_filter"]
+    assert "startDate" in spec["filters"]["RequestFilter"]["fields"]
+    where = {n.split(": ", 1)[0] for n in notes}
+    assert {"$.limits", "$.auth.token", "$.date_range", "$.errors.codes"} <= where
+    assert "$.routes[transactions.list].max_range" in where
+    path = tmp_path / "native.yaml"
+    path.write_text(render(spec, notes, "native.json"))
+    api, errors = generator.validate(path)
+    assert errors == [] and api is not None, [e.format() for e in errors]
+    assert api.stage("v2.1").route("machines.list").paged
 
 
 def test_what_cannot_be_inferred_is_marked(
