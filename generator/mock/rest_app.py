@@ -28,7 +28,7 @@ from starlette.routing import Route as StarletteRoute
 
 from ..runtime._text_rules import broken_rule
 from ..runtime._webhooks import sign
-from ..spec.model import Model, ModelField, Route, StageApi
+from ..spec.model import Model, Route, StageApi
 from .config import MockConfig
 from .errors import gateway_response
 from .limits import UsagePlan
@@ -307,7 +307,6 @@ async def _body(model_stage: StageApi, model: Model, request: Request) -> dict[s
         # A value of the wrong type is refused, as the vendor's deserializer does,
         # rather than stored and served back against the model's schema.
         fits = value is None or any(value_fits(model_stage, t, value) for t in f.types)
-        fits = fits or _decimal_text(f, value)
         if not fits:
             raise StoreError(400, f"{f.name} is not a {f.type}")
         problem = constraint_problem(f, value)
@@ -319,17 +318,6 @@ async def _body(model_stage: StageApi, model: Model, request: Request) -> dict[s
         if rule is not None:
             raise StoreError(400, f"{f.name} breaks the text rule {rule}")
     return body
-
-
-def _decimal_text(f: ModelField, value: Any) -> bool:
-    """A decimal sent as its digits in a string: today's rest client writes money so
-    (pydantic's JSON mode), and the mock keeps serving that client while it does."""
-    if f.type.base != "decimal" or f.type.is_list or not isinstance(value, str):
-        return False
-    try:
-        return math.isfinite(float(value))
-    except ValueError:
-        return False
 
 
 def create_rest_app(stage: StageApi, config: MockConfig) -> Starlette:

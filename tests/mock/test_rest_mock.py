@@ -158,7 +158,7 @@ def test_bad_bodies_get_a_400_not_a_500_nor_a_stored_record(stage: Any) -> None:
     answer = http.post("/products", json={**PRODUCT, "unitPrice": [[], True]})
     assert answer.status_code == 400 and "unitPrice" in answer.json()["message"]
     assert len(state.store.live("Product")) == before
-    # Money sent as its digits in a string (what the rest client writes today) is taken.
-    assert (
-        http.post("/products", json={**PRODUCT, "unitPrice": "2.50"}).status_code == 201
-    )
+    # Money is a JSON number (the client writes Decimal exactly); a string is refused.
+    answer = http.post("/products", json={**PRODUCT, "unitPrice": "2.50"})
+    assert answer.status_code == 400 and "unitPrice" in answer.json()["message"]
+    assert http.post("/products", json={**PRODUCT, "unitPrice": 2.5}).status_code == 201

@@ -6,6 +6,7 @@ Driven through ``httpx.MockTransport``; the vendor here is a dict of records.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -220,6 +221,23 @@ def test_clean_text_and_unruled_fields_are_sent() -> None:
     body = Thing(name="Café au lait, 2 cups", note="free\ttext")
     _rest_calls.call(client(handler), CREATE, body=body, cast_to=Thing)
     assert bodies[0]["name"] == "Café au lait, 2 cups"
+
+
+class Priced(VendorModel):
+    price: Decimal
+
+
+def test_money_is_written_as_the_exact_json_number() -> None:
+    raw: list[bytes] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        raw.append(request.content)
+        return httpx.Response(201, json={"price": 9.93})
+
+    body = Priced(price=Decimal("9.930000000000000000001"))
+    _rest_calls.call(client(handler), CREATE, body=body, cast_to=Priced)
+    # a number, not pydantic's JSON-mode string, and not rounded through a float
+    assert raw[0] == b'{"price":9.930000000000000000001}'
 
 
 def paged_vendor(total: int, log: list[httpx.URL]) -> Handler:

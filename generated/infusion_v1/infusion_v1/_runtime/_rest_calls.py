@@ -19,6 +19,7 @@ import pydantic
 
 from ._config import RouteInfo
 from ._exceptions import UsageError
+from ._json import jsonable
 from ._text_rules import check_model
 from ._types import NOT_GIVEN, NotGiven, Timeout
 
@@ -64,7 +65,9 @@ def encode_body(body: pydantic.BaseModel | None) -> object:
     if body is None:
         return None
     check_model(body)
-    return body.model_dump(mode="json", by_alias=True)
+    # jsonable keeps Decimal: money goes out as the exact JSON number the API
+    # documents, not as pydantic's JSON-mode string ("9.93").
+    return jsonable(body)
 
 
 def call(
