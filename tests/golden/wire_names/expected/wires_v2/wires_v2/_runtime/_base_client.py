@@ -176,6 +176,9 @@ class BaseClient(Generic[HttpT]):
         self._clock: Clock = clock if clock is not None else SystemClock()
         self._retry = retry if retry is not None else RetryConfig()
         self._hooks = hooks if hooks is not None else Hooks()
+        # The default hooks do nothing: then no event is built per attempt (the URL
+        # without its query is a parse of the whole URL, a tenth of a small request).
+        self._observed = type(self._hooks) is not Hooks
         self._max_bytes = check_max_bytes(max_response_bytes)
         self._log = logging.getLogger(config.name)
         redact_logger(self._log, self)
