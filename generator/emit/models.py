@@ -24,6 +24,22 @@ from ..spec.wiretypes import PRIMITIVE_SCHEMAS
 
 _BASE_CLASS = "_runtime._model.VendorModel"
 _TEXT_DATES_BASE = "_runtime._model.TextDatesModel"
+_PLAIN_BASE = "_runtime._model.VendorModelBase"
+
+
+def _base_classes(stage: StageApi) -> dict[str, str | list[str]]:
+    """Model name -> base class, for models that do not take ``VendorModel``.
+
+    Text dates need ``TextDatesModel``; a model with no datetime field takes
+    ``VendorModelBase``, which runs no validator per record (the paging hot path).
+    """
+    bases: dict[str, str | list[str]] = {}
+    for m in stage.models:
+        if any(f.wire_format for f in m.fields):
+            bases[m.name] = f"{stage.package}.{_TEXT_DATES_BASE}"
+        elif not any(t.base == "DateTime" for f in m.fields for t in f.types):
+            bases[m.name] = f"{stage.package}.{_PLAIN_BASE}"
+    return bases
 
 
 def _item_schema(base: str) -> dict[str, Any]:
@@ -162,12 +178,9 @@ def render_models(stage: StageApi, header: str) -> str:
         # (the vendor's PATCH sets every field that is not sent to null).
         extra_fields="allow",
         base_class=f"{stage.package}.{_BASE_CLASS}",
-        # only models with text dates pay for parsing them
-        base_class_map={
-            m.name: f"{stage.package}.{_TEXT_DATES_BASE}"
-            for m in stage.models
-            if any(f.wire_format for f in m.fields)
-        },
+        # only models with text dates pay for parsing them, only models with
+        # datetimes for making them UTC
+        base_class_map=_base_classes(stage),
     )
     if not isinstance(out, str):
         raise TypeError(

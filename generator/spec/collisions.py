@@ -22,7 +22,7 @@ _TEMPLATE_NAMES = frozenset(
     {
         "API", "ERROR_CONFIG", "AsyncClient", "AsyncIterator", "AsyncPage", "BaseModel",
         "ClassVar", "Client", "ConfigDict", "Enum", "Field", "Iterator", "Literal",
-        "Sequence", "StrEnum", "VendorModel",
+        "Sequence", "StrEnum", "VendorModel", "VendorModelBase",
     }
 )  # fmt: skip
 

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import AliasChoices, ConfigDict, Field
 
-from ._runtime._model import VendorModel
+from ._runtime._model import VendorModel, VendorModelBase
 
 
 class Customer(VendorModel):
@@ -654,7 +654,7 @@ class ProductPromotionalPrice(VendorModel):
     )
 
 
-class Webhook(VendorModel):
+class Webhook(VendorModelBase):
     """
     A registered synchronisation webhook.
     """
@@ -674,7 +674,7 @@ class Webhook(VendorModel):
     )
 
 
-class WebhookRegistration(VendorModel):
+class WebhookRegistration(VendorModelBase):
     """
     A URL to call when records of the listed entities change, and the secret that signs each call.
     """

@@ -8,10 +8,10 @@ from enum import StrEnum
 
 from pydantic import AliasChoices, ConfigDict, Field, SecretStr
 
-from ._runtime._model import TextDatesModel, VendorModel
+from ._runtime._model import TextDatesModel, VendorModel, VendorModelBase
 
 
-class Account(VendorModel):
+class Account(VendorModelBase):
     """
     A customer account of an organization.
 
@@ -46,7 +46,7 @@ class Account(VendorModel):
     )
 
 
-class AccountInformation(VendorModel):
+class AccountInformation(VendorModelBase):
     """
     Account payment details of a transaction.
 
@@ -161,7 +161,7 @@ class CommissionTerms(StrEnum):
     net60 = "Net60"
 
 
-class CreditInformation(VendorModel):
+class CreditInformation(VendorModelBase):
     """
     Card payment details of a transaction.
 
@@ -274,7 +274,7 @@ class File(VendorModel):
     )
 
 
-class FileContent(VendorModel):
+class FileContent(VendorModelBase):
     """
     A downloaded file.
 
@@ -311,7 +311,7 @@ class FileContent(VendorModel):
     )
 
 
-class FileUpload(VendorModel):
+class FileUpload(VendorModelBase):
     """
     A file to upload and link to a record (at most 6 MB per request).
 
@@ -356,7 +356,7 @@ class FileUpload(VendorModel):
     )
 
 
-class FirmwareVersion(VendorModel):
+class FirmwareVersion(VendorModelBase):
     """
     Installed and pending firmware of a machine component.
 
@@ -375,7 +375,7 @@ class FirmwareVersion(VendorModel):
     )
 
 
-class IdReference(VendorModel):
+class IdReference(VendorModelBase):
     """
     Reference to a record by ID, as sent to delete and undelete routes.
 
@@ -453,7 +453,7 @@ class MachineMode(StrEnum):
     out_of_order = "OutOfOrder"
 
 
-class MachineType(VendorModel):
+class MachineType(VendorModelBase):
     """
     A machine type.
 
@@ -474,7 +474,7 @@ class MachineType(VendorModel):
     name: str = Field(..., description="Machine type name.")
 
 
-class Organization(VendorModel):
+class Organization(VendorModelBase):
     """
     An organization (operator).
 
@@ -506,7 +506,7 @@ class Organization(VendorModel):
     )
 
 
-class PaymentInformation(VendorModel):
+class PaymentInformation(VendorModelBase):
     """
     How a transaction was paid.
 
@@ -535,7 +535,7 @@ class PaymentInformation(VendorModel):
     )
 
 
-class Product(VendorModel):
+class Product(VendorModelBase):
     """
     A product sold in machines.
 
@@ -628,7 +628,7 @@ class ProductSalesStat(VendorModel):
     )
 
 
-class Role(VendorModel):
+class Role(VendorModelBase):
     """
     A role of an organization.
 
@@ -650,7 +650,7 @@ class Role(VendorModel):
     )
 
 
-class RoleMachineAccess(VendorModel):
+class RoleMachineAccess(VendorModelBase):
     """
     Whether a role can access a machine (one row per role and machine).
 
@@ -691,7 +691,7 @@ class RoleMachineAccess(VendorModel):
     )
 
 
-class RoleRight(VendorModel):
+class RoleRight(VendorModelBase):
     """
     A right granted to a role.
 
@@ -723,7 +723,7 @@ class RoleRight(VendorModel):
     )
 
 
-class Selection(VendorModel):
+class Selection(VendorModelBase):
     """
     A selection (slot) of a machine and the product it holds.
 
@@ -880,7 +880,7 @@ class SessionEvent(VendorModel):
     )
 
 
-class SiteContact(VendorModel):
+class SiteContact(VendorModelBase):
     """
     The contact of a site in the object form the Update Sites example sends.
 
@@ -917,7 +917,7 @@ class SiteContact(VendorModel):
     )
 
 
-class TemplateSelection(VendorModel):
+class TemplateSelection(VendorModelBase):
     """
     One selection of a template.
 
@@ -1036,7 +1036,7 @@ class TransactionLineItem(VendorModel):
     )
 
 
-class Machine(VendorModel):
+class Machine(VendorModelBase):
     """
     A vending machine.
 
@@ -1172,7 +1172,7 @@ class Machine(VendorModel):
     )
 
 
-class Site(VendorModel):
+class Site(VendorModelBase):
     """
     A site (location) of an account where machines stand.
 
@@ -1281,7 +1281,7 @@ class Site(VendorModel):
     )
 
 
-class Template(VendorModel):
+class Template(VendorModelBase):
     """
     A planogram template that can be applied to machines.
 

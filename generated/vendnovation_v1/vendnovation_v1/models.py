@@ -8,10 +8,10 @@ from enum import StrEnum
 
 from pydantic import AliasChoices, ConfigDict, Field, SecretStr
 
-from ._runtime._model import TextDatesModel, VendorModel
+from ._runtime._model import TextDatesModel, VendorModel, VendorModelBase
 
 
-class Account(VendorModel):
+class Account(VendorModelBase):
     """
     A customer account of an organization.
 
@@ -46,7 +46,7 @@ class Account(VendorModel):
     )
 
 
-class AccountInformation(VendorModel):
+class AccountInformation(VendorModelBase):
     """
     Account payment details of a transaction.
 
@@ -161,7 +161,7 @@ class CommissionTerms(StrEnum):
     net60 = "Net60"
 
 
-class CreditInformation(VendorModel):
+class CreditInformation(VendorModelBase):
     """
     Card payment details of a transaction.
 
@@ -211,7 +211,7 @@ class CreditInformation(VendorModel):
     )
 
 
-class FirmwareVersion(VendorModel):
+class FirmwareVersion(VendorModelBase):
     """
     Installed and pending firmware of a machine component.
 
@@ -243,7 +243,7 @@ class MachineMode(StrEnum):
     out_of_order = "OutOfOrder"
 
 
-class Organization(VendorModel):
+class Organization(VendorModelBase):
     """
     An organization (operator).
 
@@ -275,7 +275,7 @@ class Organization(VendorModel):
     )
 
 
-class PaymentInformation(VendorModel):
+class PaymentInformation(VendorModelBase):
     """
     How a transaction was paid.
 
@@ -304,7 +304,7 @@ class PaymentInformation(VendorModel):
     )
 
 
-class Product(VendorModel):
+class Product(VendorModelBase):
     """
     A product sold in machines.
 
@@ -348,7 +348,7 @@ class Product(VendorModel):
     upc: str | None = Field(default=None, description="UPC code.")
 
 
-class Selection(VendorModel):
+class Selection(VendorModelBase):
     """
     A selection (slot) of a machine and the product it holds.
 
@@ -402,7 +402,7 @@ class Selection(VendorModel):
     )
 
 
-class SiteContact(VendorModel):
+class SiteContact(VendorModelBase):
     """
     The contact of a site in the object form the Update Sites example sends.
 
@@ -530,7 +530,7 @@ class TransactionLineItem(VendorModel):
     )
 
 
-class Machine(VendorModel):
+class Machine(VendorModelBase):
     """
     A vending machine.
 
@@ -666,7 +666,7 @@ class Machine(VendorModel):
     )
 
 
-class Site(VendorModel):
+class Site(VendorModelBase):
     """
     A site (location) of an account where machines stand.
 

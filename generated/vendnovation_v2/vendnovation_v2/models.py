@@ -8,10 +8,10 @@ from enum import StrEnum
 
 from pydantic import AliasChoices, ConfigDict, Field, SecretStr
 
-from ._runtime._model import TextDatesModel, VendorModel
+from ._runtime._model import TextDatesModel, VendorModel, VendorModelBase
 
 
-class Account(VendorModel):
+class Account(VendorModelBase):
     """
     A customer account of an organization.
 
@@ -46,7 +46,7 @@ class Account(VendorModel):
     )
 
 
-class AccountInformation(VendorModel):
+class AccountInformation(VendorModelBase):
     """
     Account payment details of a transaction.
 
@@ -161,7 +161,7 @@ class CommissionTerms(StrEnum):
     net60 = "Net60"
 
 
-class CreditInformation(VendorModel):
+class CreditInformation(VendorModelBase):
     """
     Card payment details of a transaction.
 
@@ -211,7 +211,7 @@ class CreditInformation(VendorModel):
     )
 
 
-class FirmwareVersion(VendorModel):
+class FirmwareVersion(VendorModelBase):
     """
     Installed and pending firmware of a machine component.
 
@@ -230,7 +230,7 @@ class FirmwareVersion(VendorModel):
     )
 
 
-class IdReference(VendorModel):
+class IdReference(VendorModelBase):
     """
     Reference to a record by ID, as sent to delete and undelete routes.
 
@@ -257,7 +257,7 @@ class MachineMode(StrEnum):
     out_of_order = "OutOfOrder"
 
 
-class MachineType(VendorModel):
+class MachineType(VendorModelBase):
     """
     A machine type.
 
@@ -278,7 +278,7 @@ class MachineType(VendorModel):
     name: str = Field(..., description="Machine type name.")
 
 
-class Organization(VendorModel):
+class Organization(VendorModelBase):
     """
     An organization (operator).
 
@@ -310,7 +310,7 @@ class Organization(VendorModel):
     )
 
 
-class PaymentInformation(VendorModel):
+class PaymentInformation(VendorModelBase):
     """
     How a transaction was paid.
 
@@ -339,7 +339,7 @@ class PaymentInformation(VendorModel):
     )
 
 
-class Product(VendorModel):
+class Product(VendorModelBase):
     """
     A product sold in machines.
 
@@ -383,7 +383,7 @@ class Product(VendorModel):
     upc: str | None = Field(default=None, description="UPC code.")
 
 
-class RoleMachineAccess(VendorModel):
+class RoleMachineAccess(VendorModelBase):
     """
     Whether a role can access a machine (one row per role and machine).
 
@@ -424,7 +424,7 @@ class RoleMachineAccess(VendorModel):
     )
 
 
-class Selection(VendorModel):
+class Selection(VendorModelBase):
     """
     A selection (slot) of a machine and the product it holds.
 
@@ -478,7 +478,7 @@ class Selection(VendorModel):
     )
 
 
-class SiteContact(VendorModel):
+class SiteContact(VendorModelBase):
     """
     The contact of a site in the object form the Update Sites example sends.
 
@@ -515,7 +515,7 @@ class SiteContact(VendorModel):
     )
 
 
-class TemplateSelection(VendorModel):
+class TemplateSelection(VendorModelBase):
     """
     One selection of a template.
 
@@ -634,7 +634,7 @@ class TransactionLineItem(VendorModel):
     )
 
 
-class Machine(VendorModel):
+class Machine(VendorModelBase):
     """
     A vending machine.
 
@@ -770,7 +770,7 @@ class Machine(VendorModel):
     )
 
 
-class Site(VendorModel):
+class Site(VendorModelBase):
     """
     A site (location) of an account where machines stand.
 
@@ -879,7 +879,7 @@ class Site(VendorModel):
     )
 
 
-class Template(VendorModel):
+class Template(VendorModelBase):
     """
     A planogram template that can be applied to machines.
 

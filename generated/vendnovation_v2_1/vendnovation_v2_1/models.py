@@ -8,10 +8,10 @@ from enum import StrEnum
 
 from pydantic import AliasChoices, ConfigDict, Field, SecretStr
 
-from ._runtime._model import TextDatesModel, VendorModel
+from ._runtime._model import TextDatesModel, VendorModel, VendorModelBase
 
 
-class Account(VendorModel):
+class Account(VendorModelBase):
     """
     A customer account of an organization.
 
@@ -46,7 +46,7 @@ class Account(VendorModel):
     )
 
 
-class AccountInformation(VendorModel):
+class AccountInformation(VendorModelBase):
     """
     Account payment details of a transaction.
 
@@ -161,7 +161,7 @@ class CommissionTerms(StrEnum):
     net60 = "Net60"
 
 
-class CreditInformation(VendorModel):
+class CreditInformation(VendorModelBase):
     """
     Card payment details of a transaction.
 
@@ -274,7 +274,7 @@ class File(VendorModel):
     )
 
 
-class FileContent(VendorModel):
+class FileContent(VendorModelBase):
     """
     A downloaded file.
 
@@ -311,7 +311,7 @@ class FileContent(VendorModel):
     )
 
 
-class FileUpload(VendorModel):
+class FileUpload(VendorModelBase):
     """
     A file to upload and link to a record (at most 6 MB per request).
 
@@ -356,7 +356,7 @@ class FileUpload(VendorModel):
     )
 
 
-class FirmwareVersion(VendorModel):
+class FirmwareVersion(VendorModelBase):
     """
     Installed and pending firmware of a machine component.
 
@@ -375,7 +375,7 @@ class FirmwareVersion(VendorModel):
     )
 
 
-class IdReference(VendorModel):
+class IdReference(VendorModelBase):
     """
     Reference to a record by ID, as sent to delete and undelete routes.
 
@@ -402,7 +402,7 @@ class MachineMode(StrEnum):
     out_of_order = "OutOfOrder"
 
 
-class MachineType(VendorModel):
+class MachineType(VendorModelBase):
     """
     A machine type.
 
@@ -423,7 +423,7 @@ class MachineType(VendorModel):
     name: str = Field(..., description="Machine type name.")
 
 
-class Organization(VendorModel):
+class Organization(VendorModelBase):
     """
     An organization (operator).
 
@@ -455,7 +455,7 @@ class Organization(VendorModel):
     )
 
 
-class PaymentInformation(VendorModel):
+class PaymentInformation(VendorModelBase):
     """
     How a transaction was paid.
 
@@ -484,7 +484,7 @@ class PaymentInformation(VendorModel):
     )
 
 
-class Product(VendorModel):
+class Product(VendorModelBase):
     """
     A product sold in machines.
 
@@ -528,7 +528,7 @@ class Product(VendorModel):
     upc: str | None = Field(default=None, description="UPC code.")
 
 
-class Role(VendorModel):
+class Role(VendorModelBase):
     """
     A role of an organization.
 
@@ -550,7 +550,7 @@ class Role(VendorModel):
     )
 
 
-class RoleMachineAccess(VendorModel):
+class RoleMachineAccess(VendorModelBase):
     """
     Whether a role can access a machine (one row per role and machine).
 
@@ -591,7 +591,7 @@ class RoleMachineAccess(VendorModel):
     )
 
 
-class RoleRight(VendorModel):
+class RoleRight(VendorModelBase):
     """
     A right granted to a role.
 
@@ -623,7 +623,7 @@ class RoleRight(VendorModel):
     )
 
 
-class Selection(VendorModel):
+class Selection(VendorModelBase):
     """
     A selection (slot) of a machine and the product it holds.
 
@@ -780,7 +780,7 @@ class SessionEvent(VendorModel):
     )
 
 
-class SiteContact(VendorModel):
+class SiteContact(VendorModelBase):
     """
     The contact of a site in the object form the Update Sites example sends.
 
@@ -817,7 +817,7 @@ class SiteContact(VendorModel):
     )
 
 
-class TemplateSelection(VendorModel):
+class TemplateSelection(VendorModelBase):
     """
     One selection of a template.
 
@@ -936,7 +936,7 @@ class TransactionLineItem(VendorModel):
     )
 
 
-class Machine(VendorModel):
+class Machine(VendorModelBase):
     """
     A vending machine.
 
@@ -1072,7 +1072,7 @@ class Machine(VendorModel):
     )
 
 
-class Site(VendorModel):
+class Site(VendorModelBase):
     """
     A site (location) of an account where machines stand.
 
@@ -1181,7 +1181,7 @@ class Site(VendorModel):
     )
 
 
-class Template(VendorModel):
+class Template(VendorModelBase):
     """
     A planogram template that can be applied to machines.
 

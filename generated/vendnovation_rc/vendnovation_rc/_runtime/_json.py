@@ -6,23 +6,52 @@ floats (``0.1`` then ``0.1000000000000000055…``) and pydantic dumps a ``Decima
 JSON *string*, which the vendor would reject; so responses are decoded with every
 non-integer number as ``Decimal`` and request bodies are encoded with each ``Decimal``
 written as the number it is, digit for digit. No value passes through ``float``.
+
+Pydantic's ``validate_json`` reads a JSON number meant for a ``Decimal`` through a
+``float`` (``0.29999999999999998`` becomes ``0.3``, ``12.10`` becomes ``12.1``), but it
+validates straight from the raw bytes, several times faster than ``loads`` plus
+``validate_python`` on a page of records. ``floats_are_exact`` tells when that shortcut
+gives the same ``Decimal`` as ``loads``: when no number has a trailing zero after its
+point, an exponent, or eight or more digits on either side of its point (at most 14
+digits: every decimal of 15 or fewer significant digits survives a round trip through a
+double, digit for digit). Any other body takes the exact path.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 
 import pydantic
 import pydantic_core
 
-__all__ = ["dumps", "jsonable", "loads"]
+__all__ = ["dumps", "floats_are_exact", "jsonable", "loads"]
+
+# Anchored on a literal "." or "E"/"e" so the scan jumps between candidates (a pattern
+# that starts with a character class tries every byte: ten times slower on a page).
+# Text inside strings may match too; that only sends the body down the exact path.
+_END = rb"[ \t\r\n]*(?:[,\]}]|\Z)"
+_INEXACT_POINT = re.compile(
+    rb"\.(?:[0-9]*0" + _END + rb"|[0-9]{8}|(?<=[0-9]{8}\.)|[0-9]+[eE])"
+)
+_EXPONENT = (
+    re.compile(rb"e(?<=[0-9]e)[-+]?[0-9]+" + _END),
+    re.compile(rb"E(?<=[0-9]E)[-+]?[0-9]+" + _END),
+)
 
 
 def loads(content: bytes | str) -> object:
     """Decode a JSON document; numbers with a fraction or exponent become ``Decimal``."""
     return json.loads(content, parse_float=Decimal)
+
+
+def floats_are_exact(content: bytes) -> bool:
+    """Whether every JSON number in ``content`` reads as the same ``Decimal`` via ``float``."""
+    if _INEXACT_POINT.search(content) is not None:
+        return False
+    return not any(p.search(content) for p in _EXPONENT)
 
 
 def jsonable(value: object) -> object:

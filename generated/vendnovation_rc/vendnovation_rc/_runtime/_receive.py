@@ -127,7 +127,10 @@ class _Body:
         self.limit = limit
         self.route = route
         self.raw = 0
-        self.data = bytearray()
+        # Pieces joined once at the end: a bytearray grown piece by piece copies a
+        # page of records several times over, and bytes() of it once more.
+        self.pieces: list[bytes] = []
+        self.size = 0
         try:
             self.decoder = BodyDecoder(response.headers.get("content-encoding", ""))
         except UnsupportedEncoding as exc:
@@ -143,13 +146,15 @@ class _Body:
     def finish(self) -> None:
         self._decoded(self.decoder.flush())
         # What Response.read() does: .content, .json() and .text work as usual.
-        self.response._content = bytes(self.data)
+        pieces = self.pieces
+        self.response._content = pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
     def _decoded(self, pieces: Iterator[bytes]) -> None:
         try:
             for piece in pieces:
-                self.data += piece
-                self._check(len(self.data))
+                self.pieces.append(piece)
+                self.size += len(piece)
+                self._check(self.size)
         except zlib.error as exc:
             raise self._invalid("body", f"body could not be decoded ({exc})") from None
 

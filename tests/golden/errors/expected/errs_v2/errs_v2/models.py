@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pydantic import AliasChoices, ConfigDict, Field
 
-from ._runtime._model import VendorModel
+from ._runtime._model import VendorModelBase
 
 
-class AuthToken(VendorModel):
+class AuthToken(VendorModelBase):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -19,7 +19,7 @@ class AuthToken(VendorModel):
     )
 
 
-class Thing(VendorModel):
+class Thing(VendorModelBase):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pydantic import ConfigDict, Field
 
-from ._runtime._model import VendorModel
+from ._runtime._model import VendorModelBase
 
 
-class Gadget(VendorModel):
+class Gadget(VendorModelBase):
     """
     A gadget.
     """
@@ -22,7 +22,7 @@ class Gadget(VendorModel):
     name: str = Field(..., description="Display name.", max_length=40)
 
 
-class Legacy(VendorModel):
+class Legacy(VendorModelBase):
     """
     A record only v1 knows.
     """

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pydantic import ConfigDict, Field
 
-from ._runtime._model import VendorModel
+from ._runtime._model import VendorModelBase
 
 
-class Gadget(VendorModel):
+class Gadget(VendorModelBase):
     """
     A gadget.
     """

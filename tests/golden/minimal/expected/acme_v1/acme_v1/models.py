@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from pydantic import ConfigDict, Field
 
-from ._runtime._model import VendorModel
+from ._runtime._model import VendorModelBase
 
 
-class Widget(VendorModel):
+class Widget(VendorModelBase):
     """
     A widget.
     """

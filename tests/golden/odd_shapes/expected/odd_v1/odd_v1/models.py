@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import ConfigDict, Field
 
-from ._runtime._model import VendorModel
+from ._runtime._model import VendorModelBase
 
 
 class Color(StrEnum):
@@ -19,7 +19,7 @@ class Color(StrEnum):
     dark_blue = "dark blue"
 
 
-class Node(VendorModel):
+class Node(VendorModelBase):
     """
     A tree node that holds its children.
     """

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from pydantic import AliasChoices, ConfigDict, Field
 
-from ._runtime._model import VendorModel
+from ._runtime._model import VendorModelBase
 
 
-class Order(VendorModel):
+class Order(VendorModelBase):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,

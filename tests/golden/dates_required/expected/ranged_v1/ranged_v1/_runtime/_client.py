@@ -286,7 +286,8 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             self._limiter.acquire(route, call.deadline.remaining())
         self._arm(route, request, call)
         request.extensions["trace"] = cap_stream_trace
-        self._hooks.on_request(self._event(route, request, call.attempt))
+        if self._observed:
+            self._hooks.on_request(self._event(route, request, call.attempt))
         started = self._clock.now()
         with reads_within(call.deadline):
             # Never follow a redirect: credentials must not reach another origin.
@@ -297,9 +298,12 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                 response.close()
         elapsed = self._clock.now() - started
         status = response.status_code
-        self._hooks.on_response(
-            self._event(route, request, call.attempt, status=status, elapsed=elapsed)
-        )
+        if self._observed:
+            self._hooks.on_response(
+                self._event(
+                    route, request, call.attempt, status=status, elapsed=elapsed
+                )
+            )
         self._log_response(route, status, call.attempt)
         return response
 
@@ -311,6 +315,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         wait: float,
         reason: str,
     ) -> None:
-        self._hooks.on_retry(self._event(route, request, attempt, wait=wait))
+        if self._observed:
+            self._hooks.on_retry(self._event(route, request, attempt, wait=wait))
         self._log_retry(route, reason, wait, attempt)
         self._clock.sleep(wait)

@@ -50,6 +50,7 @@ from ._exceptions import (
 )
 from ._filters import Filters, FilterValues, build_body, collect_filters
 from ._hooks import Hooks, ObservedLimiter, RequestEvent
+from ._json import floats_are_exact
 from ._limits import Clock, LimiterBackend, RateLimiter, SystemClock
 from ._pagination import HEADER_PAGINATION
 from ._receive import check_max_bytes
@@ -175,6 +176,9 @@ class BaseClient(Generic[HttpT]):
         self._clock: Clock = clock if clock is not None else SystemClock()
         self._retry = retry if retry is not None else RetryConfig()
         self._hooks = hooks if hooks is not None else Hooks()
+        # The default hooks do nothing: then no event is built per attempt (the URL
+        # without its query is a parse of the whole URL, a tenth of a small request).
+        self._observed = type(self._hooks) is not Hooks
         self._max_bytes = check_max_bytes(max_response_bytes)
         self._log = logging.getLogger(config.name)
         redact_logger(self._log, self)
@@ -339,27 +343,39 @@ class BaseClient(Generic[HttpT]):
             return None
         if kind == "text" and "json" not in response.headers.get("content-type", ""):
             return response.text
-        try:
-            data: object = JSON_TRANSPORT.decode(response)
-        except (ValueError, RecursionError):  # RecursionError: nested too deep
-            raise ResponseValidationError(
-                route.name,
-                field="body",
-                response=response,
-                detail="body is not valid JSON",
-            ) from None
         if kind == "text":
             target: Any = str
         elif cast_to is None:
-            return data
+            return self._decode(route, response)
         else:
             target = list[cast_to] if kind == "list" else cast_to  # type: ignore[valid-type]
+        content = response.content
+        if floats_are_exact(content):
+            # One pass in pydantic-core over the raw bytes (the paging hot path). On a
+            # failure the exact path below runs again and names the error as before.
+            try:
+                return _adapter(target).validate_json(content)
+            except pydantic.ValidationError:
+                pass
+        data = self._decode(route, response)
         try:
             return _adapter(target).validate_python(data)
         except pydantic.ValidationError as exc:
             detail = exc.errors()[0]["msg"] if exc.error_count() else "invalid"
             raise ResponseValidationError(
                 route.name, field=_loc(exc), response=response, detail=detail
+            ) from None
+
+    def _decode(self, route: RouteInfo, response: httpx.Response) -> object:
+        """The JSON body as Python data, every fractional number a ``Decimal``."""
+        try:
+            return JSON_TRANSPORT.decode(response)
+        except (ValueError, RecursionError):  # RecursionError: nested too deep
+            raise ResponseValidationError(
+                route.name,
+                field="body",
+                response=response,
+                detail="body is not valid JSON",
             ) from None
 
     def _status_error(

@@ -22,13 +22,15 @@ client passes to ``Hooks.on_limit`` and its logger.
 
 from __future__ import annotations
 
-import asyncio
 import math
 import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    pass
 
 from ._config import LimitsConfig, RouteInfo
 from ._exceptions import APITimeoutError, QuotaExhausted
@@ -131,6 +133,8 @@ class SystemClock:
 
     async def asleep(self, seconds: float) -> None:
         """Suspend the calling task for ``seconds``."""
+        import asyncio  # here: a sync-only program never imports asyncio
+
         await asyncio.sleep(seconds)
 
 

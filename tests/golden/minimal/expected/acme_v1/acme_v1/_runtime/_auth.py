@@ -10,14 +10,16 @@ token answered with 401 only the first invalidation drops it and one renewal ser
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import weakref
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import httpx
+
+if TYPE_CHECKING:
+    import asyncio
 
 from ._config import RouteInfo, TokenConfig
 from ._exceptions import ResponseValidationError
@@ -194,6 +196,8 @@ class AsyncTokenCache(_TokenState):
         token = self.current()
         if token is not None:
             return token
+        import asyncio  # here: a sync-only program never imports asyncio
+
         lock = self._locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
         async with lock:
             token = self.current()

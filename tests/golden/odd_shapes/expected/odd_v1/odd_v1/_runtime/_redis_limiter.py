@@ -39,7 +39,6 @@ vendor's 429 Limit Exceeded is then raised (never retried), not hidden.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import importlib
 import math
@@ -47,8 +46,11 @@ import threading
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    import asyncio
 
 from ._config import LimitsConfig, RouteInfo
 from ._exceptions import LimiterUnavailable, QuotaExhausted, UsageError
@@ -243,6 +245,8 @@ class RedisLimiter:
 
     async def arun(self, keys: list[str], args: list[object]) -> list[int]:
         """Run the script on the async connection of the running event loop."""
+        import asyncio  # here: a sync-only program never imports asyncio
+
         loop = asyncio.get_running_loop()
         with self._lock:
             if self._aio is None or self._aio[0] is not loop:

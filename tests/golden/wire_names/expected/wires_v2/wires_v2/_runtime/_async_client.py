@@ -288,7 +288,8 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         if self._limiter is not None:
             await self._limiter.aacquire(route, call.deadline.remaining())
         self._arm(route, request, call)
-        self._hooks.on_request(self._event(route, request, call.attempt))
+        if self._observed:
+            self._hooks.on_request(self._event(route, request, call.attempt))
         started = self._clock.now()
         try:
             with deadline_scope(call.deadline):
@@ -307,9 +308,12 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             raise call.deadline.error(route.name, detail) from None
         elapsed = self._clock.now() - started
         status = response.status_code
-        self._hooks.on_response(
-            self._event(route, request, call.attempt, status=status, elapsed=elapsed)
-        )
+        if self._observed:
+            self._hooks.on_response(
+                self._event(
+                    route, request, call.attempt, status=status, elapsed=elapsed
+                )
+            )
         self._log_response(route, status, call.attempt)
         return response
 
@@ -321,6 +325,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         wait: float,
         reason: str,
     ) -> None:
-        self._hooks.on_retry(self._event(route, request, attempt, wait=wait))
+        if self._observed:
+            self._hooks.on_retry(self._event(route, request, attempt, wait=wait))
         self._log_retry(route, reason, wait, attempt)
         await self._clock.asleep(wait)
