@@ -73,6 +73,8 @@ def ratio_row(what: str, ours: float, base: float) -> Row:
 def peer_versions() -> str:
     """Versions of the peers installed in ``bench/.venv`` (named in the table header)."""
     names = ("openapi-python-client", "openapi-generator-cli", "ruff")
+    if not (PEERS_BIN / "python").exists():
+        return "none installed (run `make bench`)"
     out = subprocess.run(
         [str(PEERS_BIN / "python"), "-m", "pip", "list", "--format", "freeze"],
         capture_output=True,

@@ -179,21 +179,21 @@ def generation_rows(work: Path, repeat: int) -> list[Row]:
 # -- clients -----------------------------------------------------------------------
 
 
-def case(name: str, port: int, records: int = 50_000) -> dict[str, float]:
-    """One ``bench/clientcase.py`` process: its figures (one JSON line) plus its seconds."""
-    cmd = [str(VENV_BIN / "python"), str(BENCH / "clientcase.py"), name, str(port)]
+def case(contender: str, name: str, url: str, records: int = 50_000) -> tuple[float, float]:
+    """One ``bench/clientcase.py`` process: (whole-process seconds, peak RSS in MiB)."""
+    cmd = [str(VENV_BIN / "python"), str(BENCH / "clientcase.py"), contender, name]
     started = time.perf_counter()
-    done = subprocess.run(
-        [*cmd, str(records)], cwd=ROOT, check=True, capture_output=True, text=True
-    )
+    proc = subprocess.Popen([*cmd, "--url", url, "--records", str(records)], cwd=ROOT)
+    _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
-    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
-    figures["process"] = seconds
-    return figures
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise subprocess.CalledProcessError(proc.returncode, cmd)
+    return seconds, usage.ru_maxrss / 1024  # Linux reports KiB
 
 
-def _side(name: str, port: int) -> Callable[[], float]:
-    return lambda: case(name, port)["process"]
+def _side(contender: str, name: str, url: str) -> Callable[[], float]:
+    return lambda: case(contender, name, url)[0]
 
 
 def client_rows(repeat: int) -> list[Row]:
@@ -206,49 +206,49 @@ def client_rows(repeat: int) -> list[Row]:
     )
     try:
         assert server.stdout is not None
-        port = int(server.stdout.readline())
-        return _paging_rows(port, repeat) + _small_rows(port, repeat)
+        url = f"http://127.0.0.1:{int(server.stdout.readline())}"
+        return _paging_rows(url, repeat) + _small_rows(url, repeat)
     finally:
         server.terminate()
         server.wait(timeout=30)
 
 
-def _paging_rows(port: int, repeat: int) -> list[Row]:
+def _paging_rows(url: str, repeat: int) -> list[Row]:
     rows: list[Row] = []
-    for suffix, label in (("", "sync"), ("_async", "async")):
-        names = ("client", "json", "adapter")
-        t = alternate({n: _side(n + suffix, port) for n in names}, repeat)
+    for name, label in (("page-sync", "sync"), ("page-async", "async")):
+        names = ("routegen", "httpx-json", "httpx-adapter")
+        t = alternate({n: _side(n, name, url) for n in names}, repeat)
         what = f"paging 50,000 records ({label}), 25 pages of 2,000"
-        rows.append(ratio_row(f"{what} vs httpx + json", t["client"], t["json"]))
+        rows.append(ratio_row(f"{what} vs httpx + json", t["routegen"], t["httpx-json"]))
         rows.append(
             ratio_row(
                 f"{what} vs httpx + TypeAdapter.validate_json — target ≤ 1.1",
-                t["client"],
-                t["adapter"],
+                t["routegen"],
+                t["httpx-adapter"],
             )
         )
     return rows
 
 
-def _small_rows(port: int, repeat: int) -> list[Row]:
-    t = alternate({n: _side(n, port) for n in ("req_client", "req_raw")}, repeat)
+def _small_rows(url: str, repeat: int) -> list[Row]:
+    t = alternate({n: _side(n, "requests", url) for n in ("routegen", "raw")}, repeat)
     rows = [
         ratio_row(
-            "2,000 small requests vs raw httpx — target ≤ 1.10",
-            t["req_client"],
-            t["req_raw"],
+            "2,000 small requests vs raw httpx (same body and headers) — target ≤ 1.10",
+            t["routegen"],
+            t["raw"],
         )
     ]
-    t = alternate({n: _side(n, port) for n in ("import_pkg", "import_base")}, repeat * 2)
+    t = alternate({n: _side(n, "import", url) for n in ("routegen", "raw")}, repeat * 2)
     rows.append(
         ratio_row(
             "`import vendnovation_v2_1` vs `import httpx, pydantic` — target ≤ 1.3",
-            t["import_pkg"],
-            t["import_base"],
+            t["routegen"],
+            t["raw"],
         )
     )
-    small = case("client", port, 50_000)["maxrss_mib"]
-    large = case("client", port, 200_000)["maxrss_mib"]
+    small = case("routegen", "page-sync", url, 50_000)[1]
+    large = case("routegen", "page-sync", url, 200_000)[1]
     rows.append(
         (
             "peak RSS iterating 200,000 vs 50,000 records — target flat (1.0)",
