@@ -52,7 +52,7 @@ def render_stage(stage: StageApi, spec_file: str) -> list[RenderedFile]:
         RenderedFile(f"{base}/py.typed", "", False),
     ]
     for name, content in _package_modules(stage, head, groups).items():
-        files.append(RenderedFile(f"{base}/{name}", content, True))
+        files.append(RenderedFile(f"{base}/{name}", content, True, stable=True))
     for path in sorted(RUNTIME.glob("*.py")):
         if path.name.startswith(SOAP_RUNTIME_PREFIX):  # SOAP packages only
             continue

@@ -6,6 +6,7 @@ from typing import Any
 
 from ..spec.model import StageApi
 from . import rest_views
+from .layout import dunder_all
 from .methods import ASYNC, SYNC, Flavour, MethodView, methods
 from .rest_methods import rest_methods
 from .templating import from_import, import_sections
@@ -40,7 +41,11 @@ def context(
         if stage.rest
         else _resource_imports(stage, groups)
     )
-    return {"classes": classes, "imports": imports}
+    return {
+        "classes": classes,
+        "imports": imports,
+        "all_": dunder_all([str(c["name"]) for c in classes]),
+    }
 
 
 def route_methods(route: RouteView, flavour: Flavour, filter_class: str) -> list[MethodView]:

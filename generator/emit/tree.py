@@ -20,6 +20,7 @@ from ..diff.report import stages_report
 from ..spec.model import Api, StageApi
 from ..spec.soap import SoapApi
 from .formatting import Formatter
+from .layout import needs_black
 
 if TYPE_CHECKING:
     from .templating import RenderedFile
@@ -68,8 +69,13 @@ def build_tree(
 
 
 def _format(files: Sequence[RenderedFile], formatter: Formatter) -> Tree:
-    """Black over the Python files (cached), everything as bytes."""
-    python = [f for f in files if f.python]
+    """Black over the Python files that need it (cached), everything as bytes.
+
+    Template output is black-stable by construction (``tests/unit/test_black_stable.py``
+    proves it on every spec and golden spec); it skips black unless ``needs_black``
+    finds a line the construction cannot vouch for.
+    """
+    python = [f for f in files if f.python and not (f.stable and not needs_black(f.content))]
     formatted = formatter.format_many([(f.path, f.content) for f in python])
     texts = {f.path: text for f, text in zip(python, formatted, strict=True)}
     return {f.path: texts.get(f.path, f.content).encode("utf-8") for f in files}

@@ -53,7 +53,10 @@ class CustomerContractRatesResource(SyncResource):
     """Routes of the ``customer_contract_rates`` group."""
 
     def create(
-        self, body: CustomerContractRate, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: CustomerContractRate,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> CustomerContractRate:
         """Create one customer contract rate.
 
@@ -86,7 +89,10 @@ class CustomerContractRatesResource(SyncResource):
         return result
 
     def get(
-        self, uuid: str, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        uuid: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> CustomerContractRate:
         """Get one customer contract rate by UUID.
 
@@ -102,7 +108,10 @@ class CustomerContractRatesResource(SyncResource):
         return result
 
     def list(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Iterator[CustomerContractRate]:
         """List customer contract rates.
 
@@ -154,7 +163,9 @@ class CustomerContractRatesResource(SyncResource):
         ``DELETE /sync/customer-contract-rates/cursor`` (spec route ``customer_contract_rates.reset_sync``).
         """
         result: None = _rest_calls.call(
-            self._client, _api.CUSTOMER_CONTRACT_RATES_RESET_SYNC, timeout=timeout
+            self._client,
+            _api.CUSTOMER_CONTRACT_RATES_RESET_SYNC,
+            timeout=timeout,
         )
         return result
 
@@ -211,7 +222,10 @@ class CustomerContractRatesResource(SyncResource):
         )
 
     def sync(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Iterator[Change[CustomerContractRate]]:
         """Next page of changed customer contract rates (Data Synchronisation).
 
@@ -287,7 +301,10 @@ class CustomerInvoicesResource(SyncResource):
     """Routes of the ``customer_invoices`` group."""
 
     def create(
-        self, body: CustomerInvoice, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: CustomerInvoice,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> CustomerInvoice:
         """Create one customer invoice.
 
@@ -320,7 +337,10 @@ class CustomerInvoicesResource(SyncResource):
         return result
 
     def get(
-        self, uuid: str, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        uuid: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> CustomerInvoice:
         """Get one customer invoice by UUID.
 
@@ -336,7 +356,10 @@ class CustomerInvoicesResource(SyncResource):
         return result
 
     def list(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Iterator[CustomerInvoice]:
         """List customer invoices.
 
@@ -388,7 +411,9 @@ class CustomerInvoicesResource(SyncResource):
         ``DELETE /sync/customer-invoices/cursor`` (spec route ``customer_invoices.reset_sync``).
         """
         result: None = _rest_calls.call(
-            self._client, _api.CUSTOMER_INVOICES_RESET_SYNC, timeout=timeout
+            self._client,
+            _api.CUSTOMER_INVOICES_RESET_SYNC,
+            timeout=timeout,
         )
         return result
 
@@ -445,7 +470,10 @@ class CustomerInvoicesResource(SyncResource):
         )
 
     def sync(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Iterator[Change[CustomerInvoice]]:
         """Next page of changed customer invoices (Data Synchronisation).
 
@@ -521,7 +549,10 @@ class CustomersResource(SyncResource):
     """Routes of the ``customers`` group."""
 
     def create(
-        self, body: Customer, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Customer,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Customer:
         """Create one customer.
 
@@ -546,7 +577,10 @@ class CustomersResource(SyncResource):
         ``DELETE /customers/{uuid}`` (spec route ``customers.delete``).
         """
         result: None = _rest_calls.call(
-            self._client, _api.CUSTOMERS_DELETE, path={"uuid": uuid}, timeout=timeout
+            self._client,
+            _api.CUSTOMERS_DELETE,
+            path={"uuid": uuid},
+            timeout=timeout,
         )
         return result
 
@@ -565,7 +599,10 @@ class CustomersResource(SyncResource):
         return result
 
     def list(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Iterator[Customer]:
         """List customers.
 
@@ -577,7 +614,11 @@ class CustomersResource(SyncResource):
         Iterates every record, fetching pages lazily from offset 0.
         """
         return _offset_pagination.iterate(
-            self._client, _api.CUSTOMERS_LIST, Customer, size=size, timeout=timeout
+            self._client,
+            _api.CUSTOMERS_LIST,
+            Customer,
+            size=size,
+            timeout=timeout,
         )
 
     def page(
@@ -613,7 +654,9 @@ class CustomersResource(SyncResource):
         ``DELETE /sync/customers/cursor`` (spec route ``customers.reset_sync``).
         """
         result: None = _rest_calls.call(
-            self._client, _api.CUSTOMERS_RESET_SYNC, timeout=timeout
+            self._client,
+            _api.CUSTOMERS_RESET_SYNC,
+            timeout=timeout,
         )
         return result
 
@@ -670,7 +713,10 @@ class CustomersResource(SyncResource):
         )
 
     def sync(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Iterator[Change[Customer]]:
         """Next page of changed customers (Data Synchronisation).
 
@@ -681,7 +727,11 @@ class CustomersResource(SyncResource):
         Yields every pending change; a page is acknowledged when the next one is asked for.
         """
         return _sync_cursor.changes(
-            self._client, _api.CUSTOMERS_SYNC, Customer, size=size, timeout=timeout
+            self._client,
+            _api.CUSTOMERS_SYNC,
+            Customer,
+            size=size,
+            timeout=timeout,
         )
 
     def sync_page(
@@ -715,7 +765,11 @@ class CustomersResource(SyncResource):
         )
 
     def update(
-        self, uuid: str, body: Customer, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        uuid: str,
+        body: Customer,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Customer:
         """Update one customer.
 
@@ -738,7 +792,10 @@ class DiscountMatrixEntriesResource(SyncResource):
     """Routes of the ``discount_matrix_entries`` group."""
 
     def create(
-        self, body: DiscountMatrixEntry, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: DiscountMatrixEntry,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> DiscountMatrixEntry:
         """Create one discount matrix entry.
 
@@ -771,7 +828,10 @@ class DiscountMatrixEntriesResource(SyncResource):
         return result
 
     def get(
-        self, uuid: str, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        uuid: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> DiscountMatrixEntry:
         """Get one discount matrix entry by UUID.
 
@@ -787,7 +847,10 @@ class DiscountMatrixEntriesResource(SyncResource):
         return result
 
     def list(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Iterator[DiscountMatrixEntry]:
         """List discount matrix entries.
 
@@ -839,7 +902,9 @@ class DiscountMatrixEntriesResource(SyncResource):
         ``DELETE /sync/discount-matrix-entries/cursor`` (spec route ``discount_matrix_entries.reset_sync``).
         """
         result: None = _rest_calls.call(
-            self._client, _api.DISCOUNT_MATRIX_ENTRIES_RESET_SYNC, timeout=timeout
+            self._client,
+            _api.DISCOUNT_MATRIX_ENTRIES_RESET_SYNC,
+            timeout=timeout,
         )
         return result
 
@@ -896,7 +961,10 @@ class DiscountMatrixEntriesResource(SyncResource):
         )
 
     def sync(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Iterator[Change[DiscountMatrixEntry]]:
         """Next page of changed discount matrix entries (Data Synchronisation).
 
@@ -972,7 +1040,10 @@ class ProductPromotionalPricesResource(SyncResource):
     """Routes of the ``product_promotional_prices`` group."""
 
     def create(
-        self, body: ProductPromotionalPrice, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: ProductPromotionalPrice,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> ProductPromotionalPrice:
         """Create one product promotional price.
 
@@ -1005,7 +1076,10 @@ class ProductPromotionalPricesResource(SyncResource):
         return result
 
     def get(
-        self, uuid: str, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        uuid: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> ProductPromotionalPrice:
         """Get one product promotional price by UUID.
 
@@ -1021,7 +1095,10 @@ class ProductPromotionalPricesResource(SyncResource):
         return result
 
     def list(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Iterator[ProductPromotionalPrice]:
         """List product promotional prices.
 
@@ -1073,7 +1150,9 @@ class ProductPromotionalPricesResource(SyncResource):
         ``DELETE /sync/product-promotional-prices/cursor`` (spec route ``product_promotional_prices.reset_sync``).
         """
         result: None = _rest_calls.call(
-            self._client, _api.PRODUCT_PROMOTIONAL_PRICES_RESET_SYNC, timeout=timeout
+            self._client,
+            _api.PRODUCT_PROMOTIONAL_PRICES_RESET_SYNC,
+            timeout=timeout,
         )
         return result
 
@@ -1130,7 +1209,10 @@ class ProductPromotionalPricesResource(SyncResource):
         )
 
     def sync(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Iterator[Change[ProductPromotionalPrice]]:
         """Next page of changed product promotional prices (Data Synchronisation).
 
@@ -1206,7 +1288,10 @@ class ProductsResource(SyncResource):
     """Routes of the ``products`` group."""
 
     def create(
-        self, body: Product, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Product,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Product:
         """Create one product.
 
@@ -1231,7 +1316,10 @@ class ProductsResource(SyncResource):
         ``DELETE /products/{uuid}`` (spec route ``products.delete``).
         """
         result: None = _rest_calls.call(
-            self._client, _api.PRODUCTS_DELETE, path={"uuid": uuid}, timeout=timeout
+            self._client,
+            _api.PRODUCTS_DELETE,
+            path={"uuid": uuid},
+            timeout=timeout,
         )
         return result
 
@@ -1250,7 +1338,10 @@ class ProductsResource(SyncResource):
         return result
 
     def list(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Iterator[Product]:
         """List products.
 
@@ -1262,7 +1353,11 @@ class ProductsResource(SyncResource):
         Iterates every record, fetching pages lazily from offset 0.
         """
         return _offset_pagination.iterate(
-            self._client, _api.PRODUCTS_LIST, Product, size=size, timeout=timeout
+            self._client,
+            _api.PRODUCTS_LIST,
+            Product,
+            size=size,
+            timeout=timeout,
         )
 
     def page(
@@ -1298,7 +1393,9 @@ class ProductsResource(SyncResource):
         ``DELETE /sync/products/cursor`` (spec route ``products.reset_sync``).
         """
         result: None = _rest_calls.call(
-            self._client, _api.PRODUCTS_RESET_SYNC, timeout=timeout
+            self._client,
+            _api.PRODUCTS_RESET_SYNC,
+            timeout=timeout,
         )
         return result
 
@@ -1355,7 +1452,10 @@ class ProductsResource(SyncResource):
         )
 
     def sync(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Iterator[Change[Product]]:
         """Next page of changed products (Data Synchronisation).
 
@@ -1366,7 +1466,11 @@ class ProductsResource(SyncResource):
         Yields every pending change; a page is acknowledged when the next one is asked for.
         """
         return _sync_cursor.changes(
-            self._client, _api.PRODUCTS_SYNC, Product, size=size, timeout=timeout
+            self._client,
+            _api.PRODUCTS_SYNC,
+            Product,
+            size=size,
+            timeout=timeout,
         )
 
     def sync_page(
@@ -1400,7 +1504,11 @@ class ProductsResource(SyncResource):
         )
 
     def update(
-        self, uuid: str, body: Product, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        uuid: str,
+        body: Product,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Product:
         """Update one product.
 
@@ -1428,12 +1536,18 @@ class WebhooksResource(SyncResource):
         ``DELETE /webhooks/{uuid}`` (spec route ``webhooks.delete``).
         """
         result: None = _rest_calls.call(
-            self._client, _api.WEBHOOKS_DELETE, path={"uuid": uuid}, timeout=timeout
+            self._client,
+            _api.WEBHOOKS_DELETE,
+            path={"uuid": uuid},
+            timeout=timeout,
         )
         return result
 
     def register(
-        self, body: WebhookRegistration, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: WebhookRegistration,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Webhook:
         """Register a URL to be called when records change.
 
@@ -1455,7 +1569,10 @@ class AsyncCustomerContractRatesResource(AsyncResource):
     """Routes of the ``customer_contract_rates`` group."""
 
     async def create(
-        self, body: CustomerContractRate, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: CustomerContractRate,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> CustomerContractRate:
         """Create one customer contract rate.
 
@@ -1473,7 +1590,10 @@ class AsyncCustomerContractRatesResource(AsyncResource):
         return result
 
     async def delete(
-        self, uuid: str, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        uuid: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete one customer contract rate.
 
@@ -1490,7 +1610,10 @@ class AsyncCustomerContractRatesResource(AsyncResource):
         return result
 
     async def get(
-        self, uuid: str, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        uuid: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> CustomerContractRate:
         """Get one customer contract rate by UUID.
 
@@ -1506,7 +1629,10 @@ class AsyncCustomerContractRatesResource(AsyncResource):
         return result
 
     def list(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[CustomerContractRate]:
         """List customer contract rates.
 
@@ -1558,7 +1684,9 @@ class AsyncCustomerContractRatesResource(AsyncResource):
         ``DELETE /sync/customer-contract-rates/cursor`` (spec route ``customer_contract_rates.reset_sync``).
         """
         result: None = await _rest_calls.acall(
-            self._client, _api.CUSTOMER_CONTRACT_RATES_RESET_SYNC, timeout=timeout
+            self._client,
+            _api.CUSTOMER_CONTRACT_RATES_RESET_SYNC,
+            timeout=timeout,
         )
         return result
 
@@ -1615,7 +1743,10 @@ class AsyncCustomerContractRatesResource(AsyncResource):
         )
 
     def sync(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[Change[CustomerContractRate]]:
         """Next page of changed customer contract rates (Data Synchronisation).
 
@@ -1691,7 +1822,10 @@ class AsyncCustomerInvoicesResource(AsyncResource):
     """Routes of the ``customer_invoices`` group."""
 
     async def create(
-        self, body: CustomerInvoice, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: CustomerInvoice,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> CustomerInvoice:
         """Create one customer invoice.
 
@@ -1709,7 +1843,10 @@ class AsyncCustomerInvoicesResource(AsyncResource):
         return result
 
     async def delete(
-        self, uuid: str, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        uuid: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete one customer invoice.
 
@@ -1726,7 +1863,10 @@ class AsyncCustomerInvoicesResource(AsyncResource):
         return result
 
     async def get(
-        self, uuid: str, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        uuid: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> CustomerInvoice:
         """Get one customer invoice by UUID.
 
@@ -1742,7 +1882,10 @@ class AsyncCustomerInvoicesResource(AsyncResource):
         return result
 
     def list(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[CustomerInvoice]:
         """List customer invoices.
 
@@ -1794,7 +1937,9 @@ class AsyncCustomerInvoicesResource(AsyncResource):
         ``DELETE /sync/customer-invoices/cursor`` (spec route ``customer_invoices.reset_sync``).
         """
         result: None = await _rest_calls.acall(
-            self._client, _api.CUSTOMER_INVOICES_RESET_SYNC, timeout=timeout
+            self._client,
+            _api.CUSTOMER_INVOICES_RESET_SYNC,
+            timeout=timeout,
         )
         return result
 
@@ -1851,7 +1996,10 @@ class AsyncCustomerInvoicesResource(AsyncResource):
         )
 
     def sync(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[Change[CustomerInvoice]]:
         """Next page of changed customer invoices (Data Synchronisation).
 
@@ -1927,7 +2075,10 @@ class AsyncCustomersResource(AsyncResource):
     """Routes of the ``customers`` group."""
 
     async def create(
-        self, body: Customer, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Customer,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Customer:
         """Create one customer.
 
@@ -1945,7 +2096,10 @@ class AsyncCustomersResource(AsyncResource):
         return result
 
     async def delete(
-        self, uuid: str, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        uuid: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete one customer.
 
@@ -1954,12 +2108,18 @@ class AsyncCustomersResource(AsyncResource):
         ``DELETE /customers/{uuid}`` (spec route ``customers.delete``).
         """
         result: None = await _rest_calls.acall(
-            self._client, _api.CUSTOMERS_DELETE, path={"uuid": uuid}, timeout=timeout
+            self._client,
+            _api.CUSTOMERS_DELETE,
+            path={"uuid": uuid},
+            timeout=timeout,
         )
         return result
 
     async def get(
-        self, uuid: str, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        uuid: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Customer:
         """Get one customer by UUID.
 
@@ -1975,7 +2135,10 @@ class AsyncCustomersResource(AsyncResource):
         return result
 
     def list(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[Customer]:
         """List customers.
 
@@ -1987,7 +2150,11 @@ class AsyncCustomersResource(AsyncResource):
         Iterates every record, fetching pages lazily from offset 0.
         """
         return _offset_pagination.aiterate(
-            self._client, _api.CUSTOMERS_LIST, Customer, size=size, timeout=timeout
+            self._client,
+            _api.CUSTOMERS_LIST,
+            Customer,
+            size=size,
+            timeout=timeout,
         )
 
     async def page(
@@ -2023,7 +2190,9 @@ class AsyncCustomersResource(AsyncResource):
         ``DELETE /sync/customers/cursor`` (spec route ``customers.reset_sync``).
         """
         result: None = await _rest_calls.acall(
-            self._client, _api.CUSTOMERS_RESET_SYNC, timeout=timeout
+            self._client,
+            _api.CUSTOMERS_RESET_SYNC,
+            timeout=timeout,
         )
         return result
 
@@ -2080,7 +2249,10 @@ class AsyncCustomersResource(AsyncResource):
         )
 
     def sync(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[Change[Customer]]:
         """Next page of changed customers (Data Synchronisation).
 
@@ -2091,7 +2263,11 @@ class AsyncCustomersResource(AsyncResource):
         Yields every pending change; a page is acknowledged when the next one is asked for.
         """
         return _sync_cursor.achanges(
-            self._client, _api.CUSTOMERS_SYNC, Customer, size=size, timeout=timeout
+            self._client,
+            _api.CUSTOMERS_SYNC,
+            Customer,
+            size=size,
+            timeout=timeout,
         )
 
     async def sync_page(
@@ -2125,7 +2301,11 @@ class AsyncCustomersResource(AsyncResource):
         )
 
     async def update(
-        self, uuid: str, body: Customer, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        uuid: str,
+        body: Customer,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Customer:
         """Update one customer.
 
@@ -2148,7 +2328,10 @@ class AsyncDiscountMatrixEntriesResource(AsyncResource):
     """Routes of the ``discount_matrix_entries`` group."""
 
     async def create(
-        self, body: DiscountMatrixEntry, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: DiscountMatrixEntry,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> DiscountMatrixEntry:
         """Create one discount matrix entry.
 
@@ -2166,7 +2349,10 @@ class AsyncDiscountMatrixEntriesResource(AsyncResource):
         return result
 
     async def delete(
-        self, uuid: str, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        uuid: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete one discount matrix entry.
 
@@ -2183,7 +2369,10 @@ class AsyncDiscountMatrixEntriesResource(AsyncResource):
         return result
 
     async def get(
-        self, uuid: str, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        uuid: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> DiscountMatrixEntry:
         """Get one discount matrix entry by UUID.
 
@@ -2199,7 +2388,10 @@ class AsyncDiscountMatrixEntriesResource(AsyncResource):
         return result
 
     def list(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[DiscountMatrixEntry]:
         """List discount matrix entries.
 
@@ -2251,7 +2443,9 @@ class AsyncDiscountMatrixEntriesResource(AsyncResource):
         ``DELETE /sync/discount-matrix-entries/cursor`` (spec route ``discount_matrix_entries.reset_sync``).
         """
         result: None = await _rest_calls.acall(
-            self._client, _api.DISCOUNT_MATRIX_ENTRIES_RESET_SYNC, timeout=timeout
+            self._client,
+            _api.DISCOUNT_MATRIX_ENTRIES_RESET_SYNC,
+            timeout=timeout,
         )
         return result
 
@@ -2308,7 +2502,10 @@ class AsyncDiscountMatrixEntriesResource(AsyncResource):
         )
 
     def sync(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[Change[DiscountMatrixEntry]]:
         """Next page of changed discount matrix entries (Data Synchronisation).
 
@@ -2384,7 +2581,10 @@ class AsyncProductPromotionalPricesResource(AsyncResource):
     """Routes of the ``product_promotional_prices`` group."""
 
     async def create(
-        self, body: ProductPromotionalPrice, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: ProductPromotionalPrice,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> ProductPromotionalPrice:
         """Create one product promotional price.
 
@@ -2402,7 +2602,10 @@ class AsyncProductPromotionalPricesResource(AsyncResource):
         return result
 
     async def delete(
-        self, uuid: str, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        uuid: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete one product promotional price.
 
@@ -2419,7 +2622,10 @@ class AsyncProductPromotionalPricesResource(AsyncResource):
         return result
 
     async def get(
-        self, uuid: str, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        uuid: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> ProductPromotionalPrice:
         """Get one product promotional price by UUID.
 
@@ -2435,7 +2641,10 @@ class AsyncProductPromotionalPricesResource(AsyncResource):
         return result
 
     def list(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[ProductPromotionalPrice]:
         """List product promotional prices.
 
@@ -2487,7 +2696,9 @@ class AsyncProductPromotionalPricesResource(AsyncResource):
         ``DELETE /sync/product-promotional-prices/cursor`` (spec route ``product_promotional_prices.reset_sync``).
         """
         result: None = await _rest_calls.acall(
-            self._client, _api.PRODUCT_PROMOTIONAL_PRICES_RESET_SYNC, timeout=timeout
+            self._client,
+            _api.PRODUCT_PROMOTIONAL_PRICES_RESET_SYNC,
+            timeout=timeout,
         )
         return result
 
@@ -2544,7 +2755,10 @@ class AsyncProductPromotionalPricesResource(AsyncResource):
         )
 
     def sync(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[Change[ProductPromotionalPrice]]:
         """Next page of changed product promotional prices (Data Synchronisation).
 
@@ -2620,7 +2834,10 @@ class AsyncProductsResource(AsyncResource):
     """Routes of the ``products`` group."""
 
     async def create(
-        self, body: Product, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Product,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Product:
         """Create one product.
 
@@ -2638,7 +2855,10 @@ class AsyncProductsResource(AsyncResource):
         return result
 
     async def delete(
-        self, uuid: str, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        uuid: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete one product.
 
@@ -2647,12 +2867,18 @@ class AsyncProductsResource(AsyncResource):
         ``DELETE /products/{uuid}`` (spec route ``products.delete``).
         """
         result: None = await _rest_calls.acall(
-            self._client, _api.PRODUCTS_DELETE, path={"uuid": uuid}, timeout=timeout
+            self._client,
+            _api.PRODUCTS_DELETE,
+            path={"uuid": uuid},
+            timeout=timeout,
         )
         return result
 
     async def get(
-        self, uuid: str, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        uuid: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Product:
         """Get one product by UUID.
 
@@ -2668,7 +2894,10 @@ class AsyncProductsResource(AsyncResource):
         return result
 
     def list(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[Product]:
         """List products.
 
@@ -2680,7 +2909,11 @@ class AsyncProductsResource(AsyncResource):
         Iterates every record, fetching pages lazily from offset 0.
         """
         return _offset_pagination.aiterate(
-            self._client, _api.PRODUCTS_LIST, Product, size=size, timeout=timeout
+            self._client,
+            _api.PRODUCTS_LIST,
+            Product,
+            size=size,
+            timeout=timeout,
         )
 
     async def page(
@@ -2716,7 +2949,9 @@ class AsyncProductsResource(AsyncResource):
         ``DELETE /sync/products/cursor`` (spec route ``products.reset_sync``).
         """
         result: None = await _rest_calls.acall(
-            self._client, _api.PRODUCTS_RESET_SYNC, timeout=timeout
+            self._client,
+            _api.PRODUCTS_RESET_SYNC,
+            timeout=timeout,
         )
         return result
 
@@ -2773,7 +3008,10 @@ class AsyncProductsResource(AsyncResource):
         )
 
     def sync(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[Change[Product]]:
         """Next page of changed products (Data Synchronisation).
 
@@ -2784,7 +3022,11 @@ class AsyncProductsResource(AsyncResource):
         Yields every pending change; a page is acknowledged when the next one is asked for.
         """
         return _sync_cursor.achanges(
-            self._client, _api.PRODUCTS_SYNC, Product, size=size, timeout=timeout
+            self._client,
+            _api.PRODUCTS_SYNC,
+            Product,
+            size=size,
+            timeout=timeout,
         )
 
     async def sync_page(
@@ -2818,7 +3060,11 @@ class AsyncProductsResource(AsyncResource):
         )
 
     async def update(
-        self, uuid: str, body: Product, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        uuid: str,
+        body: Product,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Product:
         """Update one product.
 
@@ -2841,19 +3087,28 @@ class AsyncWebhooksResource(AsyncResource):
     """Routes of the ``webhooks`` group."""
 
     async def delete(
-        self, uuid: str, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        uuid: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Remove a webhook registration.
 
         ``DELETE /webhooks/{uuid}`` (spec route ``webhooks.delete``).
         """
         result: None = await _rest_calls.acall(
-            self._client, _api.WEBHOOKS_DELETE, path={"uuid": uuid}, timeout=timeout
+            self._client,
+            _api.WEBHOOKS_DELETE,
+            path={"uuid": uuid},
+            timeout=timeout,
         )
         return result
 
     async def register(
-        self, body: WebhookRegistration, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: WebhookRegistration,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Webhook:
         """Register a URL to be called when records change.
 

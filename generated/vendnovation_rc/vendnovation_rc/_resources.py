@@ -163,7 +163,10 @@ class AccountsResource(SyncResource):
         )
 
     def update(
-        self, body: Sequence[Account], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Account],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update accounts.
 
@@ -174,7 +177,9 @@ class AccountsResource(SyncResource):
         Source: proposal.
         """
         result: None = self._client._request(
-            _api.ACCOUNTS_UPDATE, body=body, timeout=timeout
+            _api.ACCOUNTS_UPDATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -221,14 +226,8 @@ class AlertsResource(SyncResource):
                 "end_date": end_date,
                 "organization_ids": organization_ids,
             },
-            route_filter={
-                "alert_ids": alert_ids,
-                "alert_codes": alert_codes,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"alert_ids": alert_ids, "alert_codes": alert_codes},
+            filters=(request_filter, route_filter),
             size=size,
             split_range=split_range,
             timeout=timeout,
@@ -273,14 +272,8 @@ class AlertsResource(SyncResource):
                 "end_date": end_date,
                 "organization_ids": organization_ids,
             },
-            route_filter={
-                "alert_ids": alert_ids,
-                "alert_codes": alert_codes,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"alert_ids": alert_ids, "alert_codes": alert_codes},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -317,7 +310,10 @@ class FilesResource(SyncResource):
     """Routes of the ``files`` group."""
 
     def delete(
-        self, body: Sequence[IdReference], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[IdReference],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete files.
 
@@ -328,7 +324,9 @@ class FilesResource(SyncResource):
         Source: proposal.
         """
         result: None = self._client._request(
-            _api.FILES_DELETE, body=body, timeout=timeout
+            _api.FILES_DELETE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -349,9 +347,7 @@ class FilesResource(SyncResource):
         """
         result: FileContent = self._client._request(
             _api.FILES_DOWNLOAD,
-            route_filter={
-                "file_ids": file_ids,
-            },
+            route_filter={"file_ids": file_ids},
             filters=(route_filter,),
             cast_to=FileContent,
             timeout=timeout,
@@ -395,10 +391,7 @@ class FilesResource(SyncResource):
                 "record_ids": record_ids,
                 "file_ids": file_ids,
             },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            filters=(request_filter, route_filter),
             size=size,
             timeout=timeout,
         )
@@ -441,17 +434,17 @@ class FilesResource(SyncResource):
                 "record_ids": record_ids,
                 "file_ids": file_ids,
             },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
         )
 
     def upload(
-        self, body: Sequence[FileUpload], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[FileUpload],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Upload files.
 
@@ -462,7 +455,9 @@ class FilesResource(SyncResource):
         Source: proposal.
         """
         result: None = self._client._request(
-            _api.FILES_UPLOAD, body=body, timeout=timeout
+            _api.FILES_UPLOAD,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -471,7 +466,10 @@ class MachineTypesResource(SyncResource):
     """Routes of the ``machine_types`` group."""
 
     def list(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Iterator[MachineType]:
         """List machine types.
 
@@ -484,7 +482,10 @@ class MachineTypesResource(SyncResource):
         Iterates every record, fetching pages lazily.
         """
         return self._client._iterate(
-            _api.MACHINE_TYPES_LIST, MachineType, size=size, timeout=timeout
+            _api.MACHINE_TYPES_LIST,
+            MachineType,
+            size=size,
+            timeout=timeout,
         )
 
     def page(
@@ -505,7 +506,11 @@ class MachineTypesResource(SyncResource):
         Returns one page with its paging headers.
         """
         return self._client._get_page(
-            _api.MACHINE_TYPES_LIST, MachineType, page=page, size=size, timeout=timeout
+            _api.MACHINE_TYPES_LIST,
+            MachineType,
+            page=page,
+            size=size,
+            timeout=timeout,
         )
 
 
@@ -618,7 +623,10 @@ class MachinesResource(SyncResource):
         return result
 
     def update(
-        self, body: Sequence[Machine], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Machine],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update machines.
 
@@ -629,7 +637,9 @@ class MachinesResource(SyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
-            _api.MACHINES_UPDATE, body=body, timeout=timeout
+            _api.MACHINES_UPDATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -658,9 +668,7 @@ class OrganizationsResource(SyncResource):
         return self._client._iterate(
             _api.ORGANIZATIONS_LIST,
             Organization,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             filters=(request_filter,),
             size=size,
             timeout=timeout,
@@ -688,9 +696,7 @@ class OrganizationsResource(SyncResource):
         return self._client._get_page(
             _api.ORGANIZATIONS_LIST,
             Organization,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             filters=(request_filter,),
             page=page,
             size=size,
@@ -702,7 +708,10 @@ class ProductsResource(SyncResource):
     """Routes of the ``products`` group."""
 
     def create(
-        self, body: Sequence[Product], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Product],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Create products.
 
@@ -713,7 +722,9 @@ class ProductsResource(SyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
-            _api.PRODUCTS_CREATE, body=body, timeout=timeout
+            _api.PRODUCTS_CREATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -996,18 +1007,13 @@ class RoleRightsResource(SyncResource):
         return self._client._iterate(
             _api.ROLE_RIGHTS_LIST,
             RoleRight,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             route_filter={
                 "role_identifiers": role_identifiers,
                 "right_ids": right_ids,
                 "role_right_ids": role_right_ids,
             },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            filters=(request_filter, route_filter),
             size=size,
             timeout=timeout,
         )
@@ -1038,18 +1044,13 @@ class RoleRightsResource(SyncResource):
         return self._client._get_page(
             _api.ROLE_RIGHTS_LIST,
             RoleRight,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             route_filter={
                 "role_identifiers": role_identifiers,
                 "right_ids": right_ids,
                 "role_right_ids": role_right_ids,
             },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -1082,16 +1083,9 @@ class RolesResource(SyncResource):
         return self._client._iterate(
             _api.ROLES_LIST,
             Role,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
-            route_filter={
-                "role_identifiers": role_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"organization_ids": organization_ids},
+            route_filter={"role_identifiers": role_identifiers},
+            filters=(request_filter, route_filter),
             size=size,
             timeout=timeout,
         )
@@ -1120,16 +1114,9 @@ class RolesResource(SyncResource):
         return self._client._get_page(
             _api.ROLES_LIST,
             Role,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
-            route_filter={
-                "role_identifiers": role_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"organization_ids": organization_ids},
+            route_filter={"role_identifiers": role_identifiers},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -1158,16 +1145,9 @@ class RolesResource(SyncResource):
         return self._client._iterate(
             _api.ROLES_MACHINE_ACCESS,
             RoleMachineAccess,
-            request_filter={
-                "machine_identifiers": machine_identifiers,
-            },
-            route_filter={
-                "role_identifiers": role_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"machine_identifiers": machine_identifiers},
+            route_filter={"role_identifiers": role_identifiers},
+            filters=(request_filter, route_filter),
             size=size,
             timeout=timeout,
         )
@@ -1196,16 +1176,9 @@ class RolesResource(SyncResource):
         return self._client._get_page(
             _api.ROLES_MACHINE_ACCESS,
             RoleMachineAccess,
-            request_filter={
-                "machine_identifiers": machine_identifiers,
-            },
-            route_filter={
-                "role_identifiers": role_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"machine_identifiers": machine_identifiers},
+            route_filter={"role_identifiers": role_identifiers},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -1216,7 +1189,10 @@ class SelectionsResource(SyncResource):
     """Routes of the ``selections`` group."""
 
     def create(
-        self, body: Sequence[Selection], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Selection],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Create selections.
 
@@ -1227,7 +1203,9 @@ class SelectionsResource(SyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
-            _api.SELECTIONS_CREATE, body=body, timeout=timeout
+            _api.SELECTIONS_CREATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -1349,14 +1327,8 @@ class SessionEventsResource(SyncResource):
                 "start_date": start_date,
                 "end_date": end_date,
             },
-            route_filter={
-                "session_ids": session_ids,
-                "event_types": event_types,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"session_ids": session_ids, "event_types": event_types},
+            filters=(request_filter, route_filter),
             size=size,
             split_range=split_range,
             timeout=timeout,
@@ -1398,14 +1370,8 @@ class SessionEventsResource(SyncResource):
                 "start_date": start_date,
                 "end_date": end_date,
             },
-            route_filter={
-                "session_ids": session_ids,
-                "event_types": event_types,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"session_ids": session_ids, "event_types": event_types},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -1451,14 +1417,8 @@ class SessionsResource(SyncResource):
                 "start_date": start_date,
                 "end_date": end_date,
             },
-            route_filter={
-                "session_ids": session_ids,
-                "sources": sources,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"session_ids": session_ids, "sources": sources},
+            filters=(request_filter, route_filter),
             size=size,
             split_range=split_range,
             timeout=timeout,
@@ -1500,14 +1460,8 @@ class SessionsResource(SyncResource):
                 "start_date": start_date,
                 "end_date": end_date,
             },
-            route_filter={
-                "session_ids": session_ids,
-                "sources": sources,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"session_ids": session_ids, "sources": sources},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -1518,7 +1472,10 @@ class SitesResource(SyncResource):
     """Routes of the ``sites`` group."""
 
     def create(
-        self, body: Sequence[Site], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Site],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Create sites.
 
@@ -1529,12 +1486,17 @@ class SitesResource(SyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
-            _api.SITES_CREATE, body=body, timeout=timeout
+            _api.SITES_CREATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
     def delete(
-        self, body: Sequence[IdReference], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[IdReference],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete sites.
 
@@ -1545,7 +1507,9 @@ class SitesResource(SyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
-            _api.SITES_DELETE, body=body, timeout=timeout
+            _api.SITES_DELETE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -1624,7 +1588,10 @@ class SitesResource(SyncResource):
         )
 
     def undelete(
-        self, body: Sequence[IdReference], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[IdReference],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Undelete sites.
 
@@ -1635,12 +1602,17 @@ class SitesResource(SyncResource):
         Source: proposal: the Update Sites page names un/delete routes, not their paths.
         """
         result: None = self._client._request(
-            _api.SITES_UNDELETE, body=body, timeout=timeout
+            _api.SITES_UNDELETE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
     def update(
-        self, body: Sequence[Site], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Site],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update sites.
 
@@ -1651,7 +1623,9 @@ class SitesResource(SyncResource):
         Source: doc: Update Sites.
         """
         result: None = self._client._request(
-            _api.SITES_UPDATE, body=body, timeout=timeout
+            _api.SITES_UPDATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -1678,16 +1652,9 @@ class TemplatesResource(SyncResource):
         """
         result: None = self._client._request(
             _api.TEMPLATES_APPLY,
-            request_filter={
-                "machine_identifiers": machine_identifiers,
-            },
-            route_filter={
-                "template_ids": template_ids,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"machine_identifiers": machine_identifiers},
+            route_filter={"template_ids": template_ids},
+            filters=(request_filter, route_filter),
             timeout=timeout,
         )
         return result
@@ -1715,16 +1682,9 @@ class TemplatesResource(SyncResource):
         return self._client._iterate(
             _api.TEMPLATES_LIST,
             Template,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
-            route_filter={
-                "template_ids": template_ids,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"organization_ids": organization_ids},
+            route_filter={"template_ids": template_ids},
+            filters=(request_filter, route_filter),
             size=size,
             timeout=timeout,
         )
@@ -1753,16 +1713,9 @@ class TemplatesResource(SyncResource):
         return self._client._get_page(
             _api.TEMPLATES_LIST,
             Template,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
-            route_filter={
-                "template_ids": template_ids,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"organization_ids": organization_ids},
+            route_filter={"template_ids": template_ids},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -1813,13 +1766,8 @@ class TransactionsResource(SyncResource):
                 "end_date": end_date,
                 "account_ids": account_ids,
             },
-            route_filter={
-                "transaction_identifiers": transaction_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"transaction_identifiers": transaction_identifiers},
+            filters=(request_filter, route_filter),
             size=size,
             split_range=split_range,
             timeout=timeout,
@@ -1866,13 +1814,8 @@ class TransactionsResource(SyncResource):
                 "end_date": end_date,
                 "account_ids": account_ids,
             },
-            route_filter={
-                "transaction_identifiers": transaction_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"transaction_identifiers": transaction_identifiers},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -1953,7 +1896,10 @@ class AsyncAccountsResource(AsyncResource):
         )
 
     async def update(
-        self, body: Sequence[Account], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Account],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update accounts.
 
@@ -1964,7 +1910,9 @@ class AsyncAccountsResource(AsyncResource):
         Source: proposal.
         """
         result: None = await self._client._request(
-            _api.ACCOUNTS_UPDATE, body=body, timeout=timeout
+            _api.ACCOUNTS_UPDATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -2011,14 +1959,8 @@ class AsyncAlertsResource(AsyncResource):
                 "end_date": end_date,
                 "organization_ids": organization_ids,
             },
-            route_filter={
-                "alert_ids": alert_ids,
-                "alert_codes": alert_codes,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"alert_ids": alert_ids, "alert_codes": alert_codes},
+            filters=(request_filter, route_filter),
             size=size,
             split_range=split_range,
             timeout=timeout,
@@ -2063,14 +2005,8 @@ class AsyncAlertsResource(AsyncResource):
                 "end_date": end_date,
                 "organization_ids": organization_ids,
             },
-            route_filter={
-                "alert_ids": alert_ids,
-                "alert_codes": alert_codes,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"alert_ids": alert_ids, "alert_codes": alert_codes},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -2107,7 +2043,10 @@ class AsyncFilesResource(AsyncResource):
     """Routes of the ``files`` group."""
 
     async def delete(
-        self, body: Sequence[IdReference], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[IdReference],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete files.
 
@@ -2118,7 +2057,9 @@ class AsyncFilesResource(AsyncResource):
         Source: proposal.
         """
         result: None = await self._client._request(
-            _api.FILES_DELETE, body=body, timeout=timeout
+            _api.FILES_DELETE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -2139,9 +2080,7 @@ class AsyncFilesResource(AsyncResource):
         """
         result: FileContent = await self._client._request(
             _api.FILES_DOWNLOAD,
-            route_filter={
-                "file_ids": file_ids,
-            },
+            route_filter={"file_ids": file_ids},
             filters=(route_filter,),
             cast_to=FileContent,
             timeout=timeout,
@@ -2185,10 +2124,7 @@ class AsyncFilesResource(AsyncResource):
                 "record_ids": record_ids,
                 "file_ids": file_ids,
             },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            filters=(request_filter, route_filter),
             size=size,
             timeout=timeout,
         )
@@ -2231,17 +2167,17 @@ class AsyncFilesResource(AsyncResource):
                 "record_ids": record_ids,
                 "file_ids": file_ids,
             },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
         )
 
     async def upload(
-        self, body: Sequence[FileUpload], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[FileUpload],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Upload files.
 
@@ -2252,7 +2188,9 @@ class AsyncFilesResource(AsyncResource):
         Source: proposal.
         """
         result: None = await self._client._request(
-            _api.FILES_UPLOAD, body=body, timeout=timeout
+            _api.FILES_UPLOAD,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -2261,7 +2199,10 @@ class AsyncMachineTypesResource(AsyncResource):
     """Routes of the ``machine_types`` group."""
 
     def list(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[MachineType]:
         """List machine types.
 
@@ -2274,7 +2215,10 @@ class AsyncMachineTypesResource(AsyncResource):
         Iterates every record, fetching pages lazily.
         """
         return self._client._iterate(
-            _api.MACHINE_TYPES_LIST, MachineType, size=size, timeout=timeout
+            _api.MACHINE_TYPES_LIST,
+            MachineType,
+            size=size,
+            timeout=timeout,
         )
 
     async def page(
@@ -2295,7 +2239,11 @@ class AsyncMachineTypesResource(AsyncResource):
         Returns one page with its paging headers.
         """
         return await self._client._get_page(
-            _api.MACHINE_TYPES_LIST, MachineType, page=page, size=size, timeout=timeout
+            _api.MACHINE_TYPES_LIST,
+            MachineType,
+            page=page,
+            size=size,
+            timeout=timeout,
         )
 
 
@@ -2408,7 +2356,10 @@ class AsyncMachinesResource(AsyncResource):
         return result
 
     async def update(
-        self, body: Sequence[Machine], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Machine],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update machines.
 
@@ -2419,7 +2370,9 @@ class AsyncMachinesResource(AsyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
-            _api.MACHINES_UPDATE, body=body, timeout=timeout
+            _api.MACHINES_UPDATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -2448,9 +2401,7 @@ class AsyncOrganizationsResource(AsyncResource):
         return self._client._iterate(
             _api.ORGANIZATIONS_LIST,
             Organization,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             filters=(request_filter,),
             size=size,
             timeout=timeout,
@@ -2478,9 +2429,7 @@ class AsyncOrganizationsResource(AsyncResource):
         return await self._client._get_page(
             _api.ORGANIZATIONS_LIST,
             Organization,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             filters=(request_filter,),
             page=page,
             size=size,
@@ -2492,7 +2441,10 @@ class AsyncProductsResource(AsyncResource):
     """Routes of the ``products`` group."""
 
     async def create(
-        self, body: Sequence[Product], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Product],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Create products.
 
@@ -2503,7 +2455,9 @@ class AsyncProductsResource(AsyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
-            _api.PRODUCTS_CREATE, body=body, timeout=timeout
+            _api.PRODUCTS_CREATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -2786,18 +2740,13 @@ class AsyncRoleRightsResource(AsyncResource):
         return self._client._iterate(
             _api.ROLE_RIGHTS_LIST,
             RoleRight,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             route_filter={
                 "role_identifiers": role_identifiers,
                 "right_ids": right_ids,
                 "role_right_ids": role_right_ids,
             },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            filters=(request_filter, route_filter),
             size=size,
             timeout=timeout,
         )
@@ -2828,18 +2777,13 @@ class AsyncRoleRightsResource(AsyncResource):
         return await self._client._get_page(
             _api.ROLE_RIGHTS_LIST,
             RoleRight,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             route_filter={
                 "role_identifiers": role_identifiers,
                 "right_ids": right_ids,
                 "role_right_ids": role_right_ids,
             },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -2872,16 +2816,9 @@ class AsyncRolesResource(AsyncResource):
         return self._client._iterate(
             _api.ROLES_LIST,
             Role,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
-            route_filter={
-                "role_identifiers": role_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"organization_ids": organization_ids},
+            route_filter={"role_identifiers": role_identifiers},
+            filters=(request_filter, route_filter),
             size=size,
             timeout=timeout,
         )
@@ -2910,16 +2847,9 @@ class AsyncRolesResource(AsyncResource):
         return await self._client._get_page(
             _api.ROLES_LIST,
             Role,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
-            route_filter={
-                "role_identifiers": role_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"organization_ids": organization_ids},
+            route_filter={"role_identifiers": role_identifiers},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -2948,16 +2878,9 @@ class AsyncRolesResource(AsyncResource):
         return self._client._iterate(
             _api.ROLES_MACHINE_ACCESS,
             RoleMachineAccess,
-            request_filter={
-                "machine_identifiers": machine_identifiers,
-            },
-            route_filter={
-                "role_identifiers": role_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"machine_identifiers": machine_identifiers},
+            route_filter={"role_identifiers": role_identifiers},
+            filters=(request_filter, route_filter),
             size=size,
             timeout=timeout,
         )
@@ -2986,16 +2909,9 @@ class AsyncRolesResource(AsyncResource):
         return await self._client._get_page(
             _api.ROLES_MACHINE_ACCESS,
             RoleMachineAccess,
-            request_filter={
-                "machine_identifiers": machine_identifiers,
-            },
-            route_filter={
-                "role_identifiers": role_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"machine_identifiers": machine_identifiers},
+            route_filter={"role_identifiers": role_identifiers},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -3006,7 +2922,10 @@ class AsyncSelectionsResource(AsyncResource):
     """Routes of the ``selections`` group."""
 
     async def create(
-        self, body: Sequence[Selection], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Selection],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Create selections.
 
@@ -3017,7 +2936,9 @@ class AsyncSelectionsResource(AsyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
-            _api.SELECTIONS_CREATE, body=body, timeout=timeout
+            _api.SELECTIONS_CREATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -3139,14 +3060,8 @@ class AsyncSessionEventsResource(AsyncResource):
                 "start_date": start_date,
                 "end_date": end_date,
             },
-            route_filter={
-                "session_ids": session_ids,
-                "event_types": event_types,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"session_ids": session_ids, "event_types": event_types},
+            filters=(request_filter, route_filter),
             size=size,
             split_range=split_range,
             timeout=timeout,
@@ -3188,14 +3103,8 @@ class AsyncSessionEventsResource(AsyncResource):
                 "start_date": start_date,
                 "end_date": end_date,
             },
-            route_filter={
-                "session_ids": session_ids,
-                "event_types": event_types,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"session_ids": session_ids, "event_types": event_types},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -3241,14 +3150,8 @@ class AsyncSessionsResource(AsyncResource):
                 "start_date": start_date,
                 "end_date": end_date,
             },
-            route_filter={
-                "session_ids": session_ids,
-                "sources": sources,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"session_ids": session_ids, "sources": sources},
+            filters=(request_filter, route_filter),
             size=size,
             split_range=split_range,
             timeout=timeout,
@@ -3290,14 +3193,8 @@ class AsyncSessionsResource(AsyncResource):
                 "start_date": start_date,
                 "end_date": end_date,
             },
-            route_filter={
-                "session_ids": session_ids,
-                "sources": sources,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"session_ids": session_ids, "sources": sources},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -3308,7 +3205,10 @@ class AsyncSitesResource(AsyncResource):
     """Routes of the ``sites`` group."""
 
     async def create(
-        self, body: Sequence[Site], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Site],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Create sites.
 
@@ -3319,12 +3219,17 @@ class AsyncSitesResource(AsyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
-            _api.SITES_CREATE, body=body, timeout=timeout
+            _api.SITES_CREATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
     async def delete(
-        self, body: Sequence[IdReference], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[IdReference],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete sites.
 
@@ -3335,7 +3240,9 @@ class AsyncSitesResource(AsyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
-            _api.SITES_DELETE, body=body, timeout=timeout
+            _api.SITES_DELETE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -3414,7 +3321,10 @@ class AsyncSitesResource(AsyncResource):
         )
 
     async def undelete(
-        self, body: Sequence[IdReference], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[IdReference],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Undelete sites.
 
@@ -3425,12 +3335,17 @@ class AsyncSitesResource(AsyncResource):
         Source: proposal: the Update Sites page names un/delete routes, not their paths.
         """
         result: None = await self._client._request(
-            _api.SITES_UNDELETE, body=body, timeout=timeout
+            _api.SITES_UNDELETE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
     async def update(
-        self, body: Sequence[Site], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Site],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update sites.
 
@@ -3441,7 +3356,9 @@ class AsyncSitesResource(AsyncResource):
         Source: doc: Update Sites.
         """
         result: None = await self._client._request(
-            _api.SITES_UPDATE, body=body, timeout=timeout
+            _api.SITES_UPDATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -3468,16 +3385,9 @@ class AsyncTemplatesResource(AsyncResource):
         """
         result: None = await self._client._request(
             _api.TEMPLATES_APPLY,
-            request_filter={
-                "machine_identifiers": machine_identifiers,
-            },
-            route_filter={
-                "template_ids": template_ids,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"machine_identifiers": machine_identifiers},
+            route_filter={"template_ids": template_ids},
+            filters=(request_filter, route_filter),
             timeout=timeout,
         )
         return result
@@ -3505,16 +3415,9 @@ class AsyncTemplatesResource(AsyncResource):
         return self._client._iterate(
             _api.TEMPLATES_LIST,
             Template,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
-            route_filter={
-                "template_ids": template_ids,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"organization_ids": organization_ids},
+            route_filter={"template_ids": template_ids},
+            filters=(request_filter, route_filter),
             size=size,
             timeout=timeout,
         )
@@ -3543,16 +3446,9 @@ class AsyncTemplatesResource(AsyncResource):
         return await self._client._get_page(
             _api.TEMPLATES_LIST,
             Template,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
-            route_filter={
-                "template_ids": template_ids,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"organization_ids": organization_ids},
+            route_filter={"template_ids": template_ids},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -3603,13 +3499,8 @@ class AsyncTransactionsResource(AsyncResource):
                 "end_date": end_date,
                 "account_ids": account_ids,
             },
-            route_filter={
-                "transaction_identifiers": transaction_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"transaction_identifiers": transaction_identifiers},
+            filters=(request_filter, route_filter),
             size=size,
             split_range=split_range,
             timeout=timeout,
@@ -3656,13 +3547,8 @@ class AsyncTransactionsResource(AsyncResource):
                 "end_date": end_date,
                 "account_ids": account_ids,
             },
-            route_filter={
-                "transaction_identifiers": transaction_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"transaction_identifiers": transaction_identifiers},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,

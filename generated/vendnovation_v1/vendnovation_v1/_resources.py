@@ -75,9 +75,7 @@ class AccountsResource(SyncResource):
         return self._client._iterate(
             _api.ACCOUNTS_LIST,
             Account,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             filters=(request_filter,),
             size=size,
             timeout=timeout,
@@ -105,9 +103,7 @@ class AccountsResource(SyncResource):
         return self._client._get_page(
             _api.ACCOUNTS_LIST,
             Account,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             filters=(request_filter,),
             page=page,
             size=size,
@@ -295,7 +291,10 @@ class MachinesResource(SyncResource):
         )
 
     def update(
-        self, body: Sequence[Machine], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Machine],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update machines.
 
@@ -306,7 +305,9 @@ class MachinesResource(SyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
-            _api.MACHINES_UPDATE, body=body, timeout=timeout
+            _api.MACHINES_UPDATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -335,9 +336,7 @@ class OrganizationsResource(SyncResource):
         return self._client._iterate(
             _api.ORGANIZATIONS_LIST,
             Organization,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             filters=(request_filter,),
             size=size,
             timeout=timeout,
@@ -365,9 +364,7 @@ class OrganizationsResource(SyncResource):
         return self._client._get_page(
             _api.ORGANIZATIONS_LIST,
             Organization,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             filters=(request_filter,),
             page=page,
             size=size,
@@ -399,9 +396,7 @@ class ProductsResource(SyncResource):
         return self._client._iterate(
             _api.PRODUCTS_LIST,
             Product,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             filters=(request_filter,),
             size=size,
             timeout=timeout,
@@ -429,9 +424,7 @@ class ProductsResource(SyncResource):
         return self._client._get_page(
             _api.PRODUCTS_LIST,
             Product,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             filters=(request_filter,),
             page=page,
             size=size,
@@ -532,10 +525,7 @@ class SitesResource(SyncResource):
         return self._client._iterate(
             _api.SITES_LIST,
             Site,
-            request_filter={
-                "organization_ids": organization_ids,
-                "site_ids": site_ids,
-            },
+            request_filter={"organization_ids": organization_ids, "site_ids": site_ids},
             filters=(request_filter,),
             size=size,
             timeout=timeout,
@@ -564,10 +554,7 @@ class SitesResource(SyncResource):
         return self._client._get_page(
             _api.SITES_LIST,
             Site,
-            request_filter={
-                "organization_ids": organization_ids,
-                "site_ids": site_ids,
-            },
+            request_filter={"organization_ids": organization_ids, "site_ids": site_ids},
             filters=(request_filter,),
             page=page,
             size=size,
@@ -685,9 +672,7 @@ class AsyncAccountsResource(AsyncResource):
         return self._client._iterate(
             _api.ACCOUNTS_LIST,
             Account,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             filters=(request_filter,),
             size=size,
             timeout=timeout,
@@ -715,9 +700,7 @@ class AsyncAccountsResource(AsyncResource):
         return await self._client._get_page(
             _api.ACCOUNTS_LIST,
             Account,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             filters=(request_filter,),
             page=page,
             size=size,
@@ -905,7 +888,10 @@ class AsyncMachinesResource(AsyncResource):
         )
 
     async def update(
-        self, body: Sequence[Machine], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Machine],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update machines.
 
@@ -916,7 +902,9 @@ class AsyncMachinesResource(AsyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
-            _api.MACHINES_UPDATE, body=body, timeout=timeout
+            _api.MACHINES_UPDATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -945,9 +933,7 @@ class AsyncOrganizationsResource(AsyncResource):
         return self._client._iterate(
             _api.ORGANIZATIONS_LIST,
             Organization,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             filters=(request_filter,),
             size=size,
             timeout=timeout,
@@ -975,9 +961,7 @@ class AsyncOrganizationsResource(AsyncResource):
         return await self._client._get_page(
             _api.ORGANIZATIONS_LIST,
             Organization,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             filters=(request_filter,),
             page=page,
             size=size,
@@ -1009,9 +993,7 @@ class AsyncProductsResource(AsyncResource):
         return self._client._iterate(
             _api.PRODUCTS_LIST,
             Product,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             filters=(request_filter,),
             size=size,
             timeout=timeout,
@@ -1039,9 +1021,7 @@ class AsyncProductsResource(AsyncResource):
         return await self._client._get_page(
             _api.PRODUCTS_LIST,
             Product,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             filters=(request_filter,),
             page=page,
             size=size,
@@ -1142,10 +1122,7 @@ class AsyncSitesResource(AsyncResource):
         return self._client._iterate(
             _api.SITES_LIST,
             Site,
-            request_filter={
-                "organization_ids": organization_ids,
-                "site_ids": site_ids,
-            },
+            request_filter={"organization_ids": organization_ids, "site_ids": site_ids},
             filters=(request_filter,),
             size=size,
             timeout=timeout,
@@ -1174,10 +1151,7 @@ class AsyncSitesResource(AsyncResource):
         return await self._client._get_page(
             _api.SITES_LIST,
             Site,
-            request_filter={
-                "organization_ids": organization_ids,
-                "site_ids": site_ids,
-            },
+            request_filter={"organization_ids": organization_ids, "site_ids": site_ids},
             filters=(request_filter,),
             page=page,
             size=size,

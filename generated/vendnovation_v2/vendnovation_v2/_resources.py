@@ -141,7 +141,10 @@ class AccountsResource(SyncResource):
         )
 
     def update(
-        self, body: Sequence[Account], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Account],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update accounts.
 
@@ -152,7 +155,9 @@ class AccountsResource(SyncResource):
         Source: proposal.
         """
         result: None = self._client._request(
-            _api.ACCOUNTS_UPDATE, body=body, timeout=timeout
+            _api.ACCOUNTS_UPDATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -199,14 +204,8 @@ class AlertsResource(SyncResource):
                 "end_date": end_date,
                 "organization_ids": organization_ids,
             },
-            route_filter={
-                "alert_ids": alert_ids,
-                "alert_codes": alert_codes,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"alert_ids": alert_ids, "alert_codes": alert_codes},
+            filters=(request_filter, route_filter),
             size=size,
             split_range=split_range,
             timeout=timeout,
@@ -251,14 +250,8 @@ class AlertsResource(SyncResource):
                 "end_date": end_date,
                 "organization_ids": organization_ids,
             },
-            route_filter={
-                "alert_ids": alert_ids,
-                "alert_codes": alert_codes,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"alert_ids": alert_ids, "alert_codes": alert_codes},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -295,7 +288,10 @@ class MachineTypesResource(SyncResource):
     """Routes of the ``machine_types`` group."""
 
     def list(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Iterator[MachineType]:
         """List machine types.
 
@@ -308,7 +304,10 @@ class MachineTypesResource(SyncResource):
         Iterates every record, fetching pages lazily.
         """
         return self._client._iterate(
-            _api.MACHINE_TYPES_LIST, MachineType, size=size, timeout=timeout
+            _api.MACHINE_TYPES_LIST,
+            MachineType,
+            size=size,
+            timeout=timeout,
         )
 
     def page(
@@ -329,7 +328,11 @@ class MachineTypesResource(SyncResource):
         Returns one page with its paging headers.
         """
         return self._client._get_page(
-            _api.MACHINE_TYPES_LIST, MachineType, page=page, size=size, timeout=timeout
+            _api.MACHINE_TYPES_LIST,
+            MachineType,
+            page=page,
+            size=size,
+            timeout=timeout,
         )
 
 
@@ -442,7 +445,10 @@ class MachinesResource(SyncResource):
         return result
 
     def update(
-        self, body: Sequence[Machine], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Machine],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update machines.
 
@@ -453,7 +459,9 @@ class MachinesResource(SyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
-            _api.MACHINES_UPDATE, body=body, timeout=timeout
+            _api.MACHINES_UPDATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -482,9 +490,7 @@ class OrganizationsResource(SyncResource):
         return self._client._iterate(
             _api.ORGANIZATIONS_LIST,
             Organization,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             filters=(request_filter,),
             size=size,
             timeout=timeout,
@@ -512,9 +518,7 @@ class OrganizationsResource(SyncResource):
         return self._client._get_page(
             _api.ORGANIZATIONS_LIST,
             Organization,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             filters=(request_filter,),
             page=page,
             size=size,
@@ -526,7 +530,10 @@ class ProductsResource(SyncResource):
     """Routes of the ``products`` group."""
 
     def create(
-        self, body: Sequence[Product], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Product],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Create products.
 
@@ -537,7 +544,9 @@ class ProductsResource(SyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
-            _api.PRODUCTS_CREATE, body=body, timeout=timeout
+            _api.PRODUCTS_CREATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -638,16 +647,9 @@ class RolesResource(SyncResource):
         return self._client._iterate(
             _api.ROLES_MACHINE_ACCESS,
             RoleMachineAccess,
-            request_filter={
-                "machine_identifiers": machine_identifiers,
-            },
-            route_filter={
-                "role_identifiers": role_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"machine_identifiers": machine_identifiers},
+            route_filter={"role_identifiers": role_identifiers},
+            filters=(request_filter, route_filter),
             size=size,
             timeout=timeout,
         )
@@ -676,16 +678,9 @@ class RolesResource(SyncResource):
         return self._client._get_page(
             _api.ROLES_MACHINE_ACCESS,
             RoleMachineAccess,
-            request_filter={
-                "machine_identifiers": machine_identifiers,
-            },
-            route_filter={
-                "role_identifiers": role_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"machine_identifiers": machine_identifiers},
+            route_filter={"role_identifiers": role_identifiers},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -696,7 +691,10 @@ class SelectionsResource(SyncResource):
     """Routes of the ``selections`` group."""
 
     def create(
-        self, body: Sequence[Selection], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Selection],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Create selections.
 
@@ -707,7 +705,9 @@ class SelectionsResource(SyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
-            _api.SELECTIONS_CREATE, body=body, timeout=timeout
+            _api.SELECTIONS_CREATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -794,7 +794,10 @@ class SitesResource(SyncResource):
     """Routes of the ``sites`` group."""
 
     def create(
-        self, body: Sequence[Site], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Site],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Create sites.
 
@@ -805,12 +808,17 @@ class SitesResource(SyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
-            _api.SITES_CREATE, body=body, timeout=timeout
+            _api.SITES_CREATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
     def delete(
-        self, body: Sequence[IdReference], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[IdReference],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete sites.
 
@@ -821,7 +829,9 @@ class SitesResource(SyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
-            _api.SITES_DELETE, body=body, timeout=timeout
+            _api.SITES_DELETE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -900,7 +910,10 @@ class SitesResource(SyncResource):
         )
 
     def undelete(
-        self, body: Sequence[IdReference], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[IdReference],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Undelete sites.
 
@@ -911,12 +924,17 @@ class SitesResource(SyncResource):
         Source: proposal: the Update Sites page names un/delete routes, not their paths.
         """
         result: None = self._client._request(
-            _api.SITES_UNDELETE, body=body, timeout=timeout
+            _api.SITES_UNDELETE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
     def update(
-        self, body: Sequence[Site], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Site],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update sites.
 
@@ -927,7 +945,9 @@ class SitesResource(SyncResource):
         Source: doc: Update Sites.
         """
         result: None = self._client._request(
-            _api.SITES_UPDATE, body=body, timeout=timeout
+            _api.SITES_UPDATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -954,16 +974,9 @@ class TemplatesResource(SyncResource):
         """
         result: None = self._client._request(
             _api.TEMPLATES_APPLY,
-            request_filter={
-                "machine_identifiers": machine_identifiers,
-            },
-            route_filter={
-                "template_ids": template_ids,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"machine_identifiers": machine_identifiers},
+            route_filter={"template_ids": template_ids},
+            filters=(request_filter, route_filter),
             timeout=timeout,
         )
         return result
@@ -991,16 +1004,9 @@ class TemplatesResource(SyncResource):
         return self._client._iterate(
             _api.TEMPLATES_LIST,
             Template,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
-            route_filter={
-                "template_ids": template_ids,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"organization_ids": organization_ids},
+            route_filter={"template_ids": template_ids},
+            filters=(request_filter, route_filter),
             size=size,
             timeout=timeout,
         )
@@ -1029,16 +1035,9 @@ class TemplatesResource(SyncResource):
         return self._client._get_page(
             _api.TEMPLATES_LIST,
             Template,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
-            route_filter={
-                "template_ids": template_ids,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"organization_ids": organization_ids},
+            route_filter={"template_ids": template_ids},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -1088,13 +1087,8 @@ class TransactionsResource(SyncResource):
                 "end_date": end_date,
                 "account_ids": account_ids,
             },
-            route_filter={
-                "transaction_identifiers": transaction_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"transaction_identifiers": transaction_identifiers},
+            filters=(request_filter, route_filter),
             size=size,
             split_range=split_range,
             timeout=timeout,
@@ -1140,13 +1134,8 @@ class TransactionsResource(SyncResource):
                 "end_date": end_date,
                 "account_ids": account_ids,
             },
-            route_filter={
-                "transaction_identifiers": transaction_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"transaction_identifiers": transaction_identifiers},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -1227,7 +1216,10 @@ class AsyncAccountsResource(AsyncResource):
         )
 
     async def update(
-        self, body: Sequence[Account], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Account],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update accounts.
 
@@ -1238,7 +1230,9 @@ class AsyncAccountsResource(AsyncResource):
         Source: proposal.
         """
         result: None = await self._client._request(
-            _api.ACCOUNTS_UPDATE, body=body, timeout=timeout
+            _api.ACCOUNTS_UPDATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -1285,14 +1279,8 @@ class AsyncAlertsResource(AsyncResource):
                 "end_date": end_date,
                 "organization_ids": organization_ids,
             },
-            route_filter={
-                "alert_ids": alert_ids,
-                "alert_codes": alert_codes,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"alert_ids": alert_ids, "alert_codes": alert_codes},
+            filters=(request_filter, route_filter),
             size=size,
             split_range=split_range,
             timeout=timeout,
@@ -1337,14 +1325,8 @@ class AsyncAlertsResource(AsyncResource):
                 "end_date": end_date,
                 "organization_ids": organization_ids,
             },
-            route_filter={
-                "alert_ids": alert_ids,
-                "alert_codes": alert_codes,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"alert_ids": alert_ids, "alert_codes": alert_codes},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -1381,7 +1363,10 @@ class AsyncMachineTypesResource(AsyncResource):
     """Routes of the ``machine_types`` group."""
 
     def list(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[MachineType]:
         """List machine types.
 
@@ -1394,7 +1379,10 @@ class AsyncMachineTypesResource(AsyncResource):
         Iterates every record, fetching pages lazily.
         """
         return self._client._iterate(
-            _api.MACHINE_TYPES_LIST, MachineType, size=size, timeout=timeout
+            _api.MACHINE_TYPES_LIST,
+            MachineType,
+            size=size,
+            timeout=timeout,
         )
 
     async def page(
@@ -1415,7 +1403,11 @@ class AsyncMachineTypesResource(AsyncResource):
         Returns one page with its paging headers.
         """
         return await self._client._get_page(
-            _api.MACHINE_TYPES_LIST, MachineType, page=page, size=size, timeout=timeout
+            _api.MACHINE_TYPES_LIST,
+            MachineType,
+            page=page,
+            size=size,
+            timeout=timeout,
         )
 
 
@@ -1528,7 +1520,10 @@ class AsyncMachinesResource(AsyncResource):
         return result
 
     async def update(
-        self, body: Sequence[Machine], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Machine],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update machines.
 
@@ -1539,7 +1534,9 @@ class AsyncMachinesResource(AsyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
-            _api.MACHINES_UPDATE, body=body, timeout=timeout
+            _api.MACHINES_UPDATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -1568,9 +1565,7 @@ class AsyncOrganizationsResource(AsyncResource):
         return self._client._iterate(
             _api.ORGANIZATIONS_LIST,
             Organization,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             filters=(request_filter,),
             size=size,
             timeout=timeout,
@@ -1598,9 +1593,7 @@ class AsyncOrganizationsResource(AsyncResource):
         return await self._client._get_page(
             _api.ORGANIZATIONS_LIST,
             Organization,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             filters=(request_filter,),
             page=page,
             size=size,
@@ -1612,7 +1605,10 @@ class AsyncProductsResource(AsyncResource):
     """Routes of the ``products`` group."""
 
     async def create(
-        self, body: Sequence[Product], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Product],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Create products.
 
@@ -1623,7 +1619,9 @@ class AsyncProductsResource(AsyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
-            _api.PRODUCTS_CREATE, body=body, timeout=timeout
+            _api.PRODUCTS_CREATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -1724,16 +1722,9 @@ class AsyncRolesResource(AsyncResource):
         return self._client._iterate(
             _api.ROLES_MACHINE_ACCESS,
             RoleMachineAccess,
-            request_filter={
-                "machine_identifiers": machine_identifiers,
-            },
-            route_filter={
-                "role_identifiers": role_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"machine_identifiers": machine_identifiers},
+            route_filter={"role_identifiers": role_identifiers},
+            filters=(request_filter, route_filter),
             size=size,
             timeout=timeout,
         )
@@ -1762,16 +1753,9 @@ class AsyncRolesResource(AsyncResource):
         return await self._client._get_page(
             _api.ROLES_MACHINE_ACCESS,
             RoleMachineAccess,
-            request_filter={
-                "machine_identifiers": machine_identifiers,
-            },
-            route_filter={
-                "role_identifiers": role_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"machine_identifiers": machine_identifiers},
+            route_filter={"role_identifiers": role_identifiers},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -1782,7 +1766,10 @@ class AsyncSelectionsResource(AsyncResource):
     """Routes of the ``selections`` group."""
 
     async def create(
-        self, body: Sequence[Selection], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Selection],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Create selections.
 
@@ -1793,7 +1780,9 @@ class AsyncSelectionsResource(AsyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
-            _api.SELECTIONS_CREATE, body=body, timeout=timeout
+            _api.SELECTIONS_CREATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -1880,7 +1869,10 @@ class AsyncSitesResource(AsyncResource):
     """Routes of the ``sites`` group."""
 
     async def create(
-        self, body: Sequence[Site], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Site],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Create sites.
 
@@ -1891,12 +1883,17 @@ class AsyncSitesResource(AsyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
-            _api.SITES_CREATE, body=body, timeout=timeout
+            _api.SITES_CREATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
     async def delete(
-        self, body: Sequence[IdReference], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[IdReference],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete sites.
 
@@ -1907,7 +1904,9 @@ class AsyncSitesResource(AsyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
-            _api.SITES_DELETE, body=body, timeout=timeout
+            _api.SITES_DELETE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -1986,7 +1985,10 @@ class AsyncSitesResource(AsyncResource):
         )
 
     async def undelete(
-        self, body: Sequence[IdReference], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[IdReference],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Undelete sites.
 
@@ -1997,12 +1999,17 @@ class AsyncSitesResource(AsyncResource):
         Source: proposal: the Update Sites page names un/delete routes, not their paths.
         """
         result: None = await self._client._request(
-            _api.SITES_UNDELETE, body=body, timeout=timeout
+            _api.SITES_UNDELETE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
     async def update(
-        self, body: Sequence[Site], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Site],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update sites.
 
@@ -2013,7 +2020,9 @@ class AsyncSitesResource(AsyncResource):
         Source: doc: Update Sites.
         """
         result: None = await self._client._request(
-            _api.SITES_UPDATE, body=body, timeout=timeout
+            _api.SITES_UPDATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -2040,16 +2049,9 @@ class AsyncTemplatesResource(AsyncResource):
         """
         result: None = await self._client._request(
             _api.TEMPLATES_APPLY,
-            request_filter={
-                "machine_identifiers": machine_identifiers,
-            },
-            route_filter={
-                "template_ids": template_ids,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"machine_identifiers": machine_identifiers},
+            route_filter={"template_ids": template_ids},
+            filters=(request_filter, route_filter),
             timeout=timeout,
         )
         return result
@@ -2077,16 +2079,9 @@ class AsyncTemplatesResource(AsyncResource):
         return self._client._iterate(
             _api.TEMPLATES_LIST,
             Template,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
-            route_filter={
-                "template_ids": template_ids,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"organization_ids": organization_ids},
+            route_filter={"template_ids": template_ids},
+            filters=(request_filter, route_filter),
             size=size,
             timeout=timeout,
         )
@@ -2115,16 +2110,9 @@ class AsyncTemplatesResource(AsyncResource):
         return await self._client._get_page(
             _api.TEMPLATES_LIST,
             Template,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
-            route_filter={
-                "template_ids": template_ids,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"organization_ids": organization_ids},
+            route_filter={"template_ids": template_ids},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -2174,13 +2162,8 @@ class AsyncTransactionsResource(AsyncResource):
                 "end_date": end_date,
                 "account_ids": account_ids,
             },
-            route_filter={
-                "transaction_identifiers": transaction_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"transaction_identifiers": transaction_identifiers},
+            filters=(request_filter, route_filter),
             size=size,
             split_range=split_range,
             timeout=timeout,
@@ -2226,13 +2209,8 @@ class AsyncTransactionsResource(AsyncResource):
                 "end_date": end_date,
                 "account_ids": account_ids,
             },
-            route_filter={
-                "transaction_identifiers": transaction_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"transaction_identifiers": transaction_identifiers},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,

@@ -159,7 +159,10 @@ class AccountsResource(SyncResource):
         )
 
     def update(
-        self, body: Sequence[Account], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Account],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update accounts.
 
@@ -170,7 +173,9 @@ class AccountsResource(SyncResource):
         Source: proposal.
         """
         result: None = self._client._request(
-            _api.ACCOUNTS_UPDATE, body=body, timeout=timeout
+            _api.ACCOUNTS_UPDATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -217,14 +222,8 @@ class AlertsResource(SyncResource):
                 "end_date": end_date,
                 "organization_ids": organization_ids,
             },
-            route_filter={
-                "alert_ids": alert_ids,
-                "alert_codes": alert_codes,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"alert_ids": alert_ids, "alert_codes": alert_codes},
+            filters=(request_filter, route_filter),
             size=size,
             split_range=split_range,
             timeout=timeout,
@@ -269,14 +268,8 @@ class AlertsResource(SyncResource):
                 "end_date": end_date,
                 "organization_ids": organization_ids,
             },
-            route_filter={
-                "alert_ids": alert_ids,
-                "alert_codes": alert_codes,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"alert_ids": alert_ids, "alert_codes": alert_codes},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -313,7 +306,10 @@ class FilesResource(SyncResource):
     """Routes of the ``files`` group."""
 
     def delete(
-        self, body: Sequence[IdReference], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[IdReference],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete files.
 
@@ -324,7 +320,9 @@ class FilesResource(SyncResource):
         Source: proposal.
         """
         result: None = self._client._request(
-            _api.FILES_DELETE, body=body, timeout=timeout
+            _api.FILES_DELETE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -345,9 +343,7 @@ class FilesResource(SyncResource):
         """
         result: FileContent = self._client._request(
             _api.FILES_DOWNLOAD,
-            route_filter={
-                "file_ids": file_ids,
-            },
+            route_filter={"file_ids": file_ids},
             filters=(route_filter,),
             cast_to=FileContent,
             timeout=timeout,
@@ -391,10 +387,7 @@ class FilesResource(SyncResource):
                 "record_ids": record_ids,
                 "file_ids": file_ids,
             },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            filters=(request_filter, route_filter),
             size=size,
             timeout=timeout,
         )
@@ -437,17 +430,17 @@ class FilesResource(SyncResource):
                 "record_ids": record_ids,
                 "file_ids": file_ids,
             },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
         )
 
     def upload(
-        self, body: Sequence[FileUpload], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[FileUpload],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Upload files.
 
@@ -458,7 +451,9 @@ class FilesResource(SyncResource):
         Source: proposal.
         """
         result: None = self._client._request(
-            _api.FILES_UPLOAD, body=body, timeout=timeout
+            _api.FILES_UPLOAD,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -467,7 +462,10 @@ class MachineTypesResource(SyncResource):
     """Routes of the ``machine_types`` group."""
 
     def list(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Iterator[MachineType]:
         """List machine types.
 
@@ -480,7 +478,10 @@ class MachineTypesResource(SyncResource):
         Iterates every record, fetching pages lazily.
         """
         return self._client._iterate(
-            _api.MACHINE_TYPES_LIST, MachineType, size=size, timeout=timeout
+            _api.MACHINE_TYPES_LIST,
+            MachineType,
+            size=size,
+            timeout=timeout,
         )
 
     def page(
@@ -501,7 +502,11 @@ class MachineTypesResource(SyncResource):
         Returns one page with its paging headers.
         """
         return self._client._get_page(
-            _api.MACHINE_TYPES_LIST, MachineType, page=page, size=size, timeout=timeout
+            _api.MACHINE_TYPES_LIST,
+            MachineType,
+            page=page,
+            size=size,
+            timeout=timeout,
         )
 
 
@@ -614,7 +619,10 @@ class MachinesResource(SyncResource):
         return result
 
     def update(
-        self, body: Sequence[Machine], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Machine],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update machines.
 
@@ -625,7 +633,9 @@ class MachinesResource(SyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
-            _api.MACHINES_UPDATE, body=body, timeout=timeout
+            _api.MACHINES_UPDATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -654,9 +664,7 @@ class OrganizationsResource(SyncResource):
         return self._client._iterate(
             _api.ORGANIZATIONS_LIST,
             Organization,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             filters=(request_filter,),
             size=size,
             timeout=timeout,
@@ -684,9 +692,7 @@ class OrganizationsResource(SyncResource):
         return self._client._get_page(
             _api.ORGANIZATIONS_LIST,
             Organization,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             filters=(request_filter,),
             page=page,
             size=size,
@@ -698,7 +704,10 @@ class ProductsResource(SyncResource):
     """Routes of the ``products`` group."""
 
     def create(
-        self, body: Sequence[Product], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Product],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Create products.
 
@@ -709,7 +718,9 @@ class ProductsResource(SyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
-            _api.PRODUCTS_CREATE, body=body, timeout=timeout
+            _api.PRODUCTS_CREATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -812,18 +823,13 @@ class RoleRightsResource(SyncResource):
         return self._client._iterate(
             _api.ROLE_RIGHTS_LIST,
             RoleRight,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             route_filter={
                 "role_identifiers": role_identifiers,
                 "right_ids": right_ids,
                 "role_right_ids": role_right_ids,
             },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            filters=(request_filter, route_filter),
             size=size,
             timeout=timeout,
         )
@@ -854,18 +860,13 @@ class RoleRightsResource(SyncResource):
         return self._client._get_page(
             _api.ROLE_RIGHTS_LIST,
             RoleRight,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             route_filter={
                 "role_identifiers": role_identifiers,
                 "right_ids": right_ids,
                 "role_right_ids": role_right_ids,
             },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -898,16 +899,9 @@ class RolesResource(SyncResource):
         return self._client._iterate(
             _api.ROLES_LIST,
             Role,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
-            route_filter={
-                "role_identifiers": role_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"organization_ids": organization_ids},
+            route_filter={"role_identifiers": role_identifiers},
+            filters=(request_filter, route_filter),
             size=size,
             timeout=timeout,
         )
@@ -936,16 +930,9 @@ class RolesResource(SyncResource):
         return self._client._get_page(
             _api.ROLES_LIST,
             Role,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
-            route_filter={
-                "role_identifiers": role_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"organization_ids": organization_ids},
+            route_filter={"role_identifiers": role_identifiers},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -974,16 +961,9 @@ class RolesResource(SyncResource):
         return self._client._iterate(
             _api.ROLES_MACHINE_ACCESS,
             RoleMachineAccess,
-            request_filter={
-                "machine_identifiers": machine_identifiers,
-            },
-            route_filter={
-                "role_identifiers": role_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"machine_identifiers": machine_identifiers},
+            route_filter={"role_identifiers": role_identifiers},
+            filters=(request_filter, route_filter),
             size=size,
             timeout=timeout,
         )
@@ -1012,16 +992,9 @@ class RolesResource(SyncResource):
         return self._client._get_page(
             _api.ROLES_MACHINE_ACCESS,
             RoleMachineAccess,
-            request_filter={
-                "machine_identifiers": machine_identifiers,
-            },
-            route_filter={
-                "role_identifiers": role_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"machine_identifiers": machine_identifiers},
+            route_filter={"role_identifiers": role_identifiers},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -1032,7 +1005,10 @@ class SelectionsResource(SyncResource):
     """Routes of the ``selections`` group."""
 
     def create(
-        self, body: Sequence[Selection], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Selection],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Create selections.
 
@@ -1043,7 +1019,9 @@ class SelectionsResource(SyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
-            _api.SELECTIONS_CREATE, body=body, timeout=timeout
+            _api.SELECTIONS_CREATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -1165,14 +1143,8 @@ class SessionEventsResource(SyncResource):
                 "start_date": start_date,
                 "end_date": end_date,
             },
-            route_filter={
-                "session_ids": session_ids,
-                "event_types": event_types,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"session_ids": session_ids, "event_types": event_types},
+            filters=(request_filter, route_filter),
             size=size,
             split_range=split_range,
             timeout=timeout,
@@ -1214,14 +1186,8 @@ class SessionEventsResource(SyncResource):
                 "start_date": start_date,
                 "end_date": end_date,
             },
-            route_filter={
-                "session_ids": session_ids,
-                "event_types": event_types,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"session_ids": session_ids, "event_types": event_types},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -1267,14 +1233,8 @@ class SessionsResource(SyncResource):
                 "start_date": start_date,
                 "end_date": end_date,
             },
-            route_filter={
-                "session_ids": session_ids,
-                "sources": sources,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"session_ids": session_ids, "sources": sources},
+            filters=(request_filter, route_filter),
             size=size,
             split_range=split_range,
             timeout=timeout,
@@ -1316,14 +1276,8 @@ class SessionsResource(SyncResource):
                 "start_date": start_date,
                 "end_date": end_date,
             },
-            route_filter={
-                "session_ids": session_ids,
-                "sources": sources,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"session_ids": session_ids, "sources": sources},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -1334,7 +1288,10 @@ class SitesResource(SyncResource):
     """Routes of the ``sites`` group."""
 
     def create(
-        self, body: Sequence[Site], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Site],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Create sites.
 
@@ -1345,12 +1302,17 @@ class SitesResource(SyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
-            _api.SITES_CREATE, body=body, timeout=timeout
+            _api.SITES_CREATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
     def delete(
-        self, body: Sequence[IdReference], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[IdReference],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete sites.
 
@@ -1361,7 +1323,9 @@ class SitesResource(SyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = self._client._request(
-            _api.SITES_DELETE, body=body, timeout=timeout
+            _api.SITES_DELETE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -1440,7 +1404,10 @@ class SitesResource(SyncResource):
         )
 
     def undelete(
-        self, body: Sequence[IdReference], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[IdReference],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Undelete sites.
 
@@ -1451,12 +1418,17 @@ class SitesResource(SyncResource):
         Source: proposal: the Update Sites page names un/delete routes, not their paths.
         """
         result: None = self._client._request(
-            _api.SITES_UNDELETE, body=body, timeout=timeout
+            _api.SITES_UNDELETE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
     def update(
-        self, body: Sequence[Site], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Site],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update sites.
 
@@ -1467,7 +1439,9 @@ class SitesResource(SyncResource):
         Source: doc: Update Sites.
         """
         result: None = self._client._request(
-            _api.SITES_UPDATE, body=body, timeout=timeout
+            _api.SITES_UPDATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -1494,16 +1468,9 @@ class TemplatesResource(SyncResource):
         """
         result: None = self._client._request(
             _api.TEMPLATES_APPLY,
-            request_filter={
-                "machine_identifiers": machine_identifiers,
-            },
-            route_filter={
-                "template_ids": template_ids,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"machine_identifiers": machine_identifiers},
+            route_filter={"template_ids": template_ids},
+            filters=(request_filter, route_filter),
             timeout=timeout,
         )
         return result
@@ -1531,16 +1498,9 @@ class TemplatesResource(SyncResource):
         return self._client._iterate(
             _api.TEMPLATES_LIST,
             Template,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
-            route_filter={
-                "template_ids": template_ids,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"organization_ids": organization_ids},
+            route_filter={"template_ids": template_ids},
+            filters=(request_filter, route_filter),
             size=size,
             timeout=timeout,
         )
@@ -1569,16 +1529,9 @@ class TemplatesResource(SyncResource):
         return self._client._get_page(
             _api.TEMPLATES_LIST,
             Template,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
-            route_filter={
-                "template_ids": template_ids,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"organization_ids": organization_ids},
+            route_filter={"template_ids": template_ids},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -1628,13 +1581,8 @@ class TransactionsResource(SyncResource):
                 "end_date": end_date,
                 "account_ids": account_ids,
             },
-            route_filter={
-                "transaction_identifiers": transaction_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"transaction_identifiers": transaction_identifiers},
+            filters=(request_filter, route_filter),
             size=size,
             split_range=split_range,
             timeout=timeout,
@@ -1680,13 +1628,8 @@ class TransactionsResource(SyncResource):
                 "end_date": end_date,
                 "account_ids": account_ids,
             },
-            route_filter={
-                "transaction_identifiers": transaction_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"transaction_identifiers": transaction_identifiers},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -1767,7 +1710,10 @@ class AsyncAccountsResource(AsyncResource):
         )
 
     async def update(
-        self, body: Sequence[Account], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Account],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update accounts.
 
@@ -1778,7 +1724,9 @@ class AsyncAccountsResource(AsyncResource):
         Source: proposal.
         """
         result: None = await self._client._request(
-            _api.ACCOUNTS_UPDATE, body=body, timeout=timeout
+            _api.ACCOUNTS_UPDATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -1825,14 +1773,8 @@ class AsyncAlertsResource(AsyncResource):
                 "end_date": end_date,
                 "organization_ids": organization_ids,
             },
-            route_filter={
-                "alert_ids": alert_ids,
-                "alert_codes": alert_codes,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"alert_ids": alert_ids, "alert_codes": alert_codes},
+            filters=(request_filter, route_filter),
             size=size,
             split_range=split_range,
             timeout=timeout,
@@ -1877,14 +1819,8 @@ class AsyncAlertsResource(AsyncResource):
                 "end_date": end_date,
                 "organization_ids": organization_ids,
             },
-            route_filter={
-                "alert_ids": alert_ids,
-                "alert_codes": alert_codes,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"alert_ids": alert_ids, "alert_codes": alert_codes},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -1921,7 +1857,10 @@ class AsyncFilesResource(AsyncResource):
     """Routes of the ``files`` group."""
 
     async def delete(
-        self, body: Sequence[IdReference], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[IdReference],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete files.
 
@@ -1932,7 +1871,9 @@ class AsyncFilesResource(AsyncResource):
         Source: proposal.
         """
         result: None = await self._client._request(
-            _api.FILES_DELETE, body=body, timeout=timeout
+            _api.FILES_DELETE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -1953,9 +1894,7 @@ class AsyncFilesResource(AsyncResource):
         """
         result: FileContent = await self._client._request(
             _api.FILES_DOWNLOAD,
-            route_filter={
-                "file_ids": file_ids,
-            },
+            route_filter={"file_ids": file_ids},
             filters=(route_filter,),
             cast_to=FileContent,
             timeout=timeout,
@@ -1999,10 +1938,7 @@ class AsyncFilesResource(AsyncResource):
                 "record_ids": record_ids,
                 "file_ids": file_ids,
             },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            filters=(request_filter, route_filter),
             size=size,
             timeout=timeout,
         )
@@ -2045,17 +1981,17 @@ class AsyncFilesResource(AsyncResource):
                 "record_ids": record_ids,
                 "file_ids": file_ids,
             },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
         )
 
     async def upload(
-        self, body: Sequence[FileUpload], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[FileUpload],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Upload files.
 
@@ -2066,7 +2002,9 @@ class AsyncFilesResource(AsyncResource):
         Source: proposal.
         """
         result: None = await self._client._request(
-            _api.FILES_UPLOAD, body=body, timeout=timeout
+            _api.FILES_UPLOAD,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -2075,7 +2013,10 @@ class AsyncMachineTypesResource(AsyncResource):
     """Routes of the ``machine_types`` group."""
 
     def list(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[MachineType]:
         """List machine types.
 
@@ -2088,7 +2029,10 @@ class AsyncMachineTypesResource(AsyncResource):
         Iterates every record, fetching pages lazily.
         """
         return self._client._iterate(
-            _api.MACHINE_TYPES_LIST, MachineType, size=size, timeout=timeout
+            _api.MACHINE_TYPES_LIST,
+            MachineType,
+            size=size,
+            timeout=timeout,
         )
 
     async def page(
@@ -2109,7 +2053,11 @@ class AsyncMachineTypesResource(AsyncResource):
         Returns one page with its paging headers.
         """
         return await self._client._get_page(
-            _api.MACHINE_TYPES_LIST, MachineType, page=page, size=size, timeout=timeout
+            _api.MACHINE_TYPES_LIST,
+            MachineType,
+            page=page,
+            size=size,
+            timeout=timeout,
         )
 
 
@@ -2222,7 +2170,10 @@ class AsyncMachinesResource(AsyncResource):
         return result
 
     async def update(
-        self, body: Sequence[Machine], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Machine],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update machines.
 
@@ -2233,7 +2184,9 @@ class AsyncMachinesResource(AsyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
-            _api.MACHINES_UPDATE, body=body, timeout=timeout
+            _api.MACHINES_UPDATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -2262,9 +2215,7 @@ class AsyncOrganizationsResource(AsyncResource):
         return self._client._iterate(
             _api.ORGANIZATIONS_LIST,
             Organization,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             filters=(request_filter,),
             size=size,
             timeout=timeout,
@@ -2292,9 +2243,7 @@ class AsyncOrganizationsResource(AsyncResource):
         return await self._client._get_page(
             _api.ORGANIZATIONS_LIST,
             Organization,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             filters=(request_filter,),
             page=page,
             size=size,
@@ -2306,7 +2255,10 @@ class AsyncProductsResource(AsyncResource):
     """Routes of the ``products`` group."""
 
     async def create(
-        self, body: Sequence[Product], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Product],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Create products.
 
@@ -2317,7 +2269,9 @@ class AsyncProductsResource(AsyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
-            _api.PRODUCTS_CREATE, body=body, timeout=timeout
+            _api.PRODUCTS_CREATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -2420,18 +2374,13 @@ class AsyncRoleRightsResource(AsyncResource):
         return self._client._iterate(
             _api.ROLE_RIGHTS_LIST,
             RoleRight,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             route_filter={
                 "role_identifiers": role_identifiers,
                 "right_ids": right_ids,
                 "role_right_ids": role_right_ids,
             },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            filters=(request_filter, route_filter),
             size=size,
             timeout=timeout,
         )
@@ -2462,18 +2411,13 @@ class AsyncRoleRightsResource(AsyncResource):
         return await self._client._get_page(
             _api.ROLE_RIGHTS_LIST,
             RoleRight,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
+            request_filter={"organization_ids": organization_ids},
             route_filter={
                 "role_identifiers": role_identifiers,
                 "right_ids": right_ids,
                 "role_right_ids": role_right_ids,
             },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -2506,16 +2450,9 @@ class AsyncRolesResource(AsyncResource):
         return self._client._iterate(
             _api.ROLES_LIST,
             Role,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
-            route_filter={
-                "role_identifiers": role_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"organization_ids": organization_ids},
+            route_filter={"role_identifiers": role_identifiers},
+            filters=(request_filter, route_filter),
             size=size,
             timeout=timeout,
         )
@@ -2544,16 +2481,9 @@ class AsyncRolesResource(AsyncResource):
         return await self._client._get_page(
             _api.ROLES_LIST,
             Role,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
-            route_filter={
-                "role_identifiers": role_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"organization_ids": organization_ids},
+            route_filter={"role_identifiers": role_identifiers},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -2582,16 +2512,9 @@ class AsyncRolesResource(AsyncResource):
         return self._client._iterate(
             _api.ROLES_MACHINE_ACCESS,
             RoleMachineAccess,
-            request_filter={
-                "machine_identifiers": machine_identifiers,
-            },
-            route_filter={
-                "role_identifiers": role_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"machine_identifiers": machine_identifiers},
+            route_filter={"role_identifiers": role_identifiers},
+            filters=(request_filter, route_filter),
             size=size,
             timeout=timeout,
         )
@@ -2620,16 +2543,9 @@ class AsyncRolesResource(AsyncResource):
         return await self._client._get_page(
             _api.ROLES_MACHINE_ACCESS,
             RoleMachineAccess,
-            request_filter={
-                "machine_identifiers": machine_identifiers,
-            },
-            route_filter={
-                "role_identifiers": role_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"machine_identifiers": machine_identifiers},
+            route_filter={"role_identifiers": role_identifiers},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -2640,7 +2556,10 @@ class AsyncSelectionsResource(AsyncResource):
     """Routes of the ``selections`` group."""
 
     async def create(
-        self, body: Sequence[Selection], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Selection],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Create selections.
 
@@ -2651,7 +2570,9 @@ class AsyncSelectionsResource(AsyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
-            _api.SELECTIONS_CREATE, body=body, timeout=timeout
+            _api.SELECTIONS_CREATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -2773,14 +2694,8 @@ class AsyncSessionEventsResource(AsyncResource):
                 "start_date": start_date,
                 "end_date": end_date,
             },
-            route_filter={
-                "session_ids": session_ids,
-                "event_types": event_types,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"session_ids": session_ids, "event_types": event_types},
+            filters=(request_filter, route_filter),
             size=size,
             split_range=split_range,
             timeout=timeout,
@@ -2822,14 +2737,8 @@ class AsyncSessionEventsResource(AsyncResource):
                 "start_date": start_date,
                 "end_date": end_date,
             },
-            route_filter={
-                "session_ids": session_ids,
-                "event_types": event_types,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"session_ids": session_ids, "event_types": event_types},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -2875,14 +2784,8 @@ class AsyncSessionsResource(AsyncResource):
                 "start_date": start_date,
                 "end_date": end_date,
             },
-            route_filter={
-                "session_ids": session_ids,
-                "sources": sources,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"session_ids": session_ids, "sources": sources},
+            filters=(request_filter, route_filter),
             size=size,
             split_range=split_range,
             timeout=timeout,
@@ -2924,14 +2827,8 @@ class AsyncSessionsResource(AsyncResource):
                 "start_date": start_date,
                 "end_date": end_date,
             },
-            route_filter={
-                "session_ids": session_ids,
-                "sources": sources,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"session_ids": session_ids, "sources": sources},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -2942,7 +2839,10 @@ class AsyncSitesResource(AsyncResource):
     """Routes of the ``sites`` group."""
 
     async def create(
-        self, body: Sequence[Site], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Site],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Create sites.
 
@@ -2953,12 +2853,17 @@ class AsyncSitesResource(AsyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
-            _api.SITES_CREATE, body=body, timeout=timeout
+            _api.SITES_CREATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
     async def delete(
-        self, body: Sequence[IdReference], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[IdReference],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete sites.
 
@@ -2969,7 +2874,9 @@ class AsyncSitesResource(AsyncResource):
         Source: observed: third-party Python client (newer revision).
         """
         result: None = await self._client._request(
-            _api.SITES_DELETE, body=body, timeout=timeout
+            _api.SITES_DELETE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -3048,7 +2955,10 @@ class AsyncSitesResource(AsyncResource):
         )
 
     async def undelete(
-        self, body: Sequence[IdReference], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[IdReference],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Undelete sites.
 
@@ -3059,12 +2969,17 @@ class AsyncSitesResource(AsyncResource):
         Source: proposal: the Update Sites page names un/delete routes, not their paths.
         """
         result: None = await self._client._request(
-            _api.SITES_UNDELETE, body=body, timeout=timeout
+            _api.SITES_UNDELETE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
     async def update(
-        self, body: Sequence[Site], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Site],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update sites.
 
@@ -3075,7 +2990,9 @@ class AsyncSitesResource(AsyncResource):
         Source: doc: Update Sites.
         """
         result: None = await self._client._request(
-            _api.SITES_UPDATE, body=body, timeout=timeout
+            _api.SITES_UPDATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -3102,16 +3019,9 @@ class AsyncTemplatesResource(AsyncResource):
         """
         result: None = await self._client._request(
             _api.TEMPLATES_APPLY,
-            request_filter={
-                "machine_identifiers": machine_identifiers,
-            },
-            route_filter={
-                "template_ids": template_ids,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"machine_identifiers": machine_identifiers},
+            route_filter={"template_ids": template_ids},
+            filters=(request_filter, route_filter),
             timeout=timeout,
         )
         return result
@@ -3139,16 +3049,9 @@ class AsyncTemplatesResource(AsyncResource):
         return self._client._iterate(
             _api.TEMPLATES_LIST,
             Template,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
-            route_filter={
-                "template_ids": template_ids,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"organization_ids": organization_ids},
+            route_filter={"template_ids": template_ids},
+            filters=(request_filter, route_filter),
             size=size,
             timeout=timeout,
         )
@@ -3177,16 +3080,9 @@ class AsyncTemplatesResource(AsyncResource):
         return await self._client._get_page(
             _api.TEMPLATES_LIST,
             Template,
-            request_filter={
-                "organization_ids": organization_ids,
-            },
-            route_filter={
-                "template_ids": template_ids,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"organization_ids": organization_ids},
+            route_filter={"template_ids": template_ids},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -3236,13 +3132,8 @@ class AsyncTransactionsResource(AsyncResource):
                 "end_date": end_date,
                 "account_ids": account_ids,
             },
-            route_filter={
-                "transaction_identifiers": transaction_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"transaction_identifiers": transaction_identifiers},
+            filters=(request_filter, route_filter),
             size=size,
             split_range=split_range,
             timeout=timeout,
@@ -3288,13 +3179,8 @@ class AsyncTransactionsResource(AsyncResource):
                 "end_date": end_date,
                 "account_ids": account_ids,
             },
-            route_filter={
-                "transaction_identifiers": transaction_identifiers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"transaction_identifiers": transaction_identifiers},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,

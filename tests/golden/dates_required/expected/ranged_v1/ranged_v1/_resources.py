@@ -43,10 +43,7 @@ class AuditResource(SyncResource):
         return self._client._iterate(
             _api.AUDIT_LIST,
             Entry,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             size=size,
             split_range=split_range,
@@ -74,10 +71,7 @@ class AuditResource(SyncResource):
         return self._client._get_page(
             _api.AUDIT_LIST,
             Entry,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             page=page,
             size=size,
@@ -109,10 +103,7 @@ class EntriesResource(SyncResource):
         return self._client._iterate(
             _api.ENTRIES_LIST,
             Entry,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             size=size,
             split_range=split_range,
@@ -140,10 +131,7 @@ class EntriesResource(SyncResource):
         return self._client._get_page(
             _api.ENTRIES_LIST,
             Entry,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             page=page,
             size=size,
@@ -175,10 +163,7 @@ class AsyncAuditResource(AsyncResource):
         return self._client._iterate(
             _api.AUDIT_LIST,
             Entry,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             size=size,
             split_range=split_range,
@@ -206,10 +191,7 @@ class AsyncAuditResource(AsyncResource):
         return await self._client._get_page(
             _api.AUDIT_LIST,
             Entry,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             page=page,
             size=size,
@@ -241,10 +223,7 @@ class AsyncEntriesResource(AsyncResource):
         return self._client._iterate(
             _api.ENTRIES_LIST,
             Entry,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             size=size,
             split_range=split_range,
@@ -272,10 +251,7 @@ class AsyncEntriesResource(AsyncResource):
         return await self._client._get_page(
             _api.ENTRIES_LIST,
             Entry,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             page=page,
             size=size,

@@ -45,10 +45,7 @@ class AuditResource(SyncResource):
         return self._client._iterate(
             _api.AUDIT_LIST,
             Entry,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             size=size,
             split_range=split_range,
@@ -76,10 +73,7 @@ class AuditResource(SyncResource):
         return self._client._get_page(
             _api.AUDIT_LIST,
             Entry,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             page=page,
             size=size,
@@ -111,10 +105,7 @@ class EntriesResource(SyncResource):
         return self._client._iterate(
             _api.ENTRIES_LIST,
             Entry,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             size=size,
             split_range=split_range,
@@ -142,10 +133,7 @@ class EntriesResource(SyncResource):
         return self._client._get_page(
             _api.ENTRIES_LIST,
             Entry,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             page=page,
             size=size,
@@ -177,10 +165,7 @@ class ExportsResource(SyncResource):
         return self._client._iterate(
             _api.EXPORTS_LIST,
             Entry,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             size=size,
             split_range=split_range,
@@ -208,10 +193,7 @@ class ExportsResource(SyncResource):
         return self._client._get_page(
             _api.EXPORTS_LIST,
             Entry,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             page=page,
             size=size,
@@ -243,10 +225,7 @@ class AsyncAuditResource(AsyncResource):
         return self._client._iterate(
             _api.AUDIT_LIST,
             Entry,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             size=size,
             split_range=split_range,
@@ -274,10 +253,7 @@ class AsyncAuditResource(AsyncResource):
         return await self._client._get_page(
             _api.AUDIT_LIST,
             Entry,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             page=page,
             size=size,
@@ -309,10 +285,7 @@ class AsyncEntriesResource(AsyncResource):
         return self._client._iterate(
             _api.ENTRIES_LIST,
             Entry,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             size=size,
             split_range=split_range,
@@ -340,10 +313,7 @@ class AsyncEntriesResource(AsyncResource):
         return await self._client._get_page(
             _api.ENTRIES_LIST,
             Entry,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             page=page,
             size=size,
@@ -375,10 +345,7 @@ class AsyncExportsResource(AsyncResource):
         return self._client._iterate(
             _api.EXPORTS_LIST,
             Entry,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             size=size,
             split_range=split_range,
@@ -406,10 +373,7 @@ class AsyncExportsResource(AsyncResource):
         return await self._client._get_page(
             _api.EXPORTS_LIST,
             Entry,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             page=page,
             size=size,

@@ -36,7 +36,10 @@ class ThingsResource(SyncResource):
     """Routes of the ``things`` group."""
 
     def delete(
-        self, body: Sequence[Thing], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Thing],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete things.
 
@@ -44,7 +47,9 @@ class ThingsResource(SyncResource):
         Route errors: MissingRecordError, NewCodeError.
         """
         result: None = self._client._request(
-            _api.THINGS_DELETE, body=body, timeout=timeout
+            _api.THINGS_DELETE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -62,9 +67,7 @@ class ThingsResource(SyncResource):
         """
         result: builtins.list[Thing] = self._client._request(
             _api.THINGS_GET,
-            request_filter={
-                "thing_ids": thing_ids,
-            },
+            request_filter={"thing_ids": thing_ids},
             filters=(request_filter,),
             cast_to=Thing,
             timeout=timeout,
@@ -87,7 +90,10 @@ class AsyncThingsResource(AsyncResource):
     """Routes of the ``things`` group."""
 
     async def delete(
-        self, body: Sequence[Thing], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Thing],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete things.
 
@@ -95,7 +101,9 @@ class AsyncThingsResource(AsyncResource):
         Route errors: MissingRecordError, NewCodeError.
         """
         result: None = await self._client._request(
-            _api.THINGS_DELETE, body=body, timeout=timeout
+            _api.THINGS_DELETE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -113,9 +121,7 @@ class AsyncThingsResource(AsyncResource):
         """
         result: builtins.list[Thing] = await self._client._request(
             _api.THINGS_GET,
-            request_filter={
-                "thing_ids": thing_ids,
-            },
+            request_filter={"thing_ids": thing_ids},
             filters=(request_filter,),
             cast_to=Thing,
             timeout=timeout,

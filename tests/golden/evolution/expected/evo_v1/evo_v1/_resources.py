@@ -98,14 +98,19 @@ class GadgetsResource(SyncResource):
         )
 
     def modify(
-        self, body: Sequence[Gadget], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Gadget],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Modify gadgets (old name).
 
         ``PATCH /gadgets/modify`` (spec route ``gadgets.modify``).
         """
         result: None = self._client._request(
-            _api.GADGETS_MODIFY, body=body, timeout=timeout
+            _api.GADGETS_MODIFY,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -119,7 +124,9 @@ class LegacyResource(SyncResource):
         ``POST /legacy`` (spec route ``legacy.list``).
         """
         result: builtins.list[Legacy] = self._client._request(
-            _api.LEGACY_LIST, cast_to=Legacy, timeout=timeout
+            _api.LEGACY_LIST,
+            cast_to=Legacy,
+            timeout=timeout,
         )
         return result
 
@@ -194,14 +201,19 @@ class AsyncGadgetsResource(AsyncResource):
         )
 
     async def modify(
-        self, body: Sequence[Gadget], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Gadget],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Modify gadgets (old name).
 
         ``PATCH /gadgets/modify`` (spec route ``gadgets.modify``).
         """
         result: None = await self._client._request(
-            _api.GADGETS_MODIFY, body=body, timeout=timeout
+            _api.GADGETS_MODIFY,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -210,13 +222,17 @@ class AsyncLegacyResource(AsyncResource):
     """Routes of the ``legacy`` group."""
 
     async def list(
-        self, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Legacy]:
         """List legacy records.
 
         ``POST /legacy`` (spec route ``legacy.list``).
         """
         result: builtins.list[Legacy] = await self._client._request(
-            _api.LEGACY_LIST, cast_to=Legacy, timeout=timeout
+            _api.LEGACY_LIST,
+            cast_to=Legacy,
+            timeout=timeout,
         )
         return result

@@ -27,14 +27,20 @@ class GadgetsResource(SyncResource):
     """Routes of the ``gadgets`` group."""
 
     def create(
-        self, body: Sequence[Gadget], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Gadget],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Gadget]:
         """Create gadgets.
 
         ``PUT /gadgets`` (spec route ``gadgets.create``).
         """
         result: builtins.list[Gadget] = self._client._request(
-            _api.GADGETS_CREATE, body=body, cast_to=Gadget, timeout=timeout
+            _api.GADGETS_CREATE,
+            body=body,
+            cast_to=Gadget,
+            timeout=timeout,
         )
         return result
 
@@ -109,14 +115,19 @@ class GadgetsResource(SyncResource):
         )
 
     def update(
-        self, body: Sequence[Gadget], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Gadget],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update gadgets.
 
         ``PATCH /gadgets`` (spec route ``gadgets.update``).
         """
         result: None = self._client._request(
-            _api.GADGETS_UPDATE, body=body, timeout=timeout
+            _api.GADGETS_UPDATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -125,14 +136,20 @@ class AsyncGadgetsResource(AsyncResource):
     """Routes of the ``gadgets`` group."""
 
     async def create(
-        self, body: Sequence[Gadget], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Gadget],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Gadget]:
         """Create gadgets.
 
         ``PUT /gadgets`` (spec route ``gadgets.create``).
         """
         result: builtins.list[Gadget] = await self._client._request(
-            _api.GADGETS_CREATE, body=body, cast_to=Gadget, timeout=timeout
+            _api.GADGETS_CREATE,
+            body=body,
+            cast_to=Gadget,
+            timeout=timeout,
         )
         return result
 
@@ -207,13 +224,18 @@ class AsyncGadgetsResource(AsyncResource):
         )
 
     async def update(
-        self, body: Sequence[Gadget], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Gadget],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update gadgets.
 
         ``PATCH /gadgets`` (spec route ``gadgets.update``).
         """
         result: None = await self._client._request(
-            _api.GADGETS_UPDATE, body=body, timeout=timeout
+            _api.GADGETS_UPDATE,
+            body=body,
+            timeout=timeout,
         )
         return result

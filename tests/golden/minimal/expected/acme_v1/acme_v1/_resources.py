@@ -92,14 +92,19 @@ class WidgetsResource(SyncResource):
         )
 
     def update(
-        self, body: Sequence[Widget], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Widget],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update widgets.
 
         ``PATCH /widgets`` (spec route ``widgets.update``).
         """
         result: None = self._client._request(
-            _api.WIDGETS_UPDATE, body=body, timeout=timeout
+            _api.WIDGETS_UPDATE,
+            body=body,
+            timeout=timeout,
         )
         return result
 
@@ -174,13 +179,18 @@ class AsyncWidgetsResource(AsyncResource):
         )
 
     async def update(
-        self, body: Sequence[Widget], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Widget],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> None:
         """Update widgets.
 
         ``PATCH /widgets`` (spec route ``widgets.update``).
         """
         result: None = await self._client._request(
-            _api.WIDGETS_UPDATE, body=body, timeout=timeout
+            _api.WIDGETS_UPDATE,
+            body=body,
+            timeout=timeout,
         )
         return result

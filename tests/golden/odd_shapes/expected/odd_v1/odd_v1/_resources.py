@@ -45,17 +45,9 @@ class NodesResource(SyncResource):
         return self._client._iterate(
             _api.NODES_LIST,
             Node,
-            request_filter={
-                "colors": colors,
-                "mode": mode,
-            },
-            route_filter={
-                "shape_ids": shape_ids,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"colors": colors, "mode": mode},
+            route_filter={"shape_ids": shape_ids},
+            filters=(request_filter, route_filter),
             size=size,
             timeout=timeout,
         )
@@ -81,17 +73,9 @@ class NodesResource(SyncResource):
         return self._client._get_page(
             _api.NODES_LIST,
             Node,
-            request_filter={
-                "colors": colors,
-                "mode": mode,
-            },
-            route_filter={
-                "shape_ids": shape_ids,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"colors": colors, "mode": mode},
+            route_filter={"shape_ids": shape_ids},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -106,14 +90,20 @@ class NodesResource(SyncResource):
         return result
 
     def replace(
-        self, body: Sequence[Node], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Node],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Node]:
         """Replace nodes.
 
         ``PUT /nodes`` (spec route ``nodes.replace``).
         """
         result: builtins.list[Node] = self._client._request(
-            _api.NODES_REPLACE, body=body, cast_to=Node, timeout=timeout
+            _api.NODES_REPLACE,
+            body=body,
+            cast_to=Node,
+            timeout=timeout,
         )
         return result
 
@@ -141,17 +131,9 @@ class AsyncNodesResource(AsyncResource):
         return self._client._iterate(
             _api.NODES_LIST,
             Node,
-            request_filter={
-                "colors": colors,
-                "mode": mode,
-            },
-            route_filter={
-                "shape_ids": shape_ids,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"colors": colors, "mode": mode},
+            route_filter={"shape_ids": shape_ids},
+            filters=(request_filter, route_filter),
             size=size,
             timeout=timeout,
         )
@@ -177,17 +159,9 @@ class AsyncNodesResource(AsyncResource):
         return await self._client._get_page(
             _api.NODES_LIST,
             Node,
-            request_filter={
-                "colors": colors,
-                "mode": mode,
-            },
-            route_filter={
-                "shape_ids": shape_ids,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            request_filter={"colors": colors, "mode": mode},
+            route_filter={"shape_ids": shape_ids},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -202,13 +176,19 @@ class AsyncNodesResource(AsyncResource):
         return result
 
     async def replace(
-        self, body: Sequence[Node], *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Sequence[Node],
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Node]:
         """Replace nodes.
 
         ``PUT /nodes`` (spec route ``nodes.replace``).
         """
         result: builtins.list[Node] = await self._client._request(
-            _api.NODES_REPLACE, body=body, cast_to=Node, timeout=timeout
+            _api.NODES_REPLACE,
+            body=body,
+            cast_to=Node,
+            timeout=timeout,
         )
         return result

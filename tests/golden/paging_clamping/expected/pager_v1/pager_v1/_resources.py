@@ -56,10 +56,7 @@ class HourlyResource(SyncResource):
         return self._client._iterate(
             _api.HOURLY_LIST,
             Sale,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             size=size,
             split_range=split_range,
@@ -86,10 +83,7 @@ class HourlyResource(SyncResource):
         return self._client._get_page(
             _api.HOURLY_LIST,
             Sale,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             page=page,
             size=size,
@@ -181,10 +175,7 @@ class SalesResource(SyncResource):
         """
         result: Sale = self._client._request(
             _api.SALES_SUMMARY,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             cast_to=Sale,
             timeout=timeout,
@@ -213,9 +204,7 @@ class SitesResource(SyncResource):
         return self._client._iterate(
             _api.SITES_LIST,
             Sale,
-            request_filter={
-                "site_ids": site_ids,
-            },
+            request_filter={"site_ids": site_ids},
             filters=(request_filter,),
             size=size,
             timeout=timeout,
@@ -240,9 +229,7 @@ class SitesResource(SyncResource):
         return self._client._get_page(
             _api.SITES_LIST,
             Sale,
-            request_filter={
-                "site_ids": site_ids,
-            },
+            request_filter={"site_ids": site_ids},
             filters=(request_filter,),
             page=page,
             size=size,
@@ -275,10 +262,7 @@ class WeeklyResource(SyncResource):
         return self._client._iterate(
             _api.WEEKLY_LIST,
             Sale,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             size=size,
             split_range=split_range,
@@ -307,10 +291,7 @@ class WeeklyResource(SyncResource):
         return self._client._get_page(
             _api.WEEKLY_LIST,
             Sale,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             page=page,
             size=size,
@@ -342,10 +323,7 @@ class YearlyResource(SyncResource):
         return self._client._iterate(
             _api.YEARLY_LIST,
             Sale,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             size=size,
             split_range=split_range,
@@ -373,10 +351,7 @@ class YearlyResource(SyncResource):
         return self._client._get_page(
             _api.YEARLY_LIST,
             Sale,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             page=page,
             size=size,
@@ -407,10 +382,7 @@ class AsyncHourlyResource(AsyncResource):
         return self._client._iterate(
             _api.HOURLY_LIST,
             Sale,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             size=size,
             split_range=split_range,
@@ -437,10 +409,7 @@ class AsyncHourlyResource(AsyncResource):
         return await self._client._get_page(
             _api.HOURLY_LIST,
             Sale,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             page=page,
             size=size,
@@ -532,10 +501,7 @@ class AsyncSalesResource(AsyncResource):
         """
         result: Sale = await self._client._request(
             _api.SALES_SUMMARY,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             cast_to=Sale,
             timeout=timeout,
@@ -564,9 +530,7 @@ class AsyncSitesResource(AsyncResource):
         return self._client._iterate(
             _api.SITES_LIST,
             Sale,
-            request_filter={
-                "site_ids": site_ids,
-            },
+            request_filter={"site_ids": site_ids},
             filters=(request_filter,),
             size=size,
             timeout=timeout,
@@ -591,9 +555,7 @@ class AsyncSitesResource(AsyncResource):
         return await self._client._get_page(
             _api.SITES_LIST,
             Sale,
-            request_filter={
-                "site_ids": site_ids,
-            },
+            request_filter={"site_ids": site_ids},
             filters=(request_filter,),
             page=page,
             size=size,
@@ -626,10 +588,7 @@ class AsyncWeeklyResource(AsyncResource):
         return self._client._iterate(
             _api.WEEKLY_LIST,
             Sale,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             size=size,
             split_range=split_range,
@@ -658,10 +617,7 @@ class AsyncWeeklyResource(AsyncResource):
         return await self._client._get_page(
             _api.WEEKLY_LIST,
             Sale,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             page=page,
             size=size,
@@ -693,10 +649,7 @@ class AsyncYearlyResource(AsyncResource):
         return self._client._iterate(
             _api.YEARLY_LIST,
             Sale,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             size=size,
             split_range=split_range,
@@ -724,10 +677,7 @@ class AsyncYearlyResource(AsyncResource):
         return await self._client._get_page(
             _api.YEARLY_LIST,
             Sale,
-            request_filter={
-                "start_date": start_date,
-                "end_date": end_date,
-            },
+            request_filter={"start_date": start_date, "end_date": end_date},
             filters=(request_filter,),
             page=page,
             size=size,

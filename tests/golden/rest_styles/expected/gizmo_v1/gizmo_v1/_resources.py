@@ -34,7 +34,11 @@ class GizmosResource(SyncResource):
         ``POST /gizmos`` (spec route ``gizmos.create``).
         """
         result: Gizmo = _rest_calls.call(
-            self._client, _api.GIZMOS_CREATE, body=body, cast_to=Gizmo, timeout=timeout
+            self._client,
+            _api.GIZMOS_CREATE,
+            body=body,
+            cast_to=Gizmo,
+            timeout=timeout,
         )
         return result
 
@@ -44,7 +48,10 @@ class GizmosResource(SyncResource):
         ``DELETE /gizmos/{id}`` (spec route ``gizmos.delete``).
         """
         result: None = _rest_calls.call(
-            self._client, _api.GIZMOS_DELETE, path={"id": id}, timeout=timeout
+            self._client,
+            _api.GIZMOS_DELETE,
+            path={"id": id},
+            timeout=timeout,
         )
         return result
 
@@ -63,7 +70,10 @@ class GizmosResource(SyncResource):
         return result
 
     def list(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Iterator[Gizmo]:
         """List gizmos.
 
@@ -73,7 +83,11 @@ class GizmosResource(SyncResource):
         Iterates every record, fetching pages lazily from offset 0.
         """
         return _offset_pagination.iterate(
-            self._client, _api.GIZMOS_LIST, Gizmo, size=size, timeout=timeout
+            self._client,
+            _api.GIZMOS_LIST,
+            Gizmo,
+            size=size,
+            timeout=timeout,
         )
 
     def page(
@@ -100,7 +114,11 @@ class GizmosResource(SyncResource):
         )
 
     def replace(
-        self, id: str, body: Gizmo, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        id: str,
+        body: Gizmo,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Gizmo:
         """Replace a gizmo.
 
@@ -122,7 +140,9 @@ class GizmosResource(SyncResource):
         ``DELETE /sync/gizmos/cursor`` (spec route ``gizmos.reset_sync``).
         """
         result: None = _rest_calls.call(
-            self._client, _api.GIZMOS_RESET_SYNC, timeout=timeout
+            self._client,
+            _api.GIZMOS_RESET_SYNC,
+            timeout=timeout,
         )
         return result
 
@@ -175,7 +195,10 @@ class GizmosResource(SyncResource):
         )
 
     def sync(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Iterator[Change[Gizmo]]:
         """Changed gizmos.
 
@@ -184,7 +207,11 @@ class GizmosResource(SyncResource):
         Yields every pending change; a page is acknowledged when the next one is asked for.
         """
         return _sync_cursor.changes(
-            self._client, _api.GIZMOS_SYNC, Gizmo, size=size, timeout=timeout
+            self._client,
+            _api.GIZMOS_SYNC,
+            Gizmo,
+            size=size,
+            timeout=timeout,
         )
 
     def sync_page(
@@ -196,7 +223,12 @@ class GizmosResource(SyncResource):
     ) -> SyncPage[Gizmo]:
         """The next page of changes, acknowledging the page whose cursor is ``ack``."""
         return _sync_cursor.sync_page(
-            self._client, _api.GIZMOS_SYNC, Gizmo, ack=ack, size=size, timeout=timeout
+            self._client,
+            _api.GIZMOS_SYNC,
+            Gizmo,
+            ack=ack,
+            size=size,
+            timeout=timeout,
         )
 
     def sync_into(
@@ -217,14 +249,21 @@ class AsyncGizmosResource(AsyncResource):
     """Routes of the ``gizmos`` group."""
 
     async def create(
-        self, body: Gizmo, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        body: Gizmo,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Gizmo:
         """Create a gizmo.
 
         ``POST /gizmos`` (spec route ``gizmos.create``).
         """
         result: Gizmo = await _rest_calls.acall(
-            self._client, _api.GIZMOS_CREATE, body=body, cast_to=Gizmo, timeout=timeout
+            self._client,
+            _api.GIZMOS_CREATE,
+            body=body,
+            cast_to=Gizmo,
+            timeout=timeout,
         )
         return result
 
@@ -234,7 +273,10 @@ class AsyncGizmosResource(AsyncResource):
         ``DELETE /gizmos/{id}`` (spec route ``gizmos.delete``).
         """
         result: None = await _rest_calls.acall(
-            self._client, _api.GIZMOS_DELETE, path={"id": id}, timeout=timeout
+            self._client,
+            _api.GIZMOS_DELETE,
+            path={"id": id},
+            timeout=timeout,
         )
         return result
 
@@ -253,7 +295,10 @@ class AsyncGizmosResource(AsyncResource):
         return result
 
     def list(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[Gizmo]:
         """List gizmos.
 
@@ -263,7 +308,11 @@ class AsyncGizmosResource(AsyncResource):
         Iterates every record, fetching pages lazily from offset 0.
         """
         return _offset_pagination.aiterate(
-            self._client, _api.GIZMOS_LIST, Gizmo, size=size, timeout=timeout
+            self._client,
+            _api.GIZMOS_LIST,
+            Gizmo,
+            size=size,
+            timeout=timeout,
         )
 
     async def page(
@@ -290,7 +339,11 @@ class AsyncGizmosResource(AsyncResource):
         )
 
     async def replace(
-        self, id: str, body: Gizmo, *, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        id: str,
+        body: Gizmo,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Gizmo:
         """Replace a gizmo.
 
@@ -312,7 +365,9 @@ class AsyncGizmosResource(AsyncResource):
         ``DELETE /sync/gizmos/cursor`` (spec route ``gizmos.reset_sync``).
         """
         result: None = await _rest_calls.acall(
-            self._client, _api.GIZMOS_RESET_SYNC, timeout=timeout
+            self._client,
+            _api.GIZMOS_RESET_SYNC,
+            timeout=timeout,
         )
         return result
 
@@ -365,7 +420,10 @@ class AsyncGizmosResource(AsyncResource):
         )
 
     def sync(
-        self, *, size: int | None = None, timeout: Timeout | NotGiven = NOT_GIVEN
+        self,
+        *,
+        size: int | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> AsyncIterator[Change[Gizmo]]:
         """Changed gizmos.
 
@@ -374,7 +432,11 @@ class AsyncGizmosResource(AsyncResource):
         Yields every pending change; a page is acknowledged when the next one is asked for.
         """
         return _sync_cursor.achanges(
-            self._client, _api.GIZMOS_SYNC, Gizmo, size=size, timeout=timeout
+            self._client,
+            _api.GIZMOS_SYNC,
+            Gizmo,
+            size=size,
+            timeout=timeout,
         )
 
     async def sync_page(
@@ -386,7 +448,12 @@ class AsyncGizmosResource(AsyncResource):
     ) -> SyncPage[Gizmo]:
         """The next page of changes, acknowledging the page whose cursor is ``ack``."""
         return await _sync_cursor.async_page(
-            self._client, _api.GIZMOS_SYNC, Gizmo, ack=ack, size=size, timeout=timeout
+            self._client,
+            _api.GIZMOS_SYNC,
+            Gizmo,
+            ack=ack,
+            size=size,
+            timeout=timeout,
         )
 
     async def sync_into(

@@ -55,13 +55,8 @@ class OrdersResource(SyncResource):
                 "machine_identifiers": machine_identifiers,
                 "site_ids": site_ids,
             },
-            route_filter={
-                "order_numbers": order_numbers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"order_numbers": order_numbers},
+            filters=(request_filter, route_filter),
             size=size,
             split_range=split_range,
             timeout=timeout,
@@ -97,13 +92,8 @@ class OrdersResource(SyncResource):
                 "machine_identifiers": machine_identifiers,
                 "site_ids": site_ids,
             },
-            route_filter={
-                "order_numbers": order_numbers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"order_numbers": order_numbers},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
@@ -143,13 +133,8 @@ class AsyncOrdersResource(AsyncResource):
                 "machine_identifiers": machine_identifiers,
                 "site_ids": site_ids,
             },
-            route_filter={
-                "order_numbers": order_numbers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"order_numbers": order_numbers},
+            filters=(request_filter, route_filter),
             size=size,
             split_range=split_range,
             timeout=timeout,
@@ -185,13 +170,8 @@ class AsyncOrdersResource(AsyncResource):
                 "machine_identifiers": machine_identifiers,
                 "site_ids": site_ids,
             },
-            route_filter={
-                "order_numbers": order_numbers,
-            },
-            filters=(
-                request_filter,
-                route_filter,
-            ),
+            route_filter={"order_numbers": order_numbers},
+            filters=(request_filter, route_filter),
             page=page,
             size=size,
             timeout=timeout,
