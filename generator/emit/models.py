@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 from ..spec.model import Model, ModelField, StageApi, TypeRef
@@ -127,27 +128,76 @@ def _validation_aliases(stage: StageApi) -> dict[str, list[str]]:
     }
 
 
+# Written into datamodel-code-generator's base-class import, then made relative: the
+# output does not depend on the stage's package, so stages with the same models share it.
+_PACKAGE = "routegen_stage_package"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelsJob:
+    """Everything datamodel-code-generator needs for one stage, as plain data.
+
+    Equal jobs give equal output: stages whose models are the same run once, and a job
+    crosses to a worker process without the whole stage.
+    """
+
+    document: str  # the OpenAPI document, JSON with sorted keys
+    header: str
+    aliases: tuple[tuple[str, tuple[str, ...]], ...]
+    text_dates: tuple[str, ...]  # models deriving from the text-dates base class
+    empty: bool  # no model and no enum: nothing for datamodel-code-generator to do
+
+
+def models_job(stage: StageApi, header: str) -> ModelsJob:
+    """The datamodel-code-generator job of ``stage``'s models."""
+    document = stage_schema(stage)
+    return ModelsJob(
+        document=json.dumps(document, sort_keys=True),
+        header=header,
+        aliases=tuple((k, tuple(v)) for k, v in _validation_aliases(stage).items()),
+        text_dates=tuple(m.name for m in stage.models if any(f.wire_format for f in m.fields)),
+        empty=not document["components"]["schemas"],
+    )
+
+
 def render_models(stage: StageApi, header: str) -> str:
     """Python source of the stage's models (unformatted; black runs later)."""
+    return run_models_job(models_job(stage, header))
+
+
+def warm_up() -> None:
+    """Import datamodel-code-generator and run it once on a one-model document, so the
+    first real stage does not pay for its imports and configuration."""
+    schema = {"type": "object", "properties": {"a": {"type": "string"}}}
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "warm-up", "version": "0"},
+        "paths": {},
+        "components": {"schemas": {"A": schema}},
+    }
+    run_models_job(ModelsJob(json.dumps(document), "#", (), (), False))
+
+
+def run_models_job(job: ModelsJob) -> str:
+    """Run datamodel-code-generator on ``job`` (a process-pool task)."""
     # Imported here: datamodel-code-generator is slow to import and only needed to render.
     from datamodel_code_generator import PythonVersion, generate
     from datamodel_code_generator.enums import DataModelType, InputFileType
     from datamodel_code_generator.format import DatetimeClassType
 
-    document = stage_schema(stage)
-    if not document["components"]["schemas"]:
-        return header + "\n\nfrom __future__ import annotations\n"
+    if job.empty:
+        return job.header + "\n\nfrom __future__ import annotations\n"
     out = generate(
-        json.dumps(document, sort_keys=True),
+        job.document,
         input_file_type=InputFileType.OpenAPI,
         output_model_type=DataModelType.PydanticV2BaseModel,
         target_python_version=PythonVersion.PY_311,
         disable_timestamp=True,
         formatters=[],
-        custom_file_header=header,
+        custom_file_header=job.header,
         snake_case_field=True,
         allow_population_by_field_name=True,
-        aliases=_validation_aliases(stage),
+        aliases={k: list(v) for k, v in job.aliases},
         use_serialization_alias=True,
         # dataclass_transform reads a keyword default=; positional Field(None) looks required
         use_default_kwarg=True,
@@ -161,13 +211,9 @@ def render_models(stage: StageApi, header: str) -> str:
         # Unknown fields the server adds within a stage survive a read-modify-write
         # (the vendor's PATCH sets every field that is not sent to null).
         extra_fields="allow",
-        base_class=f"{stage.package}.{_BASE_CLASS}",
+        base_class=f"{_PACKAGE}.{_BASE_CLASS}",
         # only models with text dates pay for parsing them
-        base_class_map={
-            m.name: f"{stage.package}.{_TEXT_DATES_BASE}"
-            for m in stage.models
-            if any(f.wire_format for f in m.fields)
-        },
+        base_class_map={name: f"{_PACKAGE}.{_TEXT_DATES_BASE}" for name in job.text_dates},
     )
     if not isinstance(out, str):
         raise TypeError(
@@ -175,7 +221,7 @@ def render_models(stage: StageApi, header: str) -> str:
         )
     # datamodel-code-generator writes the base class import absolute; generated packages
     # import only relatively, so a vendored copy works under any parent package.
-    out = out.replace(f"from {stage.package}._runtime.", "from ._runtime.")
+    out = out.replace(f"from {_PACKAGE}._runtime.", "from ._runtime.")
     return sort_imports(out)
 
 

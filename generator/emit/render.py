@@ -43,14 +43,22 @@ EMITTERS: tuple[ModuleType, ...] = (
 
 def render_stage(stage: StageApi, spec_file: str) -> list[RenderedFile]:
     """Every file of the stage's project directory, paths relative to the output root."""
+    models = render_models(stage, header(spec_file))
+    return [models_file(stage, models), *render_templates(stage, spec_file)]
+
+
+def models_file(stage: StageApi, content: str) -> RenderedFile:
+    """``models.py`` of the stage, from datamodel-code-generator's output (``models``)."""
+    return RenderedFile(f"{stage.package}/{stage.package}/models.py", content, True)
+
+
+def render_templates(stage: StageApi, spec_file: str) -> list[RenderedFile]:
+    """The stage's files other than ``models.py``, in ``render_stage``'s order."""
     pkg = stage.package
     head = header(spec_file)
     groups = views.group_views(stage)
     base = f"{pkg}/{pkg}"
-    files = [
-        RenderedFile(f"{base}/models.py", render_models(stage, head), True),
-        RenderedFile(f"{base}/py.typed", "", False),
-    ]
+    files = [RenderedFile(f"{base}/py.typed", "", False)]
     for name, content in _package_modules(stage, head, groups).items():
         files.append(RenderedFile(f"{base}/{name}", content, True, stable=True))
     for path in sorted(RUNTIME.glob("*.py")):
