@@ -24,6 +24,7 @@ from . import (
     views,
 )
 from .models import render_models
+from .resources import PACKAGE as RESOURCES
 from .soap import SOAP_RUNTIME_PREFIX
 from .templating import RUNTIME, RenderedFile, header, render_template
 from .views import GroupView, docstring
@@ -35,7 +36,6 @@ EMITTERS: tuple[ModuleType, ...] = (
     api_module,
     errors_module,
     filters,
-    resources,
     client,
     package_init,
 )
@@ -79,7 +79,7 @@ def _package_modules(
     stage: StageApi, head: str, groups: tuple[GroupView, ...]
 ) -> dict[str, str]:
     where = f"{one_line(stage.info.title)}, stage {stage.stage.name}"
-    return {
+    modules = {
         emitter.FILE: render_template(
             f"package/{emitter.FILE}.j2",
             module_doc=docstring(emitter.module_doc(where, stage), ""),
@@ -88,3 +88,16 @@ def _package_modules(
         )
         for emitter in EMITTERS
     }
+    modules[f"{RESOURCES}/__init__.py"] = render_template(
+        f"package/{RESOURCES}/__init__.py.j2",
+        module_doc=docstring(resources.module_doc(where, stage), ""),
+        header=head,
+    )
+    for g in groups:  # one module per group: black and imports scale per group
+        modules[f"{RESOURCES}/{g.attr}.py"] = render_template(
+            f"package/{RESOURCES}/group.py.j2",
+            module_doc=docstring(resources.group_doc(where, g), ""),
+            header=head,
+            **resources.context(stage, g),
+        )
+    return modules

@@ -12,7 +12,7 @@ from ..spec import naming
 from ..spec.model import Model, StageApi, TypeRef
 from .layout import Brackets, call, kwargs, tuple_of
 from .templating import from_import, import_sections
-from .views import GroupView, lit, used_models
+from .views import RouteView, lit, used_models
 
 _SQL_TYPES = {
     "int": "INTEGER",
@@ -123,9 +123,8 @@ def credentials(stage: StageApi) -> tuple[list[str], list[str]]:
     return names, [f"tokens={{{mapping}}}"]
 
 
-def rest_resource_imports(stage: StageApi, groups: tuple[GroupView, ...]) -> list[str]:
-    """Import lines of a rest-style ``_resources.py``."""
-    routes = [r for g in groups for r in g.routes]
+def rest_resource_imports(stage: StageApi, routes: tuple[RouteView, ...]) -> list[str]:
+    """Import lines of a rest-style group module (``resources/<group>.py``)."""
     paged = any(r.paged or r.route.sync for r in routes)
     lists = any(
         not (r.paged or r.route.sync) and r.return_type.startswith("list[")
@@ -141,8 +140,8 @@ def rest_resource_imports(stage: StageApi, groups: tuple[GroupView, ...]) -> lis
         runtime += ["OffsetPage", "_offset_pagination"]
     if any(r.route.sync for r in routes):
         runtime += ["Change", "SyncPage", "SqliteMirror", "_sync_cursor"]
-    local = ["from . import _api", *from_import("._runtime", runtime)]
-    local += from_import(".models", used_models(stage))
+    local = ["from .. import _api", *from_import(".._runtime", runtime)]
+    local += from_import("..models", used_models(routes))
     return import_sections(stdlib, local)
 
 

@@ -369,10 +369,10 @@ def api_config_args(stage: StageApi) -> list[tuple[str, str | Brackets]]:
     return args
 
 
-def used_models(stage: StageApi) -> list[str]:
-    """Models a route sends or returns, sorted: what ``_resources.py`` imports."""
+def used_models(routes: Iterable[RouteView]) -> list[str]:
+    """Models the routes send or return, sorted: what a group's module imports."""
     used = set()
-    for r in stage.routes:
+    for r in (v.route for v in routes):
         for ref in (r.body, r.response):
             if ref is not None and ref.model:
                 used.add(ref.model)
