@@ -170,6 +170,8 @@ def _string(value: str) -> str:
     text = repr(value)
     if text.startswith('"'):  # repr chose double quotes: value has ' and no "
         return text
+    if '"' not in value and "'" not in value:  # the common case: only the quotes change
+        return f'"{text[1:-1]}"'
     if value.count('"') > value.count("'"):  # double quotes would need more escapes
         return text
     body, out, i = text[1:-1], [], 0

@@ -235,10 +235,12 @@ class GroupView:
 
 def group_views(stage: StageApi) -> tuple[GroupView, ...]:
     """Resource groups of a stage, sorted by attribute name."""
-    views = [route_view(stage, r) for r in stage.routes]
+    by_group: dict[str, list[RouteView]] = {}
+    for r in stage.routes:  # one pass: linear in routes, whatever the number of groups
+        by_group.setdefault(r.group, []).append(route_view(stage, r))
     out = []
     for group in stage.groups:
-        routes = tuple(v for v in views if v.route.group == group)
+        routes = tuple(by_group.get(group, ()))
         attr = naming.snake_case(group)
         out.append(GroupView(attr, naming.class_name(group) + "Resource", routes))
     return tuple(sorted(out, key=lambda g: g.attr))
