@@ -18,7 +18,7 @@ import hashlib
 import itertools
 import os
 import tempfile
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
@@ -100,6 +100,16 @@ class Formatter:
         self.cache_dir = cache_dir
         self.formatted = 0  # how many files black actually formatted (for benchmarks)
         self.cached = 0
+        self._pending: dict[str, Future[str | Exception]] = {}  # chunk -> black running
+
+    def prefetch(self, path: str, source: str, pool: Executor) -> None:
+        """Start black in ``pool`` on the chunks of ``source`` no cache holds, before
+        ``format_many`` asks for them (a stage's models, as soon as they are ready)."""
+        if self._read(_key(source)) is not None:
+            return
+        for chunk in split_top_level(path, source):
+            if chunk not in self._pending and self._read(_key(chunk)) is None:
+                self._pending[chunk] = pool.submit(_black_or_error, chunk)
 
     def format_many(
         self, items: list[tuple[str, str]], pool: Executor | None = None
@@ -127,7 +137,10 @@ class Formatter:
         """Each distinct chunk formatted (cache first); ``owners`` names a file per chunk."""
         done: dict[str, str] = {}
         todo: list[str] = []
+        running = {c: self._pending.pop(c) for c in owners if c in self._pending}
         for chunk in owners:
+            if chunk in running:
+                continue
             hit = self._read(_key(chunk))
             if hit is None:
                 todo.append(chunk)
@@ -141,6 +154,8 @@ class Formatter:
                 results = list(own.map(_black_or_error, todo, chunksize=4))
         else:
             results = [_black_or_error(chunk) for chunk in todo]
+        todo += running
+        results += [future.result() for future in running.values()]
         for chunk, result in zip(todo, results, strict=True):
             if isinstance(result, Exception):
                 raise FormatError(owners[chunk], str(result).splitlines()[0])

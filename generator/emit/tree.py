@@ -12,7 +12,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,23 +57,41 @@ def render_templates(stage: StageApi, spec_file: str) -> list[RenderedFile]:
 
 
 def render_stages(
-    api: Api, names: Sequence[str], pool: Executor | None
+    api: Api,
+    names: Sequence[str],
+    pool: Executor | None,
+    formatter: Formatter | None = None,
 ) -> list[RenderedFile]:
     """``render_stage`` of each stage, the models of every stage in the pool meanwhile.
 
     Stages whose models are the same (an equal ``ModelsJob``) run datamodel-code-generator
-    once; the output is the same whichever process ran it.
+    once; the output is the same whichever process ran it. With a ``formatter``, black
+    starts on each stage's models as soon as they are back (``Formatter.prefetch``).
     """
     from .models import models_job, run_models_job  # Jinja and emitters on first use
     from .render import header, models_file
 
     jobs = {name: models_job(api.stage(name), header(api.file)) for name in names}
     unique = list(dict.fromkeys(jobs.values()))
-    futures = {job: pool.submit(run_models_job, job) for job in unique} if pool else {}
-    templates = {name: render_templates(api.stage(name), api.file) for name in names}
-    texts = {
-        job: futures[job].result() if pool else run_models_job(job) for job in unique
-    }
+    if pool is None:
+        texts = {job: run_models_job(job) for job in unique}
+        templates = {name: render_templates(api.stage(name), api.file) for name in names}
+    else:
+        futures = {pool.submit(run_models_job, job): job for job in unique}
+        texts = {}
+
+        def collect(future: Future[str]) -> None:  # hand finished models to black at once
+            text = texts[futures[future]] = future.result()
+            if formatter is not None and pool is not None:
+                formatter.prefetch("models.py", text, pool)
+
+        templates = {}
+        for name in names:
+            templates[name] = render_templates(api.stage(name), api.file)
+            for future in [f for f in futures if f.done() and futures[f] not in texts]:
+                collect(future)
+        for future in as_completed([f for f in futures if futures[f] not in texts]):
+            collect(future)
     return [
         f
         for name in names
@@ -110,7 +128,8 @@ def _build(
 
         soap_files = [f for name in stages or api.stage_names for f in render_soap_stage(api, name)]
         return _format(soap_files, formatter, pool)
-    tree = _format(render_stages(api, list(stages or api.stage_names), pool), formatter, pool)
+    files = render_stages(api, list(stages or api.stage_names), pool, formatter)
+    tree = _format(files, formatter, pool)
     if stages is None or list(stages) == list(api.stage_names):
         tree[STAGES_FILE] = stages_document(api).encode("utf-8")
     return tree
