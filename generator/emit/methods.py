@@ -38,6 +38,8 @@ class MethodView:
     def_line: str
     doc: str
     body: tuple[str, ...]
+    signature: str  # the parameters on one line, as the user reads them
+    returns: str
 
 
 def _method(
@@ -55,7 +57,8 @@ def _method(
     body: tuple[str, ...] = (lay(Brackets(head, args, ")"), 8),)
     body += ("return result",) if bind else ()
     signature = Brackets(f"{def_} {name}(", ("self", *params), f") -> {returns}:")
-    return MethodView(name, lay(signature, 4), doc, body)
+    params_line = ", ".join(("self", *params))
+    return MethodView(name, lay(signature, 4), doc, body, params_line, returns)
 
 
 def methods(route: RouteView, flavour: Flavour, filter_class: str) -> list[MethodView]:

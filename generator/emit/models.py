@@ -106,7 +106,8 @@ def stage_schema(stage: StageApi) -> dict[str, Any]:
             schemas[e.name]["description"] = docstring_text(e.description + source)
     return {
         "openapi": "3.1.0",
-        "info": {"title": stage.info.name, "version": stage.stage.name},
+        # no stage name: equal models of two stages make one job (``ModelsJob``)
+        "info": {"title": stage.info.name, "version": "0"},
         "paths": {},
         "components": {"schemas": dict(sorted(schemas.items()))},
     }
