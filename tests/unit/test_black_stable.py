@@ -13,6 +13,7 @@ from pathlib import Path
 
 import black
 import pytest
+import yaml
 from black.strings import normalize_string_quotes
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -25,6 +26,7 @@ from generator.emit.render import render_stage
 from generator.emit.soap import render_soap_stage
 from generator.emit.views import docstring
 from generator.spec.soap import SoapApi
+from tests.generation.hostile_spec import hostile_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = sorted(ROOT.glob("tests/golden/*/spec*.yaml")) + sorted(ROOT.glob("spec/*.yaml"))
@@ -34,9 +36,20 @@ def _black(source: str) -> str:
     return black.format_str(source, mode=MODE)
 
 
-@pytest.mark.parametrize("spec", SPECS, ids=lambda p: str(p.relative_to(ROOT)))
-def test_black_leaves_every_skipped_template_file_unchanged(spec: Path) -> None:
-    api = pipeline.build_any(spec)
+def _hostile_spec(tmp_path: Path) -> Path:
+    """The spec whose every free-text slot holds hostile strings (quotes, backslashes,
+    line separators, Jinja, long text): spec text reaching literals and docstrings."""
+    spec = tmp_path / "spec.yaml"
+    text = yaml.safe_dump(hostile_spec(), sort_keys=False, allow_unicode=True, width=10_000)
+    spec.write_text(text, "utf-8")
+    return spec
+
+
+@pytest.mark.parametrize("spec", [*SPECS, None], ids=lambda p: str(p and p.relative_to(ROOT)))
+def test_black_leaves_every_skipped_template_file_unchanged(
+    spec: Path | None, tmp_path: Path
+) -> None:
+    api = pipeline.build_any(spec or _hostile_spec(tmp_path))
     if isinstance(api, SoapApi):  # no stable templates: every Python file gets black
         files = [f for n in api.stage_names for f in render_soap_stage(api, n)]
         assert files and not any(f.stable for f in files)
