@@ -18,9 +18,8 @@ import hashlib
 import itertools
 import os
 import tempfile
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 from functools import lru_cache
-from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,6 +43,8 @@ def __getattr__(name: str) -> object:
 
 @lru_cache(maxsize=1)
 def _key_prefix() -> str:
+    from importlib.metadata import version  # 25 ms: only a cold run needs it
+
     return f"black-{version('black')}-{_mode().get_cache_key()}"
 
 
@@ -150,6 +151,8 @@ class Formatter:
         if pool is not None and len(todo) > 1:
             results = list(pool.map(_black_or_error, todo, chunksize=4))
         elif workers > 1:
+            from concurrent.futures import ProcessPoolExecutor  # multiprocessing: cold only
+
             with ProcessPoolExecutor(max_workers=workers) as own:
                 results = list(own.map(_black_or_error, todo, chunksize=4))
         else:

@@ -9,10 +9,9 @@ needs it. With one core there is no pool: everything runs in the calling process
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import contextmanager
 
 
@@ -37,6 +36,10 @@ def worker_pool(tasks: int) -> Iterator[Executor | None]:
     if workers < 2:
         yield None
         return
+    # Imported here: multiprocessing costs a warm run (no pool) 20 ms for nothing.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork") if "fork" in methods else None
     with ProcessPoolExecutor(
