@@ -6,7 +6,6 @@ import argparse
 import os
 import sys
 import time
-from concurrent.futures import Executor
 from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
@@ -24,7 +23,7 @@ from ..emit.tree import (
     splice_stages_file,
     write_tree,
 )
-from ..emit.workers import worker_pool
+from ..emit.workers import Pools, worker_pool
 from ..pipeline import AnyApi
 from ..spec.errors import SpecError
 from ..spec.naming import package_prefix
@@ -63,7 +62,7 @@ def _stages(api: Summary, wanted: list[str] | None) -> list[str] | Exit:
 
 
 def _tree(
-    api: AnyApi, stages: list[str] | None, formatter: Formatter, pool: Executor | None
+    api: AnyApi, stages: list[str] | None, formatter: Formatter, pool: Pools | None
 ) -> Tree | Exit:
     try:
         return build_tree(api, stages, formatter, pool)
@@ -136,7 +135,7 @@ def _build_one(
     wanted: list[str] | None,
     formatter: Formatter,
     notes: list[SpecError] | None,
-    pool: Executor | None = None,
+    pool: Pools | None = None,
 ) -> tuple[Summary, list[str], Tree] | Exit:
     """One spec's summary, stages and tree; the whole tree comes from the cache when unchanged."""
     entry = load_entry(spec, notes)

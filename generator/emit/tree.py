@@ -22,7 +22,7 @@ from ..spec.model import Api, StageApi
 from ..spec.soap import SoapApi
 from .formatting import Formatter
 from .layout import needs_black
-from .workers import worker_pool
+from .workers import Pools, worker_pool
 
 if TYPE_CHECKING:
     from .templating import RenderedFile
@@ -59,7 +59,7 @@ def render_templates(stage: StageApi, spec_file: str) -> list[RenderedFile]:
 def render_stages(
     api: Api,
     names: Sequence[str],
-    pool: Executor | None,
+    pool: Pools | None,
     formatter: Formatter | None = None,
 ) -> list[RenderedFile]:
     """``render_stage`` of each stage, the models of every stage in the pool meanwhile.
@@ -77,13 +77,13 @@ def render_stages(
         texts = {job: run_models_job(job) for job in unique}
         templates = {name: render_templates(api.stage(name), api.file) for name in names}
     else:
-        futures = {pool.submit(run_models_job, job): job for job in unique}
+        futures = {pool.models.submit(run_models_job, job): job for job in unique}
         texts = {}
 
         def collect(future: Future[str]) -> None:  # hand finished models to black at once
             text = texts[futures[future]] = future.result()
             if formatter is not None and pool is not None:
-                formatter.prefetch("models.py", text, pool)
+                formatter.prefetch("models.py", text, pool.black)
 
         templates = {}
         for name in names:
@@ -103,7 +103,7 @@ def build_tree(
     api: Api | SoapApi,
     stages: Sequence[str] | None = None,
     formatter: Formatter | None = None,
-    pool: Executor | None = None,
+    pool: Pools | None = None,
 ) -> Tree:
     """Every output file, path relative to the output root -> bytes.
 
@@ -120,16 +120,16 @@ def _build(
     api: Api | SoapApi,
     stages: Sequence[str] | None,
     formatter: Formatter | None,
-    pool: Executor | None,
+    pool: Pools | None,
 ) -> Tree:
     formatter = formatter or Formatter(default_cache())
     if isinstance(api, SoapApi):  # one contract: no stage diff, no STAGES.md entry
         from .soap import render_soap_stage  # Jinja and the SOAP emitters, on first use
 
         soap_files = [f for name in stages or api.stage_names for f in render_soap_stage(api, name)]
-        return _format(soap_files, formatter, pool)
+        return _format(soap_files, formatter, pool.black if pool else None)
     files = render_stages(api, list(stages or api.stage_names), pool, formatter)
-    tree = _format(files, formatter, pool)
+    tree = _format(files, formatter, pool.black if pool else None)
     if stages is None or list(stages) == list(api.stage_names):
         tree[STAGES_FILE] = stages_document(api).encode("utf-8")
     return tree

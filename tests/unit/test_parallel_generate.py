@@ -12,7 +12,7 @@ from generator.emit import tree
 from generator.emit.formatting import MODE, Formatter
 from generator.emit.models import models_job
 from generator.emit.render import header
-from generator.emit.workers import worker_pool
+from generator.emit.workers import Pools, worker_pool
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_pool_and_single_process_build_the_same_tree() -> None:
     api = pipeline.build(ROOT / "tests/golden/evolution/spec.yaml")
     with ProcessPoolExecutor(max_workers=2) as pool:  # whatever the number of cores
-        parallel = tree.build_tree(api, None, Formatter(None), pool)
+        parallel = tree.build_tree(api, None, Formatter(None), Pools(pool, pool))
     serial = tree._build(api, None, Formatter(None), None)
     assert parallel == serial
     assert any(p.endswith("/resources/gadgets.py") for p in serial)
@@ -56,4 +56,5 @@ def test_worker_pool_starts_warm_workers_or_none() -> None:
         assert none is None  # one task: no pool to pay for
     with worker_pool(2) as pool:
         if pool is not None:  # a machine with one core gets None here too
-            assert pool.submit(len, "ab").result() == 2
+            assert pool.models.submit(len, "ab").result() == 2
+            assert pool.black.submit(len, "abc").result() == 3
