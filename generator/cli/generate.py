@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from ..emit.tree import (
     splice_stages_file,
     write_tree,
 )
+from ..emit.workers import Pools, worker_pool
 from ..pipeline import AnyApi
 from ..spec.errors import SpecError
 from ..spec.naming import package_prefix
@@ -58,9 +61,11 @@ def _stages(api: Summary, wanted: list[str] | None) -> list[str] | Exit:
     return [s for s in api.stage_names if s in wanted]
 
 
-def _tree(api: AnyApi, stages: list[str] | None, formatter: Formatter) -> Tree | Exit:
+def _tree(
+    api: AnyApi, stages: list[str] | None, formatter: Formatter, pool: Pools | None
+) -> Tree | Exit:
     try:
-        return build_tree(api, stages, formatter)
+        return build_tree(api, stages, formatter, pool)
     except FormatError as exc:  # a template bug: say which file, write nothing
         print(f"error: {exc}", file=sys.stderr)
         return Exit.FAILED
@@ -102,7 +107,11 @@ def _build_all(
     specs = all_specs(command, spec)
     if isinstance(specs, Exit):
         return specs
-    built = [_build_one(s, wanted, formatter, notes) for s in specs]
+    # A cold build opens its worker pool first: workers load datamodel-code-generator
+    # and black while this process validates the specs.
+    cold = bool(wanted) or any(_cold(s) for s in specs)
+    with worker_pool(os.cpu_count() or 1) if cold else nullcontext() as pool:
+        built = [_build_one(s, wanted, formatter, notes, pool) for s in specs]
     if any(isinstance(b, Exit) for b in built):
         return Exit(max(int(b) for b in built if isinstance(b, Exit)))
     done = [b for b in built if not isinstance(b, Exit)]
@@ -115,11 +124,18 @@ def _build_all(
     return [(sm, stages, tree) for (sm, stages, _), tree in zip(done, trees, strict=True)]
 
 
+def _cold(spec: str) -> bool:
+    """Whether ``spec``'s tree must be built (the cache holds no tree for it)."""
+    entry = cache.read(cache.key(spec))
+    return entry is None or entry.tree is None
+
+
 def _build_one(
     spec: str,
     wanted: list[str] | None,
     formatter: Formatter,
     notes: list[SpecError] | None,
+    pool: Pools | None = None,
 ) -> tuple[Summary, list[str], Tree] | Exit:
     """One spec's summary, stages and tree; the whole tree comes from the cache when unchanged."""
     entry = load_entry(spec, notes)
@@ -130,7 +146,7 @@ def _build_one(
         return stages
     if not wanted and entry.tree is not None:
         return entry.summary, stages, dict(entry.tree)
-    tree = _tree(entry.api(), stages if wanted else None, formatter)
+    tree = _tree(entry.api(), stages if wanted else None, formatter, pool)
     if isinstance(tree, Exit):
         return tree
     if not wanted:

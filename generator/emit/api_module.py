@@ -6,6 +6,7 @@ from typing import Any
 
 from ..spec.model import StageApi
 from . import rest_views, views
+from .layout import Brackets, keyword, lay
 from .templating import from_import, import_sections
 from .views import GroupView
 
@@ -19,21 +20,28 @@ def module_doc(where: str, stage: StageApi) -> str:
 
 def context(stage: StageApi, groups: tuple[GroupView, ...]) -> dict[str, Any]:
     """Slots of ``package/_api.py.j2``."""
-    routes = [
+    routes: list[dict[str, Any]] = [
         {
             "const": r.const,
             "call": "RouteInfo",
-            "args": views.route_info_args(stage, r.route),
+            "args": _lines(views.route_info_args(stage, r.route)),
         }
         for g in groups
         for r in g.routes
     ]
-    routes += rest_views.mirror_tables(stage)
+    routes += [
+        {**table, "args": _lines(table["args"])} for table in rest_views.mirror_tables(stage)
+    ]
     return {
         "routes": routes,
-        "api_args": views.api_config_args(stage) + rest_views.style_args(stage),
+        "api_args": _lines(views.api_config_args(stage) + rest_views.style_args(stage)),
         "imports": _imports(stage),
     }
+
+
+def _lines(args: list[tuple[str, str | Brackets]]) -> list[str]:
+    """Keyword arguments, one per line inside a call (always exploded)."""
+    return [lay(keyword(k, v), 4, ",") for k, v in args]
 
 
 def _imports(stage: StageApi) -> list[str]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..spec.model import StageApi
-from . import rest_views, views
+from . import rest_views
+from .templating import from_import
 from .views import GroupView, docstring
 
 FILE = "_client.py"
@@ -30,14 +31,18 @@ def context(stage: StageApi, groups: tuple[GroupView, ...]) -> dict[str, Any]:
             ("Async", "AsyncAPIClient", "httpx.AsyncClient"),
         )
     ]
-    names = [n for g in groups for n in (g.class_name, "Async" + g.class_name)]
+    imports = [
+        line
+        for g in sorted(groups, key=lambda g: g.attr)
+        for line in from_import(f".resources.{g.attr}", [g.class_name, "Async" + g.class_name])
+    ]
     credentials, credential_args = rest_views.credentials(stage)
     return {
         "credentials": credentials,
         "credential_args": credential_args,
         "groups": groups,
         "flavours": flavours,
-        "resource_imports": views.isort_names(names),
+        "resource_imports": imports,
     }
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from ..spec.model import ErrorCode, GatewayError, StageApi
 from . import views
+from .layout import keyword, lay
 from .views import GroupView, docstring, lit
 
 FILE = "_errors.py"
@@ -57,8 +58,13 @@ def error_context(stage: StageApi) -> dict[str, Any]:
         "gateway": gateway,
         "keys": stage.error_object,
         # Python literals, so the template has no branches.
-        "retryable": views.frozenset_lit(
-            (g.status, g.message) for g in stage.gateway if g.retry
+        "retryable": lay(
+            keyword(
+                "retryable_gateway",
+                views.frozenset_lit((g.status, g.message) for g in stage.gateway if g.retry),
+            ),
+            4,
+            ",",
         ),
         "quota": lit(
             next(((g.status, g.message) for g in stage.gateway if g.quota), None)

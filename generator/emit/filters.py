@@ -7,6 +7,7 @@ from typing import Any
 from ..spec.model import StageApi
 from ..spec.naming import one_line
 from . import views
+from .layout import Brackets, dunder_all, lay
 from .templating import from_import, import_sections
 from .views import GroupView, docstring, lit
 
@@ -20,7 +21,12 @@ def module_doc(where: str, stage: StageApi) -> str:
 
 def context(stage: StageApi, groups: tuple[GroupView, ...] = ()) -> dict[str, Any]:
     """Slots of ``package/filters.py.j2``."""
-    return {"filters": _filter_views(stage), "imports": _filter_imports(stage)}
+    views_ = _filter_views(stage)
+    return {
+        "filters": views_,
+        "imports": _filter_imports(stage),
+        "all_": dunder_all([f["name"] for f in views_]),
+    }
 
 
 def _filter_imports(stage: StageApi) -> list[str]:
@@ -41,9 +47,14 @@ def _filter_views(stage: StageApi) -> list[dict[str, Any]]:
     for f in stage.filters:
         params = [
             {
-                "name": p.py_name,
-                "annotation": views.filter_annotation(p.type),
-                "doc": lit(one_line(p.description)),
+                "line": lay(
+                    Brackets(
+                        f"{p.py_name}: {views.filter_annotation(p.type)} = Field(",
+                        ("default=None", f"description={lit(one_line(p.description))}"),
+                        ")",
+                    ),
+                    4,
+                )
             }
             for p in f.fields
         ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .layout import Brackets, keyword, lay, tuple_of
 from .views import Param, RouteView, docstring, lit
 
 _IND = "        "  # docstrings of methods are indented two levels
@@ -31,14 +32,14 @@ ASYNC = Flavour("Async", "AsyncResource", "AsyncIterator", "async def", "await "
 
 @dataclass(frozen=True, slots=True)
 class MethodView:
-    """One generated method: ``def_ name(signature) -> returns: doc; body``."""
+    """One generated method: its ``def`` line(s), docstring and body lines, laid out."""
 
-    def_: str
     name: str
-    signature: str
-    returns: str
+    def_line: str
     doc: str
     body: tuple[str, ...]
+    signature: str  # the parameters on one line, as the user reads them
+    returns: str
 
 
 def _method(
@@ -48,17 +49,16 @@ def _method(
     returns: str,
     doc: str,
     call: str,
-    args: tuple[str, ...],
+    args: tuple[str | Brackets, ...],
     bind: bool,
 ) -> MethodView:
     """Assemble a method; ``bind`` types the result first (the runtime returns Any)."""
-    expr = f"{call}({', '.join(args)})"
-    body = (
-        (f"result: {returns} = {expr}", "return result")
-        if bind
-        else (f"return {expr}",)
-    )
-    return MethodView(def_, name, ", ".join(("self", *params)), returns, doc, body)
+    head = f"result: {returns} = {call}(" if bind else f"return {call}("
+    body: tuple[str, ...] = (lay(Brackets(head, args, ")"), 8),)
+    body += ("return result",) if bind else ()
+    signature = Brackets(f"{def_} {name}(", ("self", *params), f") -> {returns}:")
+    params_line = ", ".join(("self", *params))
+    return MethodView(name, lay(signature, 4), doc, body, params_line, returns)
 
 
 def methods(route: RouteView, flavour: Flavour, filter_class: str) -> list[MethodView]:
@@ -86,21 +86,20 @@ def _all(route: RouteView) -> tuple[Param, ...]:
     return route.request_params + route.route_params
 
 
-def _dict(params: tuple[Param, ...]) -> str:
-    # The trailing comma keeps black from joining the dict onto one line.
-    return "{" + "".join(f"{lit(p.name)}: {p.value}, " for p in params) + "}"
+def _dict(key: str, params: tuple[Param, ...]) -> Brackets:
+    return Brackets(f"{key}={{", tuple(f"{lit(p.name)}: {p.value}" for p in params), "}")
 
 
-def _filter_args(route: RouteView) -> list[str]:
-    args = []
+def _filter_args(route: RouteView) -> list[str | Brackets]:
+    args: list[str | Brackets] = []
     if route.request_params:
-        args.append(f"request_filter={_dict(route.request_params)}")
+        args.append(_dict("request_filter", route.request_params))
     if route.route_params:
-        args.append(f"route_filter={_dict(route.route_params)}")
+        args.append(_dict("route_filter", route.route_params))
     objects = ["request_filter"] if route.request_params else []
     objects += ["route_filter"] if route.route_filter_class else []
     if objects:
-        args.append(f"filters=({', '.join(objects)},)")
+        args.append(keyword("filters", tuple_of(objects)))
     return args
 
 
@@ -114,7 +113,7 @@ def _iterate(route: RouteView, flavour: Flavour, filter_class: str) -> MethodVie
         "size: int | None = None",
         *split,
     ]
-    args = [
+    args: list[str | Brackets] = [
         f"_api.{route.const}",
         str(route.response_model),
         *_filter_args(route),
@@ -136,7 +135,11 @@ def _iterate(route: RouteView, flavour: Flavour, filter_class: str) -> MethodVie
 
 def _page(route: RouteView, flavour: Flavour, filter_class: str) -> MethodView:
     params = ["*", *_filter_params(route, filter_class), "page: int | None = None"]
-    args = [f"_api.{route.const}", str(route.response_model), *_filter_args(route)]
+    args: list[str | Brackets] = [
+        f"_api.{route.const}",
+        str(route.response_model),
+        *_filter_args(route),
+    ]
     return _method(
         flavour.def_,
         str(route.page_verb),
@@ -165,7 +168,7 @@ def _authenticate(route: RouteView, flavour: Flavour) -> MethodView:
 def _call(route: RouteView, flavour: Flavour, filter_class: str) -> MethodView:
     body = [f"body: Sequence[{route.body_model}]"] if route.body_model else []
     params = [*body, "*", *_filter_params(route, filter_class)]
-    args = [f"_api.{route.const}", *_filter_args(route)]
+    args: list[str | Brackets] = [f"_api.{route.const}", *_filter_args(route)]
     args += ["body=body"] if route.body_model else []
     args += [f"cast_to={route.response_model}"] if route.response_model else []
     return _method(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 from ..spec.model import Model, ModelField, StageApi, TypeRef
@@ -25,21 +26,6 @@ from ..spec.wiretypes import PRIMITIVE_SCHEMAS
 _BASE_CLASS = "_runtime._model.VendorModel"
 _TEXT_DATES_BASE = "_runtime._model.TextDatesModel"
 _PLAIN_BASE = "_runtime._model.VendorModelBase"
-
-
-def _base_classes(stage: StageApi) -> dict[str, str | list[str]]:
-    """Model name -> base class, for models that do not take ``VendorModel``.
-
-    Text dates need ``TextDatesModel``; a model with no datetime field takes
-    ``VendorModelBase``, which runs no validator per record (the paging hot path).
-    """
-    bases: dict[str, str | list[str]] = {}
-    for m in stage.models:
-        if any(f.wire_format for f in m.fields):
-            bases[m.name] = f"{stage.package}.{_TEXT_DATES_BASE}"
-        elif not any(t.base == "DateTime" for f in m.fields for t in f.types):
-            bases[m.name] = f"{stage.package}.{_PLAIN_BASE}"
-    return bases
 
 
 def _item_schema(base: str) -> dict[str, Any]:
@@ -121,7 +107,8 @@ def stage_schema(stage: StageApi) -> dict[str, Any]:
             schemas[e.name]["description"] = docstring_text(e.description + source)
     return {
         "openapi": "3.1.0",
-        "info": {"title": stage.info.name, "version": stage.stage.name},
+        # no stage name: equal models of two stages make one job (``ModelsJob``)
+        "info": {"title": stage.info.name, "version": "0"},
         "paths": {},
         "components": {"schemas": dict(sorted(schemas.items()))},
     }
@@ -143,27 +130,91 @@ def _validation_aliases(stage: StageApi) -> dict[str, list[str]]:
     }
 
 
+# Written into datamodel-code-generator's base-class import, then made relative: the
+# output does not depend on the stage's package, so stages with the same models share it.
+_PACKAGE = "routegen_stage_package"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelsJob:
+    """Everything datamodel-code-generator needs for one stage, as plain data.
+
+    Equal jobs give equal output: stages whose models are the same run once, and a job
+    crosses to a worker process without the whole stage.
+    """
+
+    document: str  # the OpenAPI document, JSON with sorted keys
+    header: str
+    aliases: tuple[tuple[str, tuple[str, ...]], ...]
+    bases: tuple[tuple[str, str], ...]  # model -> base class other than VendorModel
+    empty: bool  # no model and no enum: nothing for datamodel-code-generator to do
+
+
+def _base_classes(stage: StageApi) -> tuple[tuple[str, str], ...]:
+    """Model name -> base class, for models that do not take ``VendorModel``.
+
+    Text dates need ``TextDatesModel``; a model with no datetime field takes
+    ``VendorModelBase``, which runs no validator per record (the paging hot path).
+    """
+    bases: list[tuple[str, str]] = []
+    for m in stage.models:
+        if any(f.wire_format for f in m.fields):
+            bases.append((m.name, f"{_PACKAGE}.{_TEXT_DATES_BASE}"))
+        elif not any(t.base == "DateTime" for f in m.fields for t in f.types):
+            bases.append((m.name, f"{_PACKAGE}.{_PLAIN_BASE}"))
+    return tuple(bases)
+
+
+def models_job(stage: StageApi, header: str) -> ModelsJob:
+    """The datamodel-code-generator job of ``stage``'s models."""
+    document = stage_schema(stage)
+    return ModelsJob(
+        document=json.dumps(document, sort_keys=True),
+        header=header,
+        aliases=tuple((k, tuple(v)) for k, v in _validation_aliases(stage).items()),
+        bases=_base_classes(stage),
+        empty=not document["components"]["schemas"],
+    )
+
+
 def render_models(stage: StageApi, header: str) -> str:
     """Python source of the stage's models (unformatted; black runs later)."""
+    return run_models_job(models_job(stage, header))
+
+
+def warm_up() -> None:
+    """Import datamodel-code-generator and run it once on a one-model document, so the
+    first real stage does not pay for its imports and configuration."""
+    schema = {"type": "object", "properties": {"a": {"type": "string"}}}
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "warm-up", "version": "0"},
+        "paths": {},
+        "components": {"schemas": {"A": schema}},
+    }
+    run_models_job(ModelsJob(json.dumps(document), "#", (), (), False))
+
+
+def run_models_job(job: ModelsJob) -> str:
+    """Run datamodel-code-generator on ``job`` (a process-pool task)."""
     # Imported here: datamodel-code-generator is slow to import and only needed to render.
     from datamodel_code_generator import PythonVersion, generate
     from datamodel_code_generator.enums import DataModelType, InputFileType
     from datamodel_code_generator.format import DatetimeClassType
 
-    document = stage_schema(stage)
-    if not document["components"]["schemas"]:
-        return header + "\n\nfrom __future__ import annotations\n"
+    if job.empty:
+        return job.header + "\n\nfrom __future__ import annotations\n"
     out = generate(
-        json.dumps(document, sort_keys=True),
+        job.document,
         input_file_type=InputFileType.OpenAPI,
         output_model_type=DataModelType.PydanticV2BaseModel,
         target_python_version=PythonVersion.PY_311,
         disable_timestamp=True,
         formatters=[],
-        custom_file_header=header,
+        custom_file_header=job.header,
         snake_case_field=True,
         allow_population_by_field_name=True,
-        aliases=_validation_aliases(stage),
+        aliases={k: list(v) for k, v in job.aliases},
         use_serialization_alias=True,
         # dataclass_transform reads a keyword default=; positional Field(None) looks required
         use_default_kwarg=True,
@@ -177,10 +228,10 @@ def render_models(stage: StageApi, header: str) -> str:
         # Unknown fields the server adds within a stage survive a read-modify-write
         # (the vendor's PATCH sets every field that is not sent to null).
         extra_fields="allow",
-        base_class=f"{stage.package}.{_BASE_CLASS}",
+        base_class=f"{_PACKAGE}.{_BASE_CLASS}",
         # only models with text dates pay for parsing them, only models with
         # datetimes for making them UTC
-        base_class_map=_base_classes(stage),
+        base_class_map=dict(job.bases),
     )
     if not isinstance(out, str):
         raise TypeError(
@@ -188,7 +239,7 @@ def render_models(stage: StageApi, header: str) -> str:
         )
     # datamodel-code-generator writes the base class import absolute; generated packages
     # import only relatively, so a vendored copy works under any parent package.
-    out = out.replace(f"from {stage.package}._runtime.", "from ._runtime.")
+    out = out.replace(f"from {_PACKAGE}._runtime.", "from ._runtime.")
     return sort_imports(out)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from ..spec.model import StageApi
 from . import rest_views, views
 from .errors_module import error_context
+from .templating import from_import
 from .views import GroupView
 
 FILE = "__init__.py"
@@ -70,7 +71,7 @@ def context(stage: StageApi, groups: tuple[GroupView, ...] = ()) -> dict[str, An
     return {
         "error_imports": views.isort_names(error_names),
         "runtime_imports": views.isort_names(runtime),
-        "filter_imports": ", ".join(views.isort_names(filters)),
+        "filter_imports": from_import(".filters", filters),
         "models": views.isort_names(models),
         "exports": sorted(set(exports)),
     }

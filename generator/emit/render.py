@@ -24,6 +24,7 @@ from . import (
     views,
 )
 from .models import render_models
+from .resources import PACKAGE as RESOURCES
 from .soap import SOAP_RUNTIME_PREFIX
 from .templating import RUNTIME, RenderedFile, header, render_template
 from .views import GroupView, docstring
@@ -35,7 +36,6 @@ EMITTERS: tuple[ModuleType, ...] = (
     api_module,
     errors_module,
     filters,
-    resources,
     client,
     package_init,
 )
@@ -43,16 +43,24 @@ EMITTERS: tuple[ModuleType, ...] = (
 
 def render_stage(stage: StageApi, spec_file: str) -> list[RenderedFile]:
     """Every file of the stage's project directory, paths relative to the output root."""
+    models = render_models(stage, header(spec_file))
+    return [models_file(stage, models), *render_templates(stage, spec_file)]
+
+
+def models_file(stage: StageApi, content: str) -> RenderedFile:
+    """``models.py`` of the stage, from datamodel-code-generator's output (``models``)."""
+    return RenderedFile(f"{stage.package}/{stage.package}/models.py", content, True)
+
+
+def render_templates(stage: StageApi, spec_file: str) -> list[RenderedFile]:
+    """The stage's files other than ``models.py``, in ``render_stage``'s order."""
     pkg = stage.package
     head = header(spec_file)
     groups = views.group_views(stage)
     base = f"{pkg}/{pkg}"
-    files = [
-        RenderedFile(f"{base}/models.py", render_models(stage, head), True),
-        RenderedFile(f"{base}/py.typed", "", False),
-    ]
+    files = [RenderedFile(f"{base}/py.typed", "", False)]
     for name, content in _package_modules(stage, head, groups).items():
-        files.append(RenderedFile(f"{base}/{name}", content, True))
+        files.append(RenderedFile(f"{base}/{name}", content, True, stable=True))
     for path in sorted(RUNTIME.glob("*.py")):
         if path.name.startswith(SOAP_RUNTIME_PREFIX):  # SOAP packages only
             continue
@@ -71,7 +79,7 @@ def _package_modules(
     stage: StageApi, head: str, groups: tuple[GroupView, ...]
 ) -> dict[str, str]:
     where = f"{one_line(stage.info.title)}, stage {stage.stage.name}"
-    return {
+    modules = {
         emitter.FILE: render_template(
             f"package/{emitter.FILE}.j2",
             module_doc=docstring(emitter.module_doc(where, stage), ""),
@@ -80,3 +88,16 @@ def _package_modules(
         )
         for emitter in EMITTERS
     }
+    modules[f"{RESOURCES}/__init__.py"] = render_template(
+        f"package/{RESOURCES}/__init__.py.j2",
+        module_doc=docstring(resources.module_doc(where, stage), ""),
+        header=head,
+    )
+    for g in groups:  # one module per group: black and imports scale per group
+        modules[f"{RESOURCES}/{g.attr}.py"] = render_template(
+            f"package/{RESOURCES}/group.py.j2",
+            module_doc=docstring(resources.group_doc(where, g), ""),
+            header=head,
+            **resources.context(stage, g),
+        )
+    return modules

@@ -1,4 +1,5 @@
-"""``_resources.py`` of a package: a resource class per group (sync, async), a method per route."""
+"""``resources/`` of a package: a module per group, a resource class per flavour (sync,
+async) in it, a method per route."""
 
 from __future__ import annotations
 
@@ -6,41 +7,53 @@ from typing import Any
 
 from ..spec.model import StageApi
 from . import rest_views
+from .layout import dunder_all
 from .methods import ASYNC, SYNC, Flavour, MethodView, methods
 from .rest_methods import rest_methods
 from .templating import from_import, import_sections
 from .views import GroupView, RouteView, docstring, used_models
 
-FILE = "_resources.py"
+PACKAGE = "resources"  # one module per group inside it, as openai-python lays it out
 
 
 def module_doc(where: str, stage: StageApi) -> str:
-    """The module docstring."""
-    return f"Resource groups of {where}: one typed method per route, sync and async."
+    """The docstring of ``resources/__init__.py``."""
+    return (
+        f"Resource groups of {where}: one module per group, each with a sync and an "
+        "async class holding one typed method per route."
+    )
 
 
-def context(
-    stage: StageApi, groups: tuple[GroupView, ...]
-) -> dict[str, Any]:
-    """Slots of ``package/_resources.py.j2``."""
+def group_doc(where: str, group: GroupView) -> str:
+    """The docstring of one group's module."""
+    return f"The ``{group.attr}`` group of {where}: one typed method per route, sync and async."
+
+
+def context(stage: StageApi, group: GroupView) -> dict[str, Any]:
+    """Slots of ``package/resources/group.py.j2`` for one group."""
     standard = stage.request_filter
     filter_class = standard.name if standard else "None"
     classes = [
         {
-            "name": flavour.prefix + g.class_name,
+            "name": flavour.prefix + group.class_name,
             "base": flavour.base,
-            "doc": docstring(f"Routes of the ``{g.attr}`` group."),
-            "methods": [m for r in g.routes for m in route_methods(r, flavour, filter_class)],
+            "doc": docstring(f"Routes of the ``{group.attr}`` group."),
+            "methods": [
+                m for r in group.routes for m in route_methods(r, flavour, filter_class)
+            ],
         }
         for flavour in (SYNC, ASYNC)
-        for g in groups
     ]
     imports = (
-        rest_views.rest_resource_imports(stage, groups)
+        rest_views.rest_resource_imports(stage, group.routes)
         if stage.rest
-        else _resource_imports(stage, groups)
+        else _resource_imports(stage, group.routes)
     )
-    return {"classes": classes, "imports": imports}
+    return {
+        "classes": classes,
+        "imports": imports,
+        "all_": dunder_all([str(c["name"]) for c in classes]),
+    }
 
 
 def route_methods(route: RouteView, flavour: Flavour, filter_class: str) -> list[MethodView]:
@@ -50,8 +63,7 @@ def route_methods(route: RouteView, flavour: Flavour, filter_class: str) -> list
     return methods(route, flavour, filter_class)
 
 
-def _resource_imports(stage: StageApi, groups: tuple[GroupView, ...]) -> list[str]:
-    routes = [r for g in groups for r in g.routes]
+def _resource_imports(stage: StageApi, routes: tuple[RouteView, ...]) -> list[str]:
     types = [p.type for r in routes for p in r.request_params + r.route_params]
     paged = any(r.paged for r in routes)
     abc = ["Iterator", "AsyncIterator"] if paged else []
@@ -69,8 +81,8 @@ def _resource_imports(stage: StageApi, groups: tuple[GroupView, ...]) -> list[st
     if standard is not None and any(r.request_params for r in routes):
         filters.add(standard.name)
     enums = {t.base for t in types if stage.enum(t.base) is not None}
-    local = ["from . import _api", *from_import("._runtime", runtime)]
-    local += from_import(".filters", sorted(f for f in filters if f))
-    local += from_import(".models", sorted(set(used_models(stage)) | enums))
+    local = ["from .. import _api", *from_import(".._runtime", runtime)]
+    local += from_import("..filters", sorted(f for f in filters if f))
+    local += from_import("..models", sorted(set(used_models(routes)) | enums))
     return import_sections(stdlib, local)
 

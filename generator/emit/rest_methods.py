@@ -9,6 +9,7 @@ one call. Each method is one call into the copied runtime.
 from __future__ import annotations
 
 from ..spec import naming
+from .layout import Brackets
 from .methods import _IND, Flavour, MethodView, _method, _returns
 from .views import RouteView, docstring, lit
 
@@ -32,24 +33,24 @@ def _is_async(flavour: Flavour) -> bool:
     return flavour.prefix == "Async"
 
 
-def _path(route: RouteView) -> tuple[list[str], list[str]]:
+def _path(route: RouteView) -> tuple[list[str], list[str | Brackets]]:
     """Positional path parameters and the ``path={...}`` argument."""
     names = [naming.param_name(p) for p in route.route.path_params]
     params = [f"{n}: str" for n in names]
-    pairs = ", ".join(
+    pairs = tuple(
         f"{lit(p)}: {n}" for p, n in zip(route.route.path_params, names, strict=True)
     )
-    return params, ([f"path={{{pairs}}}"] if names else [])
+    return params, ([Brackets("path={", pairs, "}")] if names else [])
 
 
-def _query(route: RouteView) -> tuple[list[str], list[str]]:
+def _query(route: RouteView) -> tuple[list[str], list[str | Brackets]]:
     """Keyword query parameters and the ``query={...}`` argument."""
     params, pairs = [], []
     for q in route.route.query:
         base = _TYPES.get(q.type.base, q.type.base)
         params.append(f"{q.py_name}: {base} | None = None")
         pairs.append(f"{lit(q.name)}: {q.py_name}")
-    return params, ([f"query={{{', '.join(pairs)}}}"] if pairs else [])
+    return params, ([Brackets("query={", tuple(pairs), "}")] if pairs else [])
 
 
 def rest_methods(route: RouteView, flavour: Flavour) -> list[MethodView]:
@@ -65,7 +66,7 @@ def _call(route: RouteView, flavour: Flavour) -> MethodView:
     path_params, path_args = _path(route)
     query_params, query_args = _query(route)
     body = [f"body: {route.body_model}"] if route.body_model else []
-    args = [f"_api.{route.const}", *path_args, *query_args]
+    args: list[str | Brackets] = [f"_api.{route.const}", *path_args, *query_args]
     args += ["body=body"] if route.body_model else []
     args += [f"cast_to={route.response_model}"] if route.response_model else []
     func = "_rest_calls.acall" if _is_async(flavour) else "_rest_calls.call"

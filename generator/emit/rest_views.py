@@ -10,8 +10,9 @@ from typing import Any
 
 from ..spec import naming
 from ..spec.model import Model, StageApi, TypeRef
+from .layout import Brackets, call, kwargs, tuple_of
 from .templating import from_import, import_sections
-from .views import GroupView, lit, used_models
+from .views import RouteView, lit, used_models
 
 _SQL_TYPES = {
     "int": "INTEGER",
@@ -25,27 +26,20 @@ _SQL_TYPES = {
 }
 
 
-def _args(func: str, args: list[tuple[str, str]]) -> str:
-    return f"{func}(" + ", ".join(f"{k}={v}" for k, v in args) + ")"
-
-
-def style_args(stage: StageApi) -> list[tuple[str, str]]:
+def style_args(stage: StageApi) -> list[tuple[str, str | Brackets]]:
     """``ApiConfig`` keyword arguments of the declared token-pair, offset and sync styles."""
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str | Brackets]] = []
     pair = stage.auth.token_pair
     if pair is not None:
-        tokens = "".join(
-            f"PairToken({lit(t.header)}, {lit(t.param)}, {lit(t.env)}), "
-            for t in pair.tokens
+        tokens = tuple_of(
+            [call("PairToken", [lit(t.header), lit(t.param), lit(t.env)]) for t in pair.tokens]
         )
-        hint = lit(pair.rejected_hint)
-        out.append(
-            (
-                "token_pair",
-                f"TokenPairConfig(tokens=({tokens}), "
-                f"rejected_code={lit(pair.rejected_error)}, rejected_hint={hint})",
-            )
-        )
+        config: list[tuple[str, str | Brackets]] = [
+            ("tokens", tokens),
+            ("rejected_code", lit(pair.rejected_error)),
+        ]
+        config += [("rejected_hint", lit(pair.rejected_hint))]
+        out.append(("token_pair", kwargs("TokenPairConfig", config)))
     p = stage.pagination
     if p.style == "offset":
         offset = [
@@ -53,19 +47,19 @@ def style_args(stage: StageApi) -> list[tuple[str, str]]:
             ("size_param", lit(p.size_param)),
         ]
         offset += [("default_size", str(p.default_size)), ("max_size", str(p.max_size))]
-        out.append(("offset", _args("OffsetConfig", offset)))
+        out.append(("offset", kwargs("OffsetConfig", offset)))
     if stage.sync is not None:
         s = stage.sync
         keys = ["items_key", "cursor_key", "ack_param", "size_param", "id_field"]
         keys += ["version_field", "deleted_field"]
         sync = [(k, lit(getattr(s, k))) for k in keys]
         sync += [("default_size", str(s.default_size)), ("max_size", str(s.max_size))]
-        out.append(("sync", _args("SyncConfig", sync)))
+        out.append(("sync", kwargs("SyncConfig", sync)))
     hooks = stage.webhooks
     if hooks is not None:
         signed = [("signature_header", lit(hooks.signature_header))]
         signed += [("entity_key", lit(hooks.entity_key))]
-        out.append(("webhooks", _args("WebhookConfig", signed)))
+        out.append(("webhooks", kwargs("WebhookConfig", signed)))
     return out
 
 
@@ -95,14 +89,14 @@ def mirror_tables(stage: StageApi) -> list[dict[str, Any]]:
     return out
 
 
-def _table_args(stage: StageApi, group: str, model: Model) -> list[tuple[str, str]]:
+def _table_args(
+    stage: StageApi, group: str, model: Model
+) -> list[tuple[str, str | Brackets]]:
     assert stage.sync is not None
-    cols = "".join(
-        f"({lit(f.name)}, {lit(sql_type(stage, f.type))}), " for f in model.fields
-    )
+    cols = tuple_of([lit((f.name, sql_type(stage, f.type))) for f in model.fields])
     return [
         ("name", lit(naming.snake_case(group))),
-        ("columns", f"({cols})"),
+        ("columns", cols),
         ("id_field", lit(stage.sync.id_field)),
         ("version_field", lit(stage.sync.version_field)),
         ("deleted_field", lit(stage.sync.deleted_field)),
@@ -129,9 +123,8 @@ def credentials(stage: StageApi) -> tuple[list[str], list[str]]:
     return names, [f"tokens={{{mapping}}}"]
 
 
-def rest_resource_imports(stage: StageApi, groups: tuple[GroupView, ...]) -> list[str]:
-    """Import lines of a rest-style ``_resources.py``."""
-    routes = [r for g in groups for r in g.routes]
+def rest_resource_imports(stage: StageApi, routes: tuple[RouteView, ...]) -> list[str]:
+    """Import lines of a rest-style group module (``resources/<group>.py``)."""
     paged = any(r.paged or r.route.sync for r in routes)
     lists = any(
         not (r.paged or r.route.sync) and r.return_type.startswith("list[")
@@ -147,8 +140,8 @@ def rest_resource_imports(stage: StageApi, groups: tuple[GroupView, ...]) -> lis
         runtime += ["OffsetPage", "_offset_pagination"]
     if any(r.route.sync for r in routes):
         runtime += ["Change", "SyncPage", "SqliteMirror", "_sync_cursor"]
-    local = ["from . import _api", *from_import("._runtime", runtime)]
-    local += from_import(".models", used_models(stage))
+    local = ["from .. import _api", *from_import(".._runtime", runtime)]
+    local += from_import("..models", used_models(routes))
     return import_sections(stdlib, local)
 
 

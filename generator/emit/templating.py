@@ -12,6 +12,7 @@ import jinja2
 
 from ..spec.naming import spec_label
 from . import views
+from .layout import LINE_LENGTH, Brackets, lay, width
 from .views import lit
 
 ROOT = Path(__file__).resolve().parents[1]  # generator/
@@ -46,18 +47,29 @@ def render_template(template: str, **context: Any) -> str:
 
 @dataclass(frozen=True, slots=True)
 class RenderedFile:
-    """One output file; ``python`` files still need black, the runtime copies do not."""
+    """One output file; ``python`` files still need black, the runtime copies do not.
+
+    ``stable`` marks Python that a package template printed: black-stable by
+    construction (``layout``), so black runs on it only where ``layout.needs_black``
+    finds a line it cannot vouch for.
+    """
 
     path: str
     content: str
     python: bool
+    stable: bool = False
 
 
 def from_import(module: str, names: list[str]) -> list[str]:
-    """``from module import a, b`` (sorted as ruff's isort does), or nothing."""
-    return (
-        [f"from {module} import {', '.join(views.isort_names(names))}"] if names else []
-    )
+    """``from module import a, b`` (sorted as ruff's isort does), or nothing; one name
+    per line inside parentheses when the line would be too long, as black writes it."""
+    if not names:
+        return []
+    sorted_names = views.isort_names(names)
+    one = f"from {module} import {', '.join(sorted_names)}"
+    if width(one) <= LINE_LENGTH:
+        return [one]
+    return [lay(Brackets(f"from {module} import (", tuple(sorted_names), ")"), 0)]
 
 
 def import_sections(*groups: list[str]) -> list[str]:

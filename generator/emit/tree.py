@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Executor, Future, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +21,8 @@ from ..diff.report import stages_report
 from ..spec.model import Api, StageApi
 from ..spec.soap import SoapApi
 from .formatting import Formatter
+from .layout import needs_black
+from .workers import Pools, worker_pool
 
 if TYPE_CHECKING:
     from .templating import RenderedFile
@@ -46,31 +49,103 @@ def render_stage(stage: StageApi, spec_file: str) -> list[RenderedFile]:
     return render(stage, spec_file)
 
 
+def render_templates(stage: StageApi, spec_file: str) -> list[RenderedFile]:
+    """``render.render_templates``, imported on first use (see ``render_stage``)."""
+    from .render import render_templates as render
+
+    return render(stage, spec_file)
+
+
+def render_stages(
+    api: Api,
+    names: Sequence[str],
+    pool: Pools | None,
+    formatter: Formatter | None = None,
+) -> list[RenderedFile]:
+    """``render_stage`` of each stage, the models of every stage in the pool meanwhile.
+
+    Stages whose models are the same (an equal ``ModelsJob``) run datamodel-code-generator
+    once; the output is the same whichever process ran it. With a ``formatter``, black
+    starts on each stage's models as soon as they are back (``Formatter.prefetch``).
+    """
+    from .models import models_job, run_models_job  # Jinja and emitters on first use
+    from .render import header, models_file
+
+    jobs = {name: models_job(api.stage(name), header(api.file)) for name in names}
+    unique = list(dict.fromkeys(jobs.values()))
+    if pool is None:
+        texts = {job: run_models_job(job) for job in unique}
+        templates = {name: render_templates(api.stage(name), api.file) for name in names}
+    else:
+        futures = {pool.models.submit(run_models_job, job): job for job in unique}
+        texts = {}
+
+        def collect(future: Future[str]) -> None:  # hand finished models to black at once
+            text = texts[futures[future]] = future.result()
+            if formatter is not None and pool is not None:
+                formatter.prefetch("models.py", text, pool.black)
+
+        templates = {}
+        for name in names:
+            templates[name] = render_templates(api.stage(name), api.file)
+            for future in [f for f in futures if f.done() and futures[f] not in texts]:
+                collect(future)
+        for future in as_completed([f for f in futures if futures[f] not in texts]):
+            collect(future)
+    return [
+        f
+        for name in names
+        for f in (models_file(api.stage(name), texts[jobs[name]]), *templates[name])
+    ]
+
+
 def build_tree(
-    api: Api | SoapApi, stages: Sequence[str] | None = None, formatter: Formatter | None = None
+    api: Api | SoapApi,
+    stages: Sequence[str] | None = None,
+    formatter: Formatter | None = None,
+    pool: Pools | None = None,
 ) -> Tree:
-    """Every output file, path relative to the output root -> bytes."""
+    """Every output file, path relative to the output root -> bytes.
+
+    ``pool`` (``workers.worker_pool``) runs datamodel-code-generator and black; without
+    one, a pool is opened for this call.
+    """
+    if pool is not None:
+        return _build(api, stages, formatter, pool)
+    with worker_pool(len(stages or api.stage_names) + 1) as own:
+        return _build(api, stages, formatter, own)
+
+
+def _build(
+    api: Api | SoapApi,
+    stages: Sequence[str] | None,
+    formatter: Formatter | None,
+    pool: Pools | None,
+) -> Tree:
     formatter = formatter or Formatter(default_cache())
     if isinstance(api, SoapApi):  # one contract: no stage diff, no STAGES.md entry
         from .soap import render_soap_stage  # Jinja and the SOAP emitters, on first use
 
         soap_files = [f for name in stages or api.stage_names for f in render_soap_stage(api, name)]
-        return _format(soap_files, formatter)
-    files = [
-        f
-        for name in stages or api.stage_names
-        for f in render_stage(api.stage(name), api.file)
-    ]
-    tree = _format(files, formatter)
+        return _format(soap_files, formatter, pool.black if pool else None)
+    files = render_stages(api, list(stages or api.stage_names), pool, formatter)
+    tree = _format(files, formatter, pool.black if pool else None)
     if stages is None or list(stages) == list(api.stage_names):
         tree[STAGES_FILE] = stages_document(api).encode("utf-8")
     return tree
 
 
-def _format(files: Sequence[RenderedFile], formatter: Formatter) -> Tree:
-    """Black over the Python files (cached), everything as bytes."""
-    python = [f for f in files if f.python]
-    formatted = formatter.format_many([(f.path, f.content) for f in python])
+def _format(
+    files: Sequence[RenderedFile], formatter: Formatter, pool: Executor | None = None
+) -> Tree:
+    """Black over the Python files that need it (cached), everything as bytes.
+
+    Template output is black-stable by construction (``tests/unit/test_black_stable.py``
+    proves it on every spec and golden spec); it skips black unless ``needs_black``
+    finds a line the construction cannot vouch for.
+    """
+    python = [f for f in files if f.python and not (f.stable and not needs_black(f.content))]
+    formatted = formatter.format_many([(f.path, f.content) for f in python], pool)
     texts = {f.path: text for f, text in zip(python, formatted, strict=True)}
     return {f.path: texts.get(f.path, f.content).encode("utf-8") for f in files}
 

@@ -14,6 +14,7 @@ from datetime import time, timedelta
 from ..spec import naming
 from ..spec.model import FilterField, Route, StageApi, TypeRef
 from ..spec.naming import CONTROL_CHARS, one_line
+from .layout import Brackets, call, kwargs, literal, tuple_of
 
 _FILTER_TYPES = {
     "int": "int",
@@ -42,29 +43,53 @@ def isort_names(names: Iterable[str]) -> list[str]:
 
 
 def lit(value: object) -> str:
-    """A Python literal for ``value`` (strings, numbers, bools, None, tuples of those)."""
-    return repr(value)
+    """A Python literal for ``value`` (strings, numbers, bools, None, tuples of those),
+    spelled as black would spell it."""
+    return literal(value)
 
 
-def frozenset_lit(items: Iterable[object]) -> str:
+def frozenset_lit(items: Iterable[object]) -> str | Brackets:
     """A ``frozenset`` literal with sorted members (a set's repr order varies by run)."""
-    members = sorted(lit(i) for i in items)
-    return f"frozenset({{{', '.join(members)}}})" if members else "frozenset()"
+    members = tuple(sorted(lit(i) for i in items))
+    return call("frozenset", [Brackets("{", members, "}")]) if members else "frozenset()"
 
 
 def docstring(text: str, indent: str = "    ") -> str:
-    """A safely escaped triple-quoted docstring; spec text cannot close it early."""
+    """A safely escaped triple-quoted docstring; spec text cannot close it early.
+
+    ``indent`` is the indentation of the statement the docstring opens. The result is
+    what black would make of it: continuation lines dedented by their common
+    indentation (leading tabs as four columns), a space between a quote at either end
+    of a one-line docstring and the triple quotes.
+    """
     clean = CONTROL_CHARS.sub(" ", text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    lines = [ln.rstrip() for ln in clean.strip().splitlines()] or [""]
+    lines = _dedented([ln.rstrip() for ln in clean.strip().splitlines()] or [""])
     last = lines[-1]
     backslashes = len(last[:-1]) - len(last[:-1].rstrip("\\"))
     if last.endswith('"') and backslashes % 2 == 0:
         # An unescaped quote right before the closing quotes would merge with them.
         lines[-1] = last[:-1] + '\\"'
+    if lines[0].startswith('"'):
+        lines[0] = " " + lines[0]  # black's padding: """" would read as four quotes
     if len(lines) == 1:
-        return f'"""{lines[0]}"""'
+        pad = " " if lines[0].endswith('"') else ""
+        return f'"""{lines[0]}{pad}"""'
     body = "\n".join((indent + ln) if ln else "" for ln in lines[1:])
     return f'"""{lines[0]}\n{body}\n{indent}"""'
+
+
+def _dedented(lines: list[str]) -> list[str]:
+    """``lines`` after the first without their common indentation (PEP 257, as black)."""
+    rest = [_expand_leading_tabs(ln) for ln in lines[1:]]
+    depth = min((len(ln) - len(ln.lstrip()) for ln in rest if ln.strip()), default=0)
+    return [lines[0], *(ln[depth:] for ln in rest)]
+
+
+def _expand_leading_tabs(line: str) -> str:
+    stripped = line.lstrip()
+    if not stripped or stripped == line:
+        return line
+    return line[: len(line) - len(stripped)].expandtabs(4) + stripped
 
 
 def filter_annotation(t: TypeRef) -> str:
@@ -210,10 +235,12 @@ class GroupView:
 
 def group_views(stage: StageApi) -> tuple[GroupView, ...]:
     """Resource groups of a stage, sorted by attribute name."""
-    views = [route_view(stage, r) for r in stage.routes]
+    by_group: dict[str, list[RouteView]] = {}
+    for r in stage.routes:  # one pass: linear in routes, whatever the number of groups
+        by_group.setdefault(r.group, []).append(route_view(stage, r))
     out = []
     for group in stage.groups:
-        routes = tuple(v for v in views if v.route.group == group)
+        routes = tuple(by_group.get(group, ()))
         attr = naming.snake_case(group)
         out.append(GroupView(attr, naming.class_name(group) + "Resource", routes))
     return tuple(sorted(out, key=lambda g: g.attr))
@@ -225,16 +252,19 @@ def _td(value: timedelta | None) -> str:
     )
 
 
-def _filter_fields(fields: tuple[FilterField, ...]) -> str:
-    items = [
-        f"FilterField({lit(f.py_name)}, {lit(f.wire)}, {lit(f.date_role)}"
-        + (", is_list=True)" if f.type.is_list else ")")
+def _filter_fields(fields: tuple[FilterField, ...]) -> Brackets:
+    items: list[str | Brackets] = [
+        call(
+            "FilterField",
+            [lit(f.py_name), lit(f.wire), lit(f.date_role)]
+            + (["is_list=True"] if f.type.is_list else []),
+        )
         for f in fields
     ]
-    return "(" + "".join(i + ", " for i in items) + ")"
+    return tuple_of(items)
 
 
-def route_info_args(stage: StageApi, route: Route) -> list[tuple[str, str]]:
+def route_info_args(stage: StageApi, route: Route) -> list[tuple[str, str | Brackets]]:
     """Keyword arguments of the route's ``RouteInfo(...)`` as (name, literal) pairs."""
     rf = route.route_filter.fields if route.route_filter else ()
     return [
@@ -260,7 +290,7 @@ def _time(value: time) -> str:
     return f"time({value.hour}, {value.minute}, {value.second})"
 
 
-def token_args(stage: StageApi) -> list[tuple[str, str]]:
+def token_args(stage: StageApi) -> list[tuple[str, str | Brackets]]:
     """Keyword arguments of ``TokenConfig(...)``; empty when the API has no token."""
     t = stage.auth.token
     if t is None:
@@ -281,21 +311,32 @@ def token_args(stage: StageApi) -> list[tuple[str, str]]:
     ]
 
 
-def api_config_args(stage: StageApi) -> list[tuple[str, str]]:
+def api_config_args(stage: StageApi) -> list[tuple[str, str | Brackets]]:
     """Keyword arguments of the stage's ``ApiConfig(...)``."""
     p, lim, dr, keys = stage.pagination, stage.limits, stage.date_range, stage.body_keys
-    pagination = (
-        f"PaginationConfig(page_header={lit(p.page_header)}, size_header={lit(p.size_header)}, "
-        f"response_page_header={lit(p.response_page_header)}, "
-        f"response_size_header={lit(p.response_size_header)}, "
-        f"total_pages_header={lit(p.total_pages_header)}, first_page={p.first_page}, "
-        f"default_size={p.default_size}, max_size={p.max_size})"
+    pagination = kwargs(
+        "PaginationConfig",
+        [
+            ("page_header", lit(p.page_header)),
+            ("size_header", lit(p.size_header)),
+            ("response_page_header", lit(p.response_page_header)),
+            ("response_size_header", lit(p.response_size_header)),
+            ("total_pages_header", lit(p.total_pages_header)),
+            ("first_page", lit(p.first_page)),
+            ("default_size", lit(p.default_size)),
+            ("max_size", lit(p.max_size)),
+        ],
     )
-    limits = (
-        f"LimitsConfig(rate={lim.rate!r}, burst={lim.burst}, quota={lim.quota!r}, "
-        f"quota_period={_td(lim.quota_period)})"
+    limits = kwargs(
+        "LimitsConfig",
+        [
+            ("rate", lit(lim.rate)),
+            ("burst", lit(lim.burst)),
+            ("quota", lit(lim.quota)),
+            ("quota_period", _td(lim.quota_period)),
+        ],
     )
-    args = [
+    args: list[tuple[str, str | Brackets]] = [
         ("name", lit(stage.package)),
         ("title", lit(one_line(stage.info.title))),
         ("stage", lit(stage.stage.name)),
@@ -309,7 +350,7 @@ def api_config_args(stage: StageApi) -> list[tuple[str, str]]:
         ("body_key", lit(keys.body)),
         (
             "token",
-            _call("TokenConfig", token_args(stage)) if stage.auth.token else "None",
+            kwargs("TokenConfig", token_args(stage)) if stage.auth.token else "None",
         ),
         ("pagination", pagination),
         ("limits", limits),
@@ -317,23 +358,23 @@ def api_config_args(stage: StageApi) -> list[tuple[str, str]]:
         ("user_agent", lit(f"{stage.package}/{stage.info.version or '0'} (routegen)")),
     ]
     if dr is not None:
-        dates = (
-            f"DateRangeConfig(start_header={lit(dr.start_header)}, "
-            f"end_header={lit(dr.end_header)}, "
-            f"start_of_day={_time(dr.start_of_day)}, end_of_day={_time(dr.end_of_day)})"
+        dates = kwargs(
+            "DateRangeConfig",
+            [
+                ("start_header", lit(dr.start_header)),
+                ("end_header", lit(dr.end_header)),
+                ("start_of_day", _time(dr.start_of_day)),
+                ("end_of_day", _time(dr.end_of_day)),
+            ],
         )
         args.insert(11, ("dates", dates))
     return args
 
 
-def _call(func: str, args: list[tuple[str, str]]) -> str:
-    return f"{func}(" + ", ".join(f"{k}={v}" for k, v in args) + ")"
-
-
-def used_models(stage: StageApi) -> list[str]:
-    """Models a route sends or returns, sorted: what ``_resources.py`` imports."""
+def used_models(routes: Iterable[RouteView]) -> list[str]:
+    """Models the routes send or return, sorted: what a group's module imports."""
     used = set()
-    for r in stage.routes:
+    for r in (v.route for v in routes):
         for ref in (r.body, r.response):
             if ref is not None and ref.model:
                 used.add(ref.model)

@@ -8,8 +8,10 @@ type-check, so each is reported as a spec error at the later declaration.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from pathlib import Path
 
 from . import naming
 from .errors import JsonPath
@@ -27,22 +29,69 @@ _TEMPLATE_NAMES = frozenset(
 )  # fmt: skip
 
 
+# The runtime is read, not imported: importing it loads httpx and pydantic, half a
+# second of every cold ``validate`` and ``generate`` for two sets of names.
+_RUNTIME = Path(__file__).resolve().parents[1] / "runtime"
+
+
 @lru_cache(maxsize=1)
 def reserved_class_names() -> frozenset[str]:
     """Every class-like name a generated package binds besides the spec's own."""
-    from .. import runtime
-
-    return _TEMPLATE_NAMES | frozenset(runtime.__all__)
+    init = ast.parse((_RUNTIME / "__init__.py").read_text(encoding="utf-8"))
+    exported = next(
+        ast.literal_eval(node.value)
+        for node in init.body
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
+    )
+    return _TEMPLATE_NAMES | frozenset(exported)
 
 
 @lru_cache(maxsize=1)
 def client_members() -> frozenset[str]:
-    """Attributes of the client classes; a resource group may not shadow them."""
-    from ..runtime import AsyncAPIClient, SyncAPIClient
-
+    """Attributes of the client classes (public names of ``dir()``, inherited ones
+    included); a resource group may not shadow them."""
+    classes = _runtime_classes()
     return frozenset(
-        n for n in dir(SyncAPIClient) + dir(AsyncAPIClient) if not n.startswith("_")
+        n
+        for cls in ("SyncAPIClient", "AsyncAPIClient")
+        for n in _members(cls, classes)
+        if not n.startswith("_")
     )
+
+
+def _runtime_classes() -> dict[str, ast.ClassDef]:
+    """Every top-level class of the runtime's modules, by name."""
+    out: dict[str, ast.ClassDef] = {}
+    for path in sorted(_RUNTIME.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        out.update((n.name, n) for n in tree.body if isinstance(n, ast.ClassDef))
+    return out
+
+
+def _members(name: str, classes: dict[str, ast.ClassDef]) -> set[str]:
+    """Class attributes of runtime class ``name`` and its runtime bases (what ``dir``
+    lists besides ``object``'s and ``Generic``'s dunders)."""
+    cls = classes.get(name)
+    if cls is None:
+        return set()
+    found: set[str] = set()
+    for node in cls.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            found.add(node.name)
+        elif isinstance(node, ast.Assign):
+            found.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif (
+            isinstance(node, ast.AnnAssign)
+            and node.value is not None  # an annotation alone is not in dir()
+            and isinstance(node.target, ast.Name)
+        ):
+            found.add(node.target.id)
+    for base in cls.bases:
+        base_name = base.value if isinstance(base, ast.Subscript) else base
+        if isinstance(base_name, ast.Name):
+            found |= _members(base_name.id, classes)
+    return found
 
 
 def collisions(stage: StageApi) -> Found:

@@ -193,16 +193,16 @@ def test_unknown_stage_exits_2_naming_known_stages(
 
 def _failing_second_stage(monkeypatch: pytest.MonkeyPatch, failure: Any) -> None:
     real = (
-        generator.emit.render.render_stage
+        generator.emit.render.render_templates
     )  # build_tree calls the name it imported from here
     calls: list[str] = []
 
-    def render_stage(stage: Any, spec_file: str) -> list[RenderedFile]:
+    def render_templates(stage: Any, spec_file: str) -> list[RenderedFile]:
         calls.append(stage.stage.name)
         files = real(stage, spec_file)
         return failure(files) if len(calls) == 2 else files
 
-    monkeypatch.setattr(generate_module, "render_stage", render_stage)
+    monkeypatch.setattr(generate_module, "render_templates", render_templates)
     # The warm path would reuse the cached tree and never render: make it miss.
     monkeypatch.setattr(generator.cli.cache, "read", lambda key: None)
 

@@ -212,7 +212,7 @@ def test_docstrings_round_trip(trees: tuple[Tree, Tree, Path]) -> None:
             or ""
         )
         assert norm(HOSTILE) in norm(doc)
-        resources = _class(modules[f"{pkg}/{pkg}/_resources.py"], "ThingsResource")
+        resources = _class(modules[f"{pkg}/{pkg}/resources/things.py"], "ThingsResource")
         method = next(
             n
             for n in resources.body
@@ -239,7 +239,7 @@ def test_field_descriptions_and_pattern_are_exact(
 
 def test_reserved_filter_names_are_renamed(trees: tuple[Tree, Tree, Path]) -> None:
     hostile, _, _ = trees
-    module = _modules(hostile)["hostile_v2_1/hostile_v2_1/_resources.py"]
+    module = _modules(hostile)["hostile_v2_1/hostile_v2_1/resources/things.py"]
     for cls in ("ThingsResource", "AsyncThingsResource"):
         node = _class(module, cls)
         method = next(
@@ -258,7 +258,7 @@ def test_reserved_filter_names_are_renamed(trees: tuple[Tree, Tree, Path]) -> No
 IMPORT_CHECK = """
 import inspect, json, sys
 import {pkg} as m
-from {pkg}._resources import ThingsResource
+from {pkg}.resources.things import ThingsResource
 out = {{
     "enum": [e.value for e in m.Mood],
     "dump": m.Thing.model_validate(

@@ -96,7 +96,8 @@ def test_diff_tags_each_change_with_its_source(
 
 def test_sources_reach_docstrings_and_the_readme(api: Api) -> None:
     package = ROOT / "generated" / "vendnovation_rc"
-    resources = (package / "vendnovation_rc" / "_resources.py").read_text("utf-8")
+    groups = sorted((package / "vendnovation_rc" / "resources").glob("*.py"))
+    resources = "".join(p.read_text("utf-8") for p in groups)
     assert "Source: doc: Get Transactions." in resources
     assert f"Stage changes (path): {OBSERVED}." in resources
     models = (package / "vendnovation_rc" / "models.py").read_text("utf-8")

@@ -45,7 +45,10 @@ API = ApiConfig(
         max_size=500,
     ),
     limits=LimitsConfig(
-        rate=10.0, burst=1, quota=None, quota_period=timedelta(seconds=86400)
+        rate=10.0,
+        burst=1,
+        quota=None,
+        quota_period=timedelta(seconds=86400),
     ),
     errors=ERROR_CONFIG,
     user_agent="infusion_v1/1.0 (routegen)",
@@ -58,7 +61,10 @@ API = ApiConfig(
         rejected_hint="the session id was probably replaced: generating a new session id invalidates the previous one (tokens also expire after 60 days of non-use); pass the current session_uuid, and check the external API user's roles",
     ),
     offset=OffsetConfig(
-        offset_param="offset", size_param="pageSize", default_size=100, max_size=500
+        offset_param="offset",
+        size_param="pageSize",
+        default_size=100,
+        max_size=500,
     ),
     sync=SyncConfig(
         items_key="items",

@@ -8,22 +8,6 @@ from typing import Literal
 import httpx
 
 from ._api import API
-from ._resources import (
-    AsyncCustomerContractRatesResource,
-    AsyncCustomerInvoicesResource,
-    AsyncCustomersResource,
-    AsyncDiscountMatrixEntriesResource,
-    AsyncProductPromotionalPricesResource,
-    AsyncProductsResource,
-    AsyncWebhooksResource,
-    CustomerContractRatesResource,
-    CustomerInvoicesResource,
-    CustomersResource,
-    DiscountMatrixEntriesResource,
-    ProductPromotionalPricesResource,
-    ProductsResource,
-    WebhooksResource,
-)
 from ._runtime import (
     NOT_GIVEN,
     AsyncAPIClient,
@@ -35,6 +19,25 @@ from ._runtime import (
     SyncAPIClient,
     Timeout,
 )
+from .resources.customer_contract_rates import (
+    AsyncCustomerContractRatesResource,
+    CustomerContractRatesResource,
+)
+from .resources.customer_invoices import (
+    AsyncCustomerInvoicesResource,
+    CustomerInvoicesResource,
+)
+from .resources.customers import AsyncCustomersResource, CustomersResource
+from .resources.discount_matrix_entries import (
+    AsyncDiscountMatrixEntriesResource,
+    DiscountMatrixEntriesResource,
+)
+from .resources.product_promotional_prices import (
+    AsyncProductPromotionalPricesResource,
+    ProductPromotionalPricesResource,
+)
+from .resources.products import AsyncProductsResource, ProductsResource
+from .resources.webhooks import AsyncWebhooksResource, WebhooksResource
 
 __all__ = ["AsyncClient", "Client"]
 

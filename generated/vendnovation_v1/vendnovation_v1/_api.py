@@ -60,7 +60,10 @@ API = ApiConfig(
         max_size=2000,
     ),
     limits=LimitsConfig(
-        rate=20.0, burst=100, quota=5000, quota_period=timedelta(seconds=86400)
+        rate=20.0,
+        burst=100,
+        quota=5000,
+        quota_period=timedelta(seconds=86400),
     ),
     errors=ERROR_CONFIG,
     user_agent="vendnovation_v1/1.0 (routegen)",

@@ -8,26 +8,6 @@ from typing import Literal
 import httpx
 
 from ._api import API
-from ._resources import (
-    AccountsResource,
-    AlertsResource,
-    AsyncAccountsResource,
-    AsyncAlertsResource,
-    AsyncAuthResource,
-    AsyncMachinesResource,
-    AsyncOrganizationsResource,
-    AsyncProductsResource,
-    AsyncSelectionsResource,
-    AsyncSitesResource,
-    AsyncTransactionsResource,
-    AuthResource,
-    MachinesResource,
-    OrganizationsResource,
-    ProductsResource,
-    SelectionsResource,
-    SitesResource,
-    TransactionsResource,
-)
 from ._runtime import (
     NOT_GIVEN,
     AsyncAPIClient,
@@ -39,6 +19,15 @@ from ._runtime import (
     SyncAPIClient,
     Timeout,
 )
+from .resources.accounts import AccountsResource, AsyncAccountsResource
+from .resources.alerts import AlertsResource, AsyncAlertsResource
+from .resources.auth import AsyncAuthResource, AuthResource
+from .resources.machines import AsyncMachinesResource, MachinesResource
+from .resources.organizations import AsyncOrganizationsResource, OrganizationsResource
+from .resources.products import AsyncProductsResource, ProductsResource
+from .resources.selections import AsyncSelectionsResource, SelectionsResource
+from .resources.sites import AsyncSitesResource, SitesResource
+from .resources.transactions import AsyncTransactionsResource, TransactionsResource
 
 __all__ = ["AsyncClient", "Client"]
 

@@ -28,11 +28,13 @@ class RequestFilter(BaseModel):
     )
 
     organization_ids: SequenceNotStr[int] | None = Field(
-        default=None, description="Only records of these organizations."
+        default=None,
+        description="Only records of these organizations.",
     )
 
     site_ids: SequenceNotStr[int] | None = Field(
-        default=None, description="Only records of these sites."
+        default=None,
+        description="Only records of these sites.",
     )
 
     machine_identifiers: SequenceNotStr[str] | None = Field(

@@ -60,7 +60,10 @@ API = ApiConfig(
         max_size=2000,
     ),
     limits=LimitsConfig(
-        rate=20.0, burst=100, quota=5000, quota_period=timedelta(seconds=86400)
+        rate=20.0,
+        burst=100,
+        quota=5000,
+        quota_period=timedelta(seconds=86400),
     ),
     errors=ERROR_CONFIG,
     user_agent="vendnovation_v2/1.0 (routegen)",
@@ -523,7 +526,10 @@ TRANSACTIONS_LIST = RouteInfo(
     ),
     route_filter=(
         FilterField(
-            "transaction_identifiers", "transactionIdentifiers", None, is_list=True
+            "transaction_identifiers",
+            "transactionIdentifiers",
+            None,
+            is_list=True,
         ),
     ),
     paged=True,

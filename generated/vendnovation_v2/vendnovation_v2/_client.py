@@ -8,32 +8,6 @@ from typing import Literal
 import httpx
 
 from ._api import API
-from ._resources import (
-    AccountsResource,
-    AlertsResource,
-    AsyncAccountsResource,
-    AsyncAlertsResource,
-    AsyncAuthResource,
-    AsyncMachinesResource,
-    AsyncMachineTypesResource,
-    AsyncOrganizationsResource,
-    AsyncProductsResource,
-    AsyncRolesResource,
-    AsyncSelectionsResource,
-    AsyncSitesResource,
-    AsyncTemplatesResource,
-    AsyncTransactionsResource,
-    AuthResource,
-    MachinesResource,
-    MachineTypesResource,
-    OrganizationsResource,
-    ProductsResource,
-    RolesResource,
-    SelectionsResource,
-    SitesResource,
-    TemplatesResource,
-    TransactionsResource,
-)
 from ._runtime import (
     NOT_GIVEN,
     AsyncAPIClient,
@@ -45,6 +19,18 @@ from ._runtime import (
     SyncAPIClient,
     Timeout,
 )
+from .resources.accounts import AccountsResource, AsyncAccountsResource
+from .resources.alerts import AlertsResource, AsyncAlertsResource
+from .resources.auth import AsyncAuthResource, AuthResource
+from .resources.machine_types import AsyncMachineTypesResource, MachineTypesResource
+from .resources.machines import AsyncMachinesResource, MachinesResource
+from .resources.organizations import AsyncOrganizationsResource, OrganizationsResource
+from .resources.products import AsyncProductsResource, ProductsResource
+from .resources.roles import AsyncRolesResource, RolesResource
+from .resources.selections import AsyncSelectionsResource, SelectionsResource
+from .resources.sites import AsyncSitesResource, SitesResource
+from .resources.templates import AsyncTemplatesResource, TemplatesResource
+from .resources.transactions import AsyncTransactionsResource, TransactionsResource
 
 __all__ = ["AsyncClient", "Client"]
 

@@ -8,40 +8,6 @@ from typing import Literal
 import httpx
 
 from ._api import API
-from ._resources import (
-    AccountsResource,
-    AlertsResource,
-    AsyncAccountsResource,
-    AsyncAlertsResource,
-    AsyncAuthResource,
-    AsyncFilesResource,
-    AsyncMachinesResource,
-    AsyncMachineTypesResource,
-    AsyncOrganizationsResource,
-    AsyncProductsResource,
-    AsyncRoleRightsResource,
-    AsyncRolesResource,
-    AsyncSelectionsResource,
-    AsyncSessionEventsResource,
-    AsyncSessionsResource,
-    AsyncSitesResource,
-    AsyncTemplatesResource,
-    AsyncTransactionsResource,
-    AuthResource,
-    FilesResource,
-    MachinesResource,
-    MachineTypesResource,
-    OrganizationsResource,
-    ProductsResource,
-    RoleRightsResource,
-    RolesResource,
-    SelectionsResource,
-    SessionEventsResource,
-    SessionsResource,
-    SitesResource,
-    TemplatesResource,
-    TransactionsResource,
-)
 from ._runtime import (
     NOT_GIVEN,
     AsyncAPIClient,
@@ -53,6 +19,22 @@ from ._runtime import (
     SyncAPIClient,
     Timeout,
 )
+from .resources.accounts import AccountsResource, AsyncAccountsResource
+from .resources.alerts import AlertsResource, AsyncAlertsResource
+from .resources.auth import AsyncAuthResource, AuthResource
+from .resources.files import AsyncFilesResource, FilesResource
+from .resources.machine_types import AsyncMachineTypesResource, MachineTypesResource
+from .resources.machines import AsyncMachinesResource, MachinesResource
+from .resources.organizations import AsyncOrganizationsResource, OrganizationsResource
+from .resources.products import AsyncProductsResource, ProductsResource
+from .resources.role_rights import AsyncRoleRightsResource, RoleRightsResource
+from .resources.roles import AsyncRolesResource, RolesResource
+from .resources.selections import AsyncSelectionsResource, SelectionsResource
+from .resources.session_events import AsyncSessionEventsResource, SessionEventsResource
+from .resources.sessions import AsyncSessionsResource, SessionsResource
+from .resources.sites import AsyncSitesResource, SitesResource
+from .resources.templates import AsyncTemplatesResource, TemplatesResource
+from .resources.transactions import AsyncTransactionsResource, TransactionsResource
 
 __all__ = ["AsyncClient", "Client"]
 

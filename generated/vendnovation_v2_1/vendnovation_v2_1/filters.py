@@ -27,11 +27,13 @@ class AlertFilter(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     alert_ids: SequenceNotStr[int] | None = Field(
-        default=None, description="Only these alerts."
+        default=None,
+        description="Only these alerts.",
     )
 
     alert_codes: SequenceNotStr[str] | None = Field(
-        default=None, description="Only alerts with these codes."
+        default=None,
+        description="Only alerts with these codes.",
     )
 
 
@@ -46,11 +48,13 @@ class FileFilter(BaseModel):
     )
 
     record_ids: SequenceNotStr[int] | None = Field(
-        default=None, description="Only files linked to these records."
+        default=None,
+        description="Only files linked to these records.",
     )
 
     file_ids: SequenceNotStr[int] | None = Field(
-        default=None, description="Files by ID; downloading needs exactly one."
+        default=None,
+        description="Files by ID; downloading needs exactly one.",
     )
 
 
@@ -60,15 +64,18 @@ class PermissionsFilter(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     role_identifiers: SequenceNotStr[str] | None = Field(
-        default=None, description="Roles given by ID or by role name."
+        default=None,
+        description="Roles given by ID or by role name.",
     )
 
     right_ids: SequenceNotStr[int] | None = Field(
-        default=None, description="Only these rights."
+        default=None,
+        description="Only these rights.",
     )
 
     role_right_ids: SequenceNotStr[int] | None = Field(
-        default=None, description="Only these role-right links."
+        default=None,
+        description="Only these role-right links.",
     )
 
 
@@ -88,19 +95,23 @@ class RequestFilter(BaseModel):
     )
 
     include_deleted: bool | None = Field(
-        default=None, description="Also return records that were deleted (disabled)."
+        default=None,
+        description="Also return records that were deleted (disabled).",
     )
 
     organization_ids: SequenceNotStr[int] | None = Field(
-        default=None, description="Only records of these organizations."
+        default=None,
+        description="Only records of these organizations.",
     )
 
     account_ids: SequenceNotStr[int] | None = Field(
-        default=None, description="Only records of these accounts."
+        default=None,
+        description="Only records of these accounts.",
     )
 
     site_ids: SequenceNotStr[int] | None = Field(
-        default=None, description="Only records of these sites."
+        default=None,
+        description="Only records of these sites.",
     )
 
     machine_identifiers: SequenceNotStr[str] | None = Field(
@@ -109,11 +120,13 @@ class RequestFilter(BaseModel):
     )
 
     selection_ids: SequenceNotStr[int] | None = Field(
-        default=None, description="Only records of these selections."
+        default=None,
+        description="Only records of these selections.",
     )
 
     product_ids: SequenceNotStr[int] | None = Field(
-        default=None, description="Only records of these products."
+        default=None,
+        description="Only records of these products.",
     )
 
 
@@ -123,11 +136,13 @@ class SessionEventFilter(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     session_ids: SequenceNotStr[int] | None = Field(
-        default=None, description="Only events of these sessions."
+        default=None,
+        description="Only events of these sessions.",
     )
 
     event_types: SequenceNotStr[str] | None = Field(
-        default=None, description="Only events of these types."
+        default=None,
+        description="Only events of these types.",
     )
 
 
@@ -137,7 +152,8 @@ class SessionFilter(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     session_ids: SequenceNotStr[int] | None = Field(
-        default=None, description="Only these sessions."
+        default=None,
+        description="Only these sessions.",
     )
 
     sources: SequenceNotStr[str] | None = Field(
@@ -163,5 +179,6 @@ class TransactionFilter(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     transaction_identifiers: SequenceNotStr[str] | None = Field(
-        default=None, description="Transaction identifiers such as B1488."
+        default=None,
+        description="Transaction identifiers such as B1488.",
     )

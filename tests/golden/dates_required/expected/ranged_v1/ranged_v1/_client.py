@@ -8,12 +8,6 @@ from typing import Literal
 import httpx
 
 from ._api import API
-from ._resources import (
-    AsyncAuditResource,
-    AsyncEntriesResource,
-    AuditResource,
-    EntriesResource,
-)
 from ._runtime import (
     NOT_GIVEN,
     AsyncAPIClient,
@@ -25,6 +19,8 @@ from ._runtime import (
     SyncAPIClient,
     Timeout,
 )
+from .resources.audit import AsyncAuditResource, AuditResource
+from .resources.entries import AsyncEntriesResource, EntriesResource
 
 __all__ = ["AsyncClient", "Client"]
 

@@ -8,14 +8,6 @@ from typing import Literal
 import httpx
 
 from ._api import API
-from ._resources import (
-    AsyncAuditResource,
-    AsyncEntriesResource,
-    AsyncExportsResource,
-    AuditResource,
-    EntriesResource,
-    ExportsResource,
-)
 from ._runtime import (
     NOT_GIVEN,
     AsyncAPIClient,
@@ -27,6 +19,9 @@ from ._runtime import (
     SyncAPIClient,
     Timeout,
 )
+from .resources.audit import AsyncAuditResource, AuditResource
+from .resources.entries import AsyncEntriesResource, EntriesResource
+from .resources.exports import AsyncExportsResource, ExportsResource
 
 __all__ = ["AsyncClient", "Client"]
 

@@ -8,12 +8,6 @@ from typing import Literal
 import httpx
 
 from ._api import API
-from ._resources import (
-    AsyncAuthResource,
-    AsyncThingsResource,
-    AuthResource,
-    ThingsResource,
-)
 from ._runtime import (
     NOT_GIVEN,
     AsyncAPIClient,
@@ -25,6 +19,8 @@ from ._runtime import (
     SyncAPIClient,
     Timeout,
 )
+from .resources.auth import AsyncAuthResource, AuthResource
+from .resources.things import AsyncThingsResource, ThingsResource
 
 __all__ = ["AsyncClient", "Client"]
 

@@ -16,5 +16,6 @@ class RequestFilter(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     thing_ids: SequenceNotStr[int] | None = Field(
-        default=None, description="Things to include."
+        default=None,
+        description="Things to include.",
     )

@@ -53,7 +53,10 @@ API = ApiConfig(
         max_size=2000,
     ),
     limits=LimitsConfig(
-        rate=1.0, burst=1, quota=100, quota_period=timedelta(seconds=86400)
+        rate=1.0,
+        burst=1,
+        quota=100,
+        quota_period=timedelta(seconds=86400),
     ),
     errors=ERROR_CONFIG,
     user_agent="errs_v2/0 (routegen)",

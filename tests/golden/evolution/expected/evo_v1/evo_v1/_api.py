@@ -47,7 +47,10 @@ API = ApiConfig(
         max_size=1000,
     ),
     limits=LimitsConfig(
-        rate=5.0, burst=10, quota=1000, quota_period=timedelta(seconds=86400)
+        rate=5.0,
+        burst=10,
+        quota=1000,
+        quota_period=timedelta(seconds=86400),
     ),
     errors=ERROR_CONFIG,
     user_agent="evo_v1/2.0 (routegen)",

@@ -8,12 +8,6 @@ from typing import Literal
 import httpx
 
 from ._api import API
-from ._resources import (
-    AsyncGadgetsResource,
-    AsyncLegacyResource,
-    GadgetsResource,
-    LegacyResource,
-)
 from ._runtime import (
     NOT_GIVEN,
     AsyncAPIClient,
@@ -25,6 +19,8 @@ from ._runtime import (
     SyncAPIClient,
     Timeout,
 )
+from .resources.gadgets import AsyncGadgetsResource, GadgetsResource
+from .resources.legacy import AsyncLegacyResource, LegacyResource
 
 __all__ = ["AsyncClient", "Client"]
 

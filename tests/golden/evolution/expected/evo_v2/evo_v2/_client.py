@@ -8,10 +8,6 @@ from typing import Literal
 import httpx
 
 from ._api import API
-from ._resources import (
-    AsyncGadgetsResource,
-    GadgetsResource,
-)
 from ._runtime import (
     NOT_GIVEN,
     AsyncAPIClient,
@@ -23,6 +19,7 @@ from ._runtime import (
     SyncAPIClient,
     Timeout,
 )
+from .resources.gadgets import AsyncGadgetsResource, GadgetsResource
 
 __all__ = ["AsyncClient", "Client"]
 

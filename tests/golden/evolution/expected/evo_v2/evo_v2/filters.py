@@ -22,9 +22,11 @@ class RequestFilter(BaseModel):
     end_date: date | datetime | None = Field(default=None, description="")
 
     site_ids: SequenceNotStr[int] | None = Field(
-        default=None, description="Sites to include."
+        default=None,
+        description="Sites to include.",
     )
 
     tag_ids: SequenceNotStr[int] | None = Field(
-        default=None, description="Tags to include."
+        default=None,
+        description="Tags to include.",
     )

@@ -8,10 +8,6 @@ from typing import Literal
 import httpx
 
 from ._api import API
-from ._resources import (
-    AsyncWidgetsResource,
-    WidgetsResource,
-)
 from ._runtime import (
     NOT_GIVEN,
     AsyncAPIClient,
@@ -23,6 +19,7 @@ from ._runtime import (
     SyncAPIClient,
     Timeout,
 )
+from .resources.widgets import AsyncWidgetsResource, WidgetsResource
 
 __all__ = ["AsyncClient", "Client"]
 

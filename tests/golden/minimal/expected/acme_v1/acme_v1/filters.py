@@ -22,5 +22,6 @@ class RequestFilter(BaseModel):
     end_date: date | datetime | None = Field(default=None, description="")
 
     site_ids: SequenceNotStr[int] | None = Field(
-        default=None, description="Sites to include."
+        default=None,
+        description="Sites to include.",
     )

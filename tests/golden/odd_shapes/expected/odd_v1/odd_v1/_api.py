@@ -34,7 +34,10 @@ API = ApiConfig(
         max_size=100,
     ),
     limits=LimitsConfig(
-        rate=5.0, burst=10, quota=None, quota_period=timedelta(seconds=86400)
+        rate=5.0,
+        burst=10,
+        quota=None,
+        quota_period=timedelta(seconds=86400),
     ),
     errors=ERROR_CONFIG,
     user_agent="odd_v1/0 (routegen)",

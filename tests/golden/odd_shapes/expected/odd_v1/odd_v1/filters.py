@@ -17,11 +17,13 @@ class RequestFilter(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     colors: SequenceNotStr[Color] | None = Field(
-        default=None, description="Colors to include."
+        default=None,
+        description="Colors to include.",
     )
 
     mode: UpdateMode | None = Field(
-        default=None, description="Only items in this mode."
+        default=None,
+        description="Only items in this mode.",
     )
 
 
@@ -31,5 +33,6 @@ class ShapeFilter(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     shape_ids: SequenceNotStr[int] | None = Field(
-        default=None, description="Shapes to include."
+        default=None,
+        description="Shapes to include.",
     )

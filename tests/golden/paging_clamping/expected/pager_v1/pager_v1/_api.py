@@ -47,7 +47,10 @@ API = ApiConfig(
         max_size=2000,
     ),
     limits=LimitsConfig(
-        rate=20.0, burst=100, quota=None, quota_period=timedelta(seconds=86400)
+        rate=20.0,
+        burst=100,
+        quota=None,
+        quota_period=timedelta(seconds=86400),
     ),
     errors=ERROR_CONFIG,
     user_agent="pager_v1/0 (routegen)",

@@ -8,18 +8,6 @@ from typing import Literal
 import httpx
 
 from ._api import API
-from ._resources import (
-    AsyncHourlyResource,
-    AsyncSalesResource,
-    AsyncSitesResource,
-    AsyncWeeklyResource,
-    AsyncYearlyResource,
-    HourlyResource,
-    SalesResource,
-    SitesResource,
-    WeeklyResource,
-    YearlyResource,
-)
 from ._runtime import (
     NOT_GIVEN,
     AsyncAPIClient,
@@ -31,6 +19,11 @@ from ._runtime import (
     SyncAPIClient,
     Timeout,
 )
+from .resources.hourly import AsyncHourlyResource, HourlyResource
+from .resources.sales import AsyncSalesResource, SalesResource
+from .resources.sites import AsyncSitesResource, SitesResource
+from .resources.weekly import AsyncWeeklyResource, WeeklyResource
+from .resources.yearly import AsyncYearlyResource, YearlyResource
 
 __all__ = ["AsyncClient", "Client"]
 

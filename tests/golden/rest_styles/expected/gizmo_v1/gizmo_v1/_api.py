@@ -44,7 +44,10 @@ API = ApiConfig(
         max_size=200,
     ),
     limits=LimitsConfig(
-        rate=5.0, burst=1, quota=None, quota_period=timedelta(seconds=86400)
+        rate=5.0,
+        burst=1,
+        quota=None,
+        quota_period=timedelta(seconds=86400),
     ),
     errors=ERROR_CONFIG,
     user_agent="gizmo_v1/0 (routegen)",
@@ -57,7 +60,10 @@ API = ApiConfig(
         rejected_hint="a newer session id replaced this one",
     ),
     offset=OffsetConfig(
-        offset_param="start", size_param="limit", default_size=20, max_size=200
+        offset_param="start",
+        size_param="limit",
+        default_size=20,
+        max_size=200,
     ),
     sync=SyncConfig(
         items_key="records",

@@ -47,7 +47,10 @@ API = ApiConfig(
         max_size=2000,
     ),
     limits=LimitsConfig(
-        rate=10.0, burst=20, quota=None, quota_period=timedelta(seconds=86400)
+        rate=10.0,
+        burst=20,
+        quota=None,
+        quota_period=timedelta(seconds=86400),
     ),
     errors=ERROR_CONFIG,
     user_agent="wires_v2/0 (routegen)",

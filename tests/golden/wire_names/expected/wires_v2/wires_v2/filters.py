@@ -30,9 +30,11 @@ class RequestFilter(BaseModel):
     end_date: date | datetime | None = Field(default=None, description="")
 
     machine_identifiers: SequenceNotStr[str] | None = Field(
-        default=None, description="Machines by id or name."
+        default=None,
+        description="Machines by id or name.",
     )
 
     site_ids: SequenceNotStr[int] | None = Field(
-        default=None, description="Sites to include."
+        default=None,
+        description="Sites to include.",
     )
