@@ -34,13 +34,25 @@ def context(stage: StageApi, groups: tuple[GroupView, ...]) -> dict[str, Any]:
     imports = [
         line
         for g in sorted(groups, key=lambda g: g.attr)
-        for line in from_import(f".resources.{g.attr}", [g.class_name, "Async" + g.class_name])
+        for line in from_import(
+            f".resources.{g.attr}", [g.class_name, "Async" + g.class_name], indent=4
+        )
     ]
     credentials, credential_args = rest_views.credentials(stage)
     return {
         "credentials": credentials,
         "credential_args": credential_args,
-        "groups": groups,
+        "groups": [
+            {
+                "attr": g.attr,
+                "class_name": g.class_name,
+                "lazy_imports": {
+                    p: from_import(f".resources.{g.attr}", [p + g.class_name], indent=8)[0]
+                    for p in ("", "Async")
+                },
+            }
+            for g in groups
+        ],
         "flavours": flavours,
         "resource_imports": imports,
     }

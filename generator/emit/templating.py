@@ -60,16 +60,17 @@ class RenderedFile:
     stable: bool = False
 
 
-def from_import(module: str, names: list[str]) -> list[str]:
+def from_import(module: str, names: list[str], indent: int = 0) -> list[str]:
     """``from module import a, b`` (sorted as ruff's isort does), or nothing; one name
-    per line inside parentheses when the line would be too long, as black writes it."""
+    per line inside parentheses when the line would be too long, as black writes it.
+    ``indent``: the column the template prints the statement at (inside a block)."""
     if not names:
         return []
     sorted_names = views.isort_names(names)
     one = f"from {module} import {', '.join(sorted_names)}"
-    if width(one) <= LINE_LENGTH:
+    if indent + width(one) <= LINE_LENGTH:
         return [one]
-    return [lay(Brackets(f"from {module} import (", tuple(sorted_names), ")"), 0)]
+    return [lay(Brackets(f"from {module} import (", tuple(sorted_names), ")"), indent)]
 
 
 def import_sections(*groups: list[str]) -> list[str]:

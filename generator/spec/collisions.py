@@ -29,6 +29,11 @@ _TEMPLATE_NAMES = frozenset(
 )  # fmt: skip
 
 
+# Module names ``_client.py`` uses inside the client classes' bodies: a group property
+# of the same name, defined there, would hide them from the groups defined after it.
+_CLIENT_BODY_NAMES = frozenset({"cached_property"})
+
+
 # The runtime is read, not imported: importing it loads httpx and pydantic, half a
 # second of every cold ``validate`` and ``generate`` for two sets of names.
 _RUNTIME = Path(__file__).resolve().parents[1] / "runtime"
@@ -130,6 +135,11 @@ def _groups(stage: StageApi) -> Found:
         attr = naming.snake_case(r.group)
         if attr in client_members():
             yield r.where, f"route {r.name!r}: group {r.group!r} would hide client.{attr}"
+        elif attr in _CLIENT_BODY_NAMES:
+            yield r.where, (
+                f"route {r.name!r}: group {r.group!r} would hide the name {attr!r} the "
+                "client class uses to define its groups; rename the group"
+            )
         elif seen.setdefault(attr, r.group) != r.group:
             yield r.where, describe(
                 f"route {r.name!r}: groups", seen[attr], r.group, attr

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal
 
 import httpx
 
@@ -19,25 +20,27 @@ from ._runtime import (
     SyncAPIClient,
     Timeout,
 )
-from .resources.customer_contract_rates import (
-    AsyncCustomerContractRatesResource,
-    CustomerContractRatesResource,
-)
-from .resources.customer_invoices import (
-    AsyncCustomerInvoicesResource,
-    CustomerInvoicesResource,
-)
-from .resources.customers import AsyncCustomersResource, CustomersResource
-from .resources.discount_matrix_entries import (
-    AsyncDiscountMatrixEntriesResource,
-    DiscountMatrixEntriesResource,
-)
-from .resources.product_promotional_prices import (
-    AsyncProductPromotionalPricesResource,
-    ProductPromotionalPricesResource,
-)
-from .resources.products import AsyncProductsResource, ProductsResource
-from .resources.webhooks import AsyncWebhooksResource, WebhooksResource
+
+if TYPE_CHECKING:  # each group's module loads when the group is first used
+    from .resources.customer_contract_rates import (
+        AsyncCustomerContractRatesResource,
+        CustomerContractRatesResource,
+    )
+    from .resources.customer_invoices import (
+        AsyncCustomerInvoicesResource,
+        CustomerInvoicesResource,
+    )
+    from .resources.customers import AsyncCustomersResource, CustomersResource
+    from .resources.discount_matrix_entries import (
+        AsyncDiscountMatrixEntriesResource,
+        DiscountMatrixEntriesResource,
+    )
+    from .resources.product_promotional_prices import (
+        AsyncProductPromotionalPricesResource,
+        ProductPromotionalPricesResource,
+    )
+    from .resources.products import AsyncProductsResource, ProductsResource
+    from .resources.webhooks import AsyncWebhooksResource, WebhooksResource
 
 __all__ = ["AsyncClient", "Client"]
 
@@ -70,20 +73,6 @@ class Client(SyncAPIClient):
         webhooks: delete, register
     """
 
-    customer_contract_rates: CustomerContractRatesResource
-
-    customer_invoices: CustomerInvoicesResource
-
-    customers: CustomersResource
-
-    discount_matrix_entries: DiscountMatrixEntriesResource
-
-    product_promotional_prices: ProductPromotionalPricesResource
-
-    products: ProductsResource
-
-    webhooks: WebhooksResource
-
     def __init__(
         self,
         *,
@@ -110,13 +99,57 @@ class Client(SyncAPIClient):
             clock=clock,
             max_response_bytes=max_response_bytes,
         )
-        self.customer_contract_rates = CustomerContractRatesResource(self)
-        self.customer_invoices = CustomerInvoicesResource(self)
-        self.customers = CustomersResource(self)
-        self.discount_matrix_entries = DiscountMatrixEntriesResource(self)
-        self.product_promotional_prices = ProductPromotionalPricesResource(self)
-        self.products = ProductsResource(self)
-        self.webhooks = WebhooksResource(self)
+
+    @cached_property
+    def customer_contract_rates(self) -> CustomerContractRatesResource:
+        """The ``customer_contract_rates`` routes (their module loads on first use)."""
+        from .resources.customer_contract_rates import CustomerContractRatesResource
+
+        return CustomerContractRatesResource(self)
+
+    @cached_property
+    def customer_invoices(self) -> CustomerInvoicesResource:
+        """The ``customer_invoices`` routes (their module loads on first use)."""
+        from .resources.customer_invoices import CustomerInvoicesResource
+
+        return CustomerInvoicesResource(self)
+
+    @cached_property
+    def customers(self) -> CustomersResource:
+        """The ``customers`` routes (their module loads on first use)."""
+        from .resources.customers import CustomersResource
+
+        return CustomersResource(self)
+
+    @cached_property
+    def discount_matrix_entries(self) -> DiscountMatrixEntriesResource:
+        """The ``discount_matrix_entries`` routes (their module loads on first use)."""
+        from .resources.discount_matrix_entries import DiscountMatrixEntriesResource
+
+        return DiscountMatrixEntriesResource(self)
+
+    @cached_property
+    def product_promotional_prices(self) -> ProductPromotionalPricesResource:
+        """The ``product_promotional_prices`` routes (their module loads on first use)."""
+        from .resources.product_promotional_prices import (
+            ProductPromotionalPricesResource,
+        )
+
+        return ProductPromotionalPricesResource(self)
+
+    @cached_property
+    def products(self) -> ProductsResource:
+        """The ``products`` routes (their module loads on first use)."""
+        from .resources.products import ProductsResource
+
+        return ProductsResource(self)
+
+    @cached_property
+    def webhooks(self) -> WebhooksResource:
+        """The ``webhooks`` routes (their module loads on first use)."""
+        from .resources.webhooks import WebhooksResource
+
+        return WebhooksResource(self)
 
 
 class AsyncClient(AsyncAPIClient):
@@ -147,20 +180,6 @@ class AsyncClient(AsyncAPIClient):
         webhooks: delete, register
     """
 
-    customer_contract_rates: AsyncCustomerContractRatesResource
-
-    customer_invoices: AsyncCustomerInvoicesResource
-
-    customers: AsyncCustomersResource
-
-    discount_matrix_entries: AsyncDiscountMatrixEntriesResource
-
-    product_promotional_prices: AsyncProductPromotionalPricesResource
-
-    products: AsyncProductsResource
-
-    webhooks: AsyncWebhooksResource
-
     def __init__(
         self,
         *,
@@ -187,10 +206,58 @@ class AsyncClient(AsyncAPIClient):
             clock=clock,
             max_response_bytes=max_response_bytes,
         )
-        self.customer_contract_rates = AsyncCustomerContractRatesResource(self)
-        self.customer_invoices = AsyncCustomerInvoicesResource(self)
-        self.customers = AsyncCustomersResource(self)
-        self.discount_matrix_entries = AsyncDiscountMatrixEntriesResource(self)
-        self.product_promotional_prices = AsyncProductPromotionalPricesResource(self)
-        self.products = AsyncProductsResource(self)
-        self.webhooks = AsyncWebhooksResource(self)
+
+    @cached_property
+    def customer_contract_rates(self) -> AsyncCustomerContractRatesResource:
+        """The ``customer_contract_rates`` routes (their module loads on first use)."""
+        from .resources.customer_contract_rates import (
+            AsyncCustomerContractRatesResource,
+        )
+
+        return AsyncCustomerContractRatesResource(self)
+
+    @cached_property
+    def customer_invoices(self) -> AsyncCustomerInvoicesResource:
+        """The ``customer_invoices`` routes (their module loads on first use)."""
+        from .resources.customer_invoices import AsyncCustomerInvoicesResource
+
+        return AsyncCustomerInvoicesResource(self)
+
+    @cached_property
+    def customers(self) -> AsyncCustomersResource:
+        """The ``customers`` routes (their module loads on first use)."""
+        from .resources.customers import AsyncCustomersResource
+
+        return AsyncCustomersResource(self)
+
+    @cached_property
+    def discount_matrix_entries(self) -> AsyncDiscountMatrixEntriesResource:
+        """The ``discount_matrix_entries`` routes (their module loads on first use)."""
+        from .resources.discount_matrix_entries import (
+            AsyncDiscountMatrixEntriesResource,
+        )
+
+        return AsyncDiscountMatrixEntriesResource(self)
+
+    @cached_property
+    def product_promotional_prices(self) -> AsyncProductPromotionalPricesResource:
+        """The ``product_promotional_prices`` routes (their module loads on first use)."""
+        from .resources.product_promotional_prices import (
+            AsyncProductPromotionalPricesResource,
+        )
+
+        return AsyncProductPromotionalPricesResource(self)
+
+    @cached_property
+    def products(self) -> AsyncProductsResource:
+        """The ``products`` routes (their module loads on first use)."""
+        from .resources.products import AsyncProductsResource
+
+        return AsyncProductsResource(self)
+
+    @cached_property
+    def webhooks(self) -> AsyncWebhooksResource:
+        """The ``webhooks`` routes (their module loads on first use)."""
+        from .resources.webhooks import AsyncWebhooksResource
+
+        return AsyncWebhooksResource(self)

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal
 
 import httpx
 
@@ -19,23 +20,31 @@ from ._runtime import (
     SyncAPIClient,
     Timeout,
 )
-from .resources.accounts import AccountsResource, AsyncAccountsResource
-from .resources.alerts import AlertsResource, AsyncAlertsResource
-from .resources.auth import AsyncAuthResource, AuthResource
-from .resources.files import AsyncFilesResource, FilesResource
-from .resources.machine_types import AsyncMachineTypesResource, MachineTypesResource
-from .resources.machines import AsyncMachinesResource, MachinesResource
-from .resources.organizations import AsyncOrganizationsResource, OrganizationsResource
-from .resources.products import AsyncProductsResource, ProductsResource
-from .resources.reports import AsyncReportsResource, ReportsResource
-from .resources.role_rights import AsyncRoleRightsResource, RoleRightsResource
-from .resources.roles import AsyncRolesResource, RolesResource
-from .resources.selections import AsyncSelectionsResource, SelectionsResource
-from .resources.session_events import AsyncSessionEventsResource, SessionEventsResource
-from .resources.sessions import AsyncSessionsResource, SessionsResource
-from .resources.sites import AsyncSitesResource, SitesResource
-from .resources.templates import AsyncTemplatesResource, TemplatesResource
-from .resources.transactions import AsyncTransactionsResource, TransactionsResource
+
+if TYPE_CHECKING:  # each group's module loads when the group is first used
+    from .resources.accounts import AccountsResource, AsyncAccountsResource
+    from .resources.alerts import AlertsResource, AsyncAlertsResource
+    from .resources.auth import AsyncAuthResource, AuthResource
+    from .resources.files import AsyncFilesResource, FilesResource
+    from .resources.machine_types import AsyncMachineTypesResource, MachineTypesResource
+    from .resources.machines import AsyncMachinesResource, MachinesResource
+    from .resources.organizations import (
+        AsyncOrganizationsResource,
+        OrganizationsResource,
+    )
+    from .resources.products import AsyncProductsResource, ProductsResource
+    from .resources.reports import AsyncReportsResource, ReportsResource
+    from .resources.role_rights import AsyncRoleRightsResource, RoleRightsResource
+    from .resources.roles import AsyncRolesResource, RolesResource
+    from .resources.selections import AsyncSelectionsResource, SelectionsResource
+    from .resources.session_events import (
+        AsyncSessionEventsResource,
+        SessionEventsResource,
+    )
+    from .resources.sessions import AsyncSessionsResource, SessionsResource
+    from .resources.sites import AsyncSitesResource, SitesResource
+    from .resources.templates import AsyncTemplatesResource, TemplatesResource
+    from .resources.transactions import AsyncTransactionsResource, TransactionsResource
 
 __all__ = ["AsyncClient", "Client"]
 
@@ -83,40 +92,6 @@ class Client(SyncAPIClient):
         transactions: list, page
     """
 
-    accounts: AccountsResource
-
-    alerts: AlertsResource
-
-    auth: AuthResource
-
-    files: FilesResource
-
-    machine_types: MachineTypesResource
-
-    machines: MachinesResource
-
-    organizations: OrganizationsResource
-
-    products: ProductsResource
-
-    reports: ReportsResource
-
-    role_rights: RoleRightsResource
-
-    roles: RolesResource
-
-    selections: SelectionsResource
-
-    session_events: SessionEventsResource
-
-    sessions: SessionsResource
-
-    sites: SitesResource
-
-    templates: TemplatesResource
-
-    transactions: TransactionsResource
-
     def __init__(
         self,
         *,
@@ -146,23 +121,125 @@ class Client(SyncAPIClient):
             clock=clock,
             max_response_bytes=max_response_bytes,
         )
-        self.accounts = AccountsResource(self)
-        self.alerts = AlertsResource(self)
-        self.auth = AuthResource(self)
-        self.files = FilesResource(self)
-        self.machine_types = MachineTypesResource(self)
-        self.machines = MachinesResource(self)
-        self.organizations = OrganizationsResource(self)
-        self.products = ProductsResource(self)
-        self.reports = ReportsResource(self)
-        self.role_rights = RoleRightsResource(self)
-        self.roles = RolesResource(self)
-        self.selections = SelectionsResource(self)
-        self.session_events = SessionEventsResource(self)
-        self.sessions = SessionsResource(self)
-        self.sites = SitesResource(self)
-        self.templates = TemplatesResource(self)
-        self.transactions = TransactionsResource(self)
+
+    @cached_property
+    def accounts(self) -> AccountsResource:
+        """The ``accounts`` routes (their module loads on first use)."""
+        from .resources.accounts import AccountsResource
+
+        return AccountsResource(self)
+
+    @cached_property
+    def alerts(self) -> AlertsResource:
+        """The ``alerts`` routes (their module loads on first use)."""
+        from .resources.alerts import AlertsResource
+
+        return AlertsResource(self)
+
+    @cached_property
+    def auth(self) -> AuthResource:
+        """The ``auth`` routes (their module loads on first use)."""
+        from .resources.auth import AuthResource
+
+        return AuthResource(self)
+
+    @cached_property
+    def files(self) -> FilesResource:
+        """The ``files`` routes (their module loads on first use)."""
+        from .resources.files import FilesResource
+
+        return FilesResource(self)
+
+    @cached_property
+    def machine_types(self) -> MachineTypesResource:
+        """The ``machine_types`` routes (their module loads on first use)."""
+        from .resources.machine_types import MachineTypesResource
+
+        return MachineTypesResource(self)
+
+    @cached_property
+    def machines(self) -> MachinesResource:
+        """The ``machines`` routes (their module loads on first use)."""
+        from .resources.machines import MachinesResource
+
+        return MachinesResource(self)
+
+    @cached_property
+    def organizations(self) -> OrganizationsResource:
+        """The ``organizations`` routes (their module loads on first use)."""
+        from .resources.organizations import OrganizationsResource
+
+        return OrganizationsResource(self)
+
+    @cached_property
+    def products(self) -> ProductsResource:
+        """The ``products`` routes (their module loads on first use)."""
+        from .resources.products import ProductsResource
+
+        return ProductsResource(self)
+
+    @cached_property
+    def reports(self) -> ReportsResource:
+        """The ``reports`` routes (their module loads on first use)."""
+        from .resources.reports import ReportsResource
+
+        return ReportsResource(self)
+
+    @cached_property
+    def role_rights(self) -> RoleRightsResource:
+        """The ``role_rights`` routes (their module loads on first use)."""
+        from .resources.role_rights import RoleRightsResource
+
+        return RoleRightsResource(self)
+
+    @cached_property
+    def roles(self) -> RolesResource:
+        """The ``roles`` routes (their module loads on first use)."""
+        from .resources.roles import RolesResource
+
+        return RolesResource(self)
+
+    @cached_property
+    def selections(self) -> SelectionsResource:
+        """The ``selections`` routes (their module loads on first use)."""
+        from .resources.selections import SelectionsResource
+
+        return SelectionsResource(self)
+
+    @cached_property
+    def session_events(self) -> SessionEventsResource:
+        """The ``session_events`` routes (their module loads on first use)."""
+        from .resources.session_events import SessionEventsResource
+
+        return SessionEventsResource(self)
+
+    @cached_property
+    def sessions(self) -> SessionsResource:
+        """The ``sessions`` routes (their module loads on first use)."""
+        from .resources.sessions import SessionsResource
+
+        return SessionsResource(self)
+
+    @cached_property
+    def sites(self) -> SitesResource:
+        """The ``sites`` routes (their module loads on first use)."""
+        from .resources.sites import SitesResource
+
+        return SitesResource(self)
+
+    @cached_property
+    def templates(self) -> TemplatesResource:
+        """The ``templates`` routes (their module loads on first use)."""
+        from .resources.templates import TemplatesResource
+
+        return TemplatesResource(self)
+
+    @cached_property
+    def transactions(self) -> TransactionsResource:
+        """The ``transactions`` routes (their module loads on first use)."""
+        from .resources.transactions import TransactionsResource
+
+        return TransactionsResource(self)
 
 
 class AsyncClient(AsyncAPIClient):
@@ -208,40 +285,6 @@ class AsyncClient(AsyncAPIClient):
         transactions: list, page
     """
 
-    accounts: AsyncAccountsResource
-
-    alerts: AsyncAlertsResource
-
-    auth: AsyncAuthResource
-
-    files: AsyncFilesResource
-
-    machine_types: AsyncMachineTypesResource
-
-    machines: AsyncMachinesResource
-
-    organizations: AsyncOrganizationsResource
-
-    products: AsyncProductsResource
-
-    reports: AsyncReportsResource
-
-    role_rights: AsyncRoleRightsResource
-
-    roles: AsyncRolesResource
-
-    selections: AsyncSelectionsResource
-
-    session_events: AsyncSessionEventsResource
-
-    sessions: AsyncSessionsResource
-
-    sites: AsyncSitesResource
-
-    templates: AsyncTemplatesResource
-
-    transactions: AsyncTransactionsResource
-
     def __init__(
         self,
         *,
@@ -271,20 +314,122 @@ class AsyncClient(AsyncAPIClient):
             clock=clock,
             max_response_bytes=max_response_bytes,
         )
-        self.accounts = AsyncAccountsResource(self)
-        self.alerts = AsyncAlertsResource(self)
-        self.auth = AsyncAuthResource(self)
-        self.files = AsyncFilesResource(self)
-        self.machine_types = AsyncMachineTypesResource(self)
-        self.machines = AsyncMachinesResource(self)
-        self.organizations = AsyncOrganizationsResource(self)
-        self.products = AsyncProductsResource(self)
-        self.reports = AsyncReportsResource(self)
-        self.role_rights = AsyncRoleRightsResource(self)
-        self.roles = AsyncRolesResource(self)
-        self.selections = AsyncSelectionsResource(self)
-        self.session_events = AsyncSessionEventsResource(self)
-        self.sessions = AsyncSessionsResource(self)
-        self.sites = AsyncSitesResource(self)
-        self.templates = AsyncTemplatesResource(self)
-        self.transactions = AsyncTransactionsResource(self)
+
+    @cached_property
+    def accounts(self) -> AsyncAccountsResource:
+        """The ``accounts`` routes (their module loads on first use)."""
+        from .resources.accounts import AsyncAccountsResource
+
+        return AsyncAccountsResource(self)
+
+    @cached_property
+    def alerts(self) -> AsyncAlertsResource:
+        """The ``alerts`` routes (their module loads on first use)."""
+        from .resources.alerts import AsyncAlertsResource
+
+        return AsyncAlertsResource(self)
+
+    @cached_property
+    def auth(self) -> AsyncAuthResource:
+        """The ``auth`` routes (their module loads on first use)."""
+        from .resources.auth import AsyncAuthResource
+
+        return AsyncAuthResource(self)
+
+    @cached_property
+    def files(self) -> AsyncFilesResource:
+        """The ``files`` routes (their module loads on first use)."""
+        from .resources.files import AsyncFilesResource
+
+        return AsyncFilesResource(self)
+
+    @cached_property
+    def machine_types(self) -> AsyncMachineTypesResource:
+        """The ``machine_types`` routes (their module loads on first use)."""
+        from .resources.machine_types import AsyncMachineTypesResource
+
+        return AsyncMachineTypesResource(self)
+
+    @cached_property
+    def machines(self) -> AsyncMachinesResource:
+        """The ``machines`` routes (their module loads on first use)."""
+        from .resources.machines import AsyncMachinesResource
+
+        return AsyncMachinesResource(self)
+
+    @cached_property
+    def organizations(self) -> AsyncOrganizationsResource:
+        """The ``organizations`` routes (their module loads on first use)."""
+        from .resources.organizations import AsyncOrganizationsResource
+
+        return AsyncOrganizationsResource(self)
+
+    @cached_property
+    def products(self) -> AsyncProductsResource:
+        """The ``products`` routes (their module loads on first use)."""
+        from .resources.products import AsyncProductsResource
+
+        return AsyncProductsResource(self)
+
+    @cached_property
+    def reports(self) -> AsyncReportsResource:
+        """The ``reports`` routes (their module loads on first use)."""
+        from .resources.reports import AsyncReportsResource
+
+        return AsyncReportsResource(self)
+
+    @cached_property
+    def role_rights(self) -> AsyncRoleRightsResource:
+        """The ``role_rights`` routes (their module loads on first use)."""
+        from .resources.role_rights import AsyncRoleRightsResource
+
+        return AsyncRoleRightsResource(self)
+
+    @cached_property
+    def roles(self) -> AsyncRolesResource:
+        """The ``roles`` routes (their module loads on first use)."""
+        from .resources.roles import AsyncRolesResource
+
+        return AsyncRolesResource(self)
+
+    @cached_property
+    def selections(self) -> AsyncSelectionsResource:
+        """The ``selections`` routes (their module loads on first use)."""
+        from .resources.selections import AsyncSelectionsResource
+
+        return AsyncSelectionsResource(self)
+
+    @cached_property
+    def session_events(self) -> AsyncSessionEventsResource:
+        """The ``session_events`` routes (their module loads on first use)."""
+        from .resources.session_events import AsyncSessionEventsResource
+
+        return AsyncSessionEventsResource(self)
+
+    @cached_property
+    def sessions(self) -> AsyncSessionsResource:
+        """The ``sessions`` routes (their module loads on first use)."""
+        from .resources.sessions import AsyncSessionsResource
+
+        return AsyncSessionsResource(self)
+
+    @cached_property
+    def sites(self) -> AsyncSitesResource:
+        """The ``sites`` routes (their module loads on first use)."""
+        from .resources.sites import AsyncSitesResource
+
+        return AsyncSitesResource(self)
+
+    @cached_property
+    def templates(self) -> AsyncTemplatesResource:
+        """The ``templates`` routes (their module loads on first use)."""
+        from .resources.templates import AsyncTemplatesResource
+
+        return AsyncTemplatesResource(self)
+
+    @cached_property
+    def transactions(self) -> AsyncTransactionsResource:
+        """The ``transactions`` routes (their module loads on first use)."""
+        from .resources.transactions import AsyncTransactionsResource
+
+        return AsyncTransactionsResource(self)

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal
 
 import httpx
 
@@ -19,15 +20,20 @@ from ._runtime import (
     SyncAPIClient,
     Timeout,
 )
-from .resources.accounts import AccountsResource, AsyncAccountsResource
-from .resources.alerts import AlertsResource, AsyncAlertsResource
-from .resources.auth import AsyncAuthResource, AuthResource
-from .resources.machines import AsyncMachinesResource, MachinesResource
-from .resources.organizations import AsyncOrganizationsResource, OrganizationsResource
-from .resources.products import AsyncProductsResource, ProductsResource
-from .resources.selections import AsyncSelectionsResource, SelectionsResource
-from .resources.sites import AsyncSitesResource, SitesResource
-from .resources.transactions import AsyncTransactionsResource, TransactionsResource
+
+if TYPE_CHECKING:  # each group's module loads when the group is first used
+    from .resources.accounts import AccountsResource, AsyncAccountsResource
+    from .resources.alerts import AlertsResource, AsyncAlertsResource
+    from .resources.auth import AsyncAuthResource, AuthResource
+    from .resources.machines import AsyncMachinesResource, MachinesResource
+    from .resources.organizations import (
+        AsyncOrganizationsResource,
+        OrganizationsResource,
+    )
+    from .resources.products import AsyncProductsResource, ProductsResource
+    from .resources.selections import AsyncSelectionsResource, SelectionsResource
+    from .resources.sites import AsyncSitesResource, SitesResource
+    from .resources.transactions import AsyncTransactionsResource, TransactionsResource
 
 __all__ = ["AsyncClient", "Client"]
 
@@ -67,24 +73,6 @@ class Client(SyncAPIClient):
         transactions: list, page
     """
 
-    accounts: AccountsResource
-
-    alerts: AlertsResource
-
-    auth: AuthResource
-
-    machines: MachinesResource
-
-    organizations: OrganizationsResource
-
-    products: ProductsResource
-
-    selections: SelectionsResource
-
-    sites: SitesResource
-
-    transactions: TransactionsResource
-
     def __init__(
         self,
         *,
@@ -114,15 +102,69 @@ class Client(SyncAPIClient):
             clock=clock,
             max_response_bytes=max_response_bytes,
         )
-        self.accounts = AccountsResource(self)
-        self.alerts = AlertsResource(self)
-        self.auth = AuthResource(self)
-        self.machines = MachinesResource(self)
-        self.organizations = OrganizationsResource(self)
-        self.products = ProductsResource(self)
-        self.selections = SelectionsResource(self)
-        self.sites = SitesResource(self)
-        self.transactions = TransactionsResource(self)
+
+    @cached_property
+    def accounts(self) -> AccountsResource:
+        """The ``accounts`` routes (their module loads on first use)."""
+        from .resources.accounts import AccountsResource
+
+        return AccountsResource(self)
+
+    @cached_property
+    def alerts(self) -> AlertsResource:
+        """The ``alerts`` routes (their module loads on first use)."""
+        from .resources.alerts import AlertsResource
+
+        return AlertsResource(self)
+
+    @cached_property
+    def auth(self) -> AuthResource:
+        """The ``auth`` routes (their module loads on first use)."""
+        from .resources.auth import AuthResource
+
+        return AuthResource(self)
+
+    @cached_property
+    def machines(self) -> MachinesResource:
+        """The ``machines`` routes (their module loads on first use)."""
+        from .resources.machines import MachinesResource
+
+        return MachinesResource(self)
+
+    @cached_property
+    def organizations(self) -> OrganizationsResource:
+        """The ``organizations`` routes (their module loads on first use)."""
+        from .resources.organizations import OrganizationsResource
+
+        return OrganizationsResource(self)
+
+    @cached_property
+    def products(self) -> ProductsResource:
+        """The ``products`` routes (their module loads on first use)."""
+        from .resources.products import ProductsResource
+
+        return ProductsResource(self)
+
+    @cached_property
+    def selections(self) -> SelectionsResource:
+        """The ``selections`` routes (their module loads on first use)."""
+        from .resources.selections import SelectionsResource
+
+        return SelectionsResource(self)
+
+    @cached_property
+    def sites(self) -> SitesResource:
+        """The ``sites`` routes (their module loads on first use)."""
+        from .resources.sites import SitesResource
+
+        return SitesResource(self)
+
+    @cached_property
+    def transactions(self) -> TransactionsResource:
+        """The ``transactions`` routes (their module loads on first use)."""
+        from .resources.transactions import TransactionsResource
+
+        return TransactionsResource(self)
 
 
 class AsyncClient(AsyncAPIClient):
@@ -160,24 +202,6 @@ class AsyncClient(AsyncAPIClient):
         transactions: list, page
     """
 
-    accounts: AsyncAccountsResource
-
-    alerts: AsyncAlertsResource
-
-    auth: AsyncAuthResource
-
-    machines: AsyncMachinesResource
-
-    organizations: AsyncOrganizationsResource
-
-    products: AsyncProductsResource
-
-    selections: AsyncSelectionsResource
-
-    sites: AsyncSitesResource
-
-    transactions: AsyncTransactionsResource
-
     def __init__(
         self,
         *,
@@ -207,12 +231,66 @@ class AsyncClient(AsyncAPIClient):
             clock=clock,
             max_response_bytes=max_response_bytes,
         )
-        self.accounts = AsyncAccountsResource(self)
-        self.alerts = AsyncAlertsResource(self)
-        self.auth = AsyncAuthResource(self)
-        self.machines = AsyncMachinesResource(self)
-        self.organizations = AsyncOrganizationsResource(self)
-        self.products = AsyncProductsResource(self)
-        self.selections = AsyncSelectionsResource(self)
-        self.sites = AsyncSitesResource(self)
-        self.transactions = AsyncTransactionsResource(self)
+
+    @cached_property
+    def accounts(self) -> AsyncAccountsResource:
+        """The ``accounts`` routes (their module loads on first use)."""
+        from .resources.accounts import AsyncAccountsResource
+
+        return AsyncAccountsResource(self)
+
+    @cached_property
+    def alerts(self) -> AsyncAlertsResource:
+        """The ``alerts`` routes (their module loads on first use)."""
+        from .resources.alerts import AsyncAlertsResource
+
+        return AsyncAlertsResource(self)
+
+    @cached_property
+    def auth(self) -> AsyncAuthResource:
+        """The ``auth`` routes (their module loads on first use)."""
+        from .resources.auth import AsyncAuthResource
+
+        return AsyncAuthResource(self)
+
+    @cached_property
+    def machines(self) -> AsyncMachinesResource:
+        """The ``machines`` routes (their module loads on first use)."""
+        from .resources.machines import AsyncMachinesResource
+
+        return AsyncMachinesResource(self)
+
+    @cached_property
+    def organizations(self) -> AsyncOrganizationsResource:
+        """The ``organizations`` routes (their module loads on first use)."""
+        from .resources.organizations import AsyncOrganizationsResource
+
+        return AsyncOrganizationsResource(self)
+
+    @cached_property
+    def products(self) -> AsyncProductsResource:
+        """The ``products`` routes (their module loads on first use)."""
+        from .resources.products import AsyncProductsResource
+
+        return AsyncProductsResource(self)
+
+    @cached_property
+    def selections(self) -> AsyncSelectionsResource:
+        """The ``selections`` routes (their module loads on first use)."""
+        from .resources.selections import AsyncSelectionsResource
+
+        return AsyncSelectionsResource(self)
+
+    @cached_property
+    def sites(self) -> AsyncSitesResource:
+        """The ``sites`` routes (their module loads on first use)."""
+        from .resources.sites import AsyncSitesResource
+
+        return AsyncSitesResource(self)
+
+    @cached_property
+    def transactions(self) -> AsyncTransactionsResource:
+        """The ``transactions`` routes (their module loads on first use)."""
+        from .resources.transactions import AsyncTransactionsResource
+
+        return AsyncTransactionsResource(self)

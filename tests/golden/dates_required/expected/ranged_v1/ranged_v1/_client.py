@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal
 
 import httpx
 
@@ -19,8 +20,10 @@ from ._runtime import (
     SyncAPIClient,
     Timeout,
 )
-from .resources.audit import AsyncAuditResource, AuditResource
-from .resources.entries import AsyncEntriesResource, EntriesResource
+
+if TYPE_CHECKING:  # each group's module loads when the group is first used
+    from .resources.audit import AsyncAuditResource, AuditResource
+    from .resources.entries import AsyncEntriesResource, EntriesResource
 
 __all__ = ["AsyncClient", "Client"]
 
@@ -47,10 +50,6 @@ class Client(SyncAPIClient):
         audit: list, page
         entries: list, page
     """
-
-    audit: AuditResource
-
-    entries: EntriesResource
 
     def __init__(
         self,
@@ -81,8 +80,20 @@ class Client(SyncAPIClient):
             clock=clock,
             max_response_bytes=max_response_bytes,
         )
-        self.audit = AuditResource(self)
-        self.entries = EntriesResource(self)
+
+    @cached_property
+    def audit(self) -> AuditResource:
+        """The ``audit`` routes (their module loads on first use)."""
+        from .resources.audit import AuditResource
+
+        return AuditResource(self)
+
+    @cached_property
+    def entries(self) -> EntriesResource:
+        """The ``entries`` routes (their module loads on first use)."""
+        from .resources.entries import EntriesResource
+
+        return EntriesResource(self)
 
 
 class AsyncClient(AsyncAPIClient):
@@ -107,10 +118,6 @@ class AsyncClient(AsyncAPIClient):
         audit: list, page
         entries: list, page
     """
-
-    audit: AsyncAuditResource
-
-    entries: AsyncEntriesResource
 
     def __init__(
         self,
@@ -141,5 +148,17 @@ class AsyncClient(AsyncAPIClient):
             clock=clock,
             max_response_bytes=max_response_bytes,
         )
-        self.audit = AsyncAuditResource(self)
-        self.entries = AsyncEntriesResource(self)
+
+    @cached_property
+    def audit(self) -> AsyncAuditResource:
+        """The ``audit`` routes (their module loads on first use)."""
+        from .resources.audit import AsyncAuditResource
+
+        return AsyncAuditResource(self)
+
+    @cached_property
+    def entries(self) -> AsyncEntriesResource:
+        """The ``entries`` routes (their module loads on first use)."""
+        from .resources.entries import AsyncEntriesResource
+
+        return AsyncEntriesResource(self)

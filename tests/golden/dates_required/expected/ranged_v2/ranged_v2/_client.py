@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal
 
 import httpx
 
@@ -19,9 +20,11 @@ from ._runtime import (
     SyncAPIClient,
     Timeout,
 )
-from .resources.audit import AsyncAuditResource, AuditResource
-from .resources.entries import AsyncEntriesResource, EntriesResource
-from .resources.exports import AsyncExportsResource, ExportsResource
+
+if TYPE_CHECKING:  # each group's module loads when the group is first used
+    from .resources.audit import AsyncAuditResource, AuditResource
+    from .resources.entries import AsyncEntriesResource, EntriesResource
+    from .resources.exports import AsyncExportsResource, ExportsResource
 
 __all__ = ["AsyncClient", "Client"]
 
@@ -49,12 +52,6 @@ class Client(SyncAPIClient):
         entries: list, page
         exports: list, page
     """
-
-    audit: AuditResource
-
-    entries: EntriesResource
-
-    exports: ExportsResource
 
     def __init__(
         self,
@@ -85,9 +82,27 @@ class Client(SyncAPIClient):
             clock=clock,
             max_response_bytes=max_response_bytes,
         )
-        self.audit = AuditResource(self)
-        self.entries = EntriesResource(self)
-        self.exports = ExportsResource(self)
+
+    @cached_property
+    def audit(self) -> AuditResource:
+        """The ``audit`` routes (their module loads on first use)."""
+        from .resources.audit import AuditResource
+
+        return AuditResource(self)
+
+    @cached_property
+    def entries(self) -> EntriesResource:
+        """The ``entries`` routes (their module loads on first use)."""
+        from .resources.entries import EntriesResource
+
+        return EntriesResource(self)
+
+    @cached_property
+    def exports(self) -> ExportsResource:
+        """The ``exports`` routes (their module loads on first use)."""
+        from .resources.exports import ExportsResource
+
+        return ExportsResource(self)
 
 
 class AsyncClient(AsyncAPIClient):
@@ -113,12 +128,6 @@ class AsyncClient(AsyncAPIClient):
         entries: list, page
         exports: list, page
     """
-
-    audit: AsyncAuditResource
-
-    entries: AsyncEntriesResource
-
-    exports: AsyncExportsResource
 
     def __init__(
         self,
@@ -149,6 +158,24 @@ class AsyncClient(AsyncAPIClient):
             clock=clock,
             max_response_bytes=max_response_bytes,
         )
-        self.audit = AsyncAuditResource(self)
-        self.entries = AsyncEntriesResource(self)
-        self.exports = AsyncExportsResource(self)
+
+    @cached_property
+    def audit(self) -> AsyncAuditResource:
+        """The ``audit`` routes (their module loads on first use)."""
+        from .resources.audit import AsyncAuditResource
+
+        return AsyncAuditResource(self)
+
+    @cached_property
+    def entries(self) -> AsyncEntriesResource:
+        """The ``entries`` routes (their module loads on first use)."""
+        from .resources.entries import AsyncEntriesResource
+
+        return AsyncEntriesResource(self)
+
+    @cached_property
+    def exports(self) -> AsyncExportsResource:
+        """The ``exports`` routes (their module loads on first use)."""
+        from .resources.exports import AsyncExportsResource
+
+        return AsyncExportsResource(self)

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal
 
 import httpx
 
@@ -19,8 +20,10 @@ from ._runtime import (
     SyncAPIClient,
     Timeout,
 )
-from .resources.auth import AsyncAuthResource, AuthResource
-from .resources.things import AsyncThingsResource, ThingsResource
+
+if TYPE_CHECKING:  # each group's module loads when the group is first used
+    from .resources.auth import AsyncAuthResource, AuthResource
+    from .resources.things import AsyncThingsResource, ThingsResource
 
 __all__ = ["AsyncClient", "Client"]
 
@@ -47,10 +50,6 @@ class Client(SyncAPIClient):
         auth: authenticate
         things: delete, get
     """
-
-    auth: AuthResource
-
-    things: ThingsResource
 
     def __init__(
         self,
@@ -81,8 +80,20 @@ class Client(SyncAPIClient):
             clock=clock,
             max_response_bytes=max_response_bytes,
         )
-        self.auth = AuthResource(self)
-        self.things = ThingsResource(self)
+
+    @cached_property
+    def auth(self) -> AuthResource:
+        """The ``auth`` routes (their module loads on first use)."""
+        from .resources.auth import AuthResource
+
+        return AuthResource(self)
+
+    @cached_property
+    def things(self) -> ThingsResource:
+        """The ``things`` routes (their module loads on first use)."""
+        from .resources.things import ThingsResource
+
+        return ThingsResource(self)
 
 
 class AsyncClient(AsyncAPIClient):
@@ -107,10 +118,6 @@ class AsyncClient(AsyncAPIClient):
         auth: authenticate
         things: delete, get
     """
-
-    auth: AsyncAuthResource
-
-    things: AsyncThingsResource
 
     def __init__(
         self,
@@ -141,5 +148,17 @@ class AsyncClient(AsyncAPIClient):
             clock=clock,
             max_response_bytes=max_response_bytes,
         )
-        self.auth = AsyncAuthResource(self)
-        self.things = AsyncThingsResource(self)
+
+    @cached_property
+    def auth(self) -> AsyncAuthResource:
+        """The ``auth`` routes (their module loads on first use)."""
+        from .resources.auth import AsyncAuthResource
+
+        return AsyncAuthResource(self)
+
+    @cached_property
+    def things(self) -> AsyncThingsResource:
+        """The ``things`` routes (their module loads on first use)."""
+        from .resources.things import AsyncThingsResource
+
+        return AsyncThingsResource(self)

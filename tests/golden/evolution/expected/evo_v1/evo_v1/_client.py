@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal
 
 import httpx
 
@@ -19,8 +20,10 @@ from ._runtime import (
     SyncAPIClient,
     Timeout,
 )
-from .resources.gadgets import AsyncGadgetsResource, GadgetsResource
-from .resources.legacy import AsyncLegacyResource, LegacyResource
+
+if TYPE_CHECKING:  # each group's module loads when the group is first used
+    from .resources.gadgets import AsyncGadgetsResource, GadgetsResource
+    from .resources.legacy import AsyncLegacyResource, LegacyResource
 
 __all__ = ["AsyncClient", "Client"]
 
@@ -47,10 +50,6 @@ class Client(SyncAPIClient):
         gadgets: list, modify, page
         legacy: list
     """
-
-    gadgets: GadgetsResource
-
-    legacy: LegacyResource
 
     def __init__(
         self,
@@ -81,8 +80,20 @@ class Client(SyncAPIClient):
             clock=clock,
             max_response_bytes=max_response_bytes,
         )
-        self.gadgets = GadgetsResource(self)
-        self.legacy = LegacyResource(self)
+
+    @cached_property
+    def gadgets(self) -> GadgetsResource:
+        """The ``gadgets`` routes (their module loads on first use)."""
+        from .resources.gadgets import GadgetsResource
+
+        return GadgetsResource(self)
+
+    @cached_property
+    def legacy(self) -> LegacyResource:
+        """The ``legacy`` routes (their module loads on first use)."""
+        from .resources.legacy import LegacyResource
+
+        return LegacyResource(self)
 
 
 class AsyncClient(AsyncAPIClient):
@@ -107,10 +118,6 @@ class AsyncClient(AsyncAPIClient):
         gadgets: list, modify, page
         legacy: list
     """
-
-    gadgets: AsyncGadgetsResource
-
-    legacy: AsyncLegacyResource
 
     def __init__(
         self,
@@ -141,5 +148,17 @@ class AsyncClient(AsyncAPIClient):
             clock=clock,
             max_response_bytes=max_response_bytes,
         )
-        self.gadgets = AsyncGadgetsResource(self)
-        self.legacy = AsyncLegacyResource(self)
+
+    @cached_property
+    def gadgets(self) -> AsyncGadgetsResource:
+        """The ``gadgets`` routes (their module loads on first use)."""
+        from .resources.gadgets import AsyncGadgetsResource
+
+        return AsyncGadgetsResource(self)
+
+    @cached_property
+    def legacy(self) -> AsyncLegacyResource:
+        """The ``legacy`` routes (their module loads on first use)."""
+        from .resources.legacy import AsyncLegacyResource
+
+        return AsyncLegacyResource(self)

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal
 
 import httpx
 
@@ -19,11 +20,13 @@ from ._runtime import (
     SyncAPIClient,
     Timeout,
 )
-from .resources.hourly import AsyncHourlyResource, HourlyResource
-from .resources.sales import AsyncSalesResource, SalesResource
-from .resources.sites import AsyncSitesResource, SitesResource
-from .resources.weekly import AsyncWeeklyResource, WeeklyResource
-from .resources.yearly import AsyncYearlyResource, YearlyResource
+
+if TYPE_CHECKING:  # each group's module loads when the group is first used
+    from .resources.hourly import AsyncHourlyResource, HourlyResource
+    from .resources.sales import AsyncSalesResource, SalesResource
+    from .resources.sites import AsyncSitesResource, SitesResource
+    from .resources.weekly import AsyncWeeklyResource, WeeklyResource
+    from .resources.yearly import AsyncYearlyResource, YearlyResource
 
 __all__ = ["AsyncClient", "Client"]
 
@@ -54,16 +57,6 @@ class Client(SyncAPIClient):
         yearly: list, page
     """
 
-    hourly: HourlyResource
-
-    sales: SalesResource
-
-    sites: SitesResource
-
-    weekly: WeeklyResource
-
-    yearly: YearlyResource
-
     def __init__(
         self,
         *,
@@ -93,11 +86,41 @@ class Client(SyncAPIClient):
             clock=clock,
             max_response_bytes=max_response_bytes,
         )
-        self.hourly = HourlyResource(self)
-        self.sales = SalesResource(self)
-        self.sites = SitesResource(self)
-        self.weekly = WeeklyResource(self)
-        self.yearly = YearlyResource(self)
+
+    @cached_property
+    def hourly(self) -> HourlyResource:
+        """The ``hourly`` routes (their module loads on first use)."""
+        from .resources.hourly import HourlyResource
+
+        return HourlyResource(self)
+
+    @cached_property
+    def sales(self) -> SalesResource:
+        """The ``sales`` routes (their module loads on first use)."""
+        from .resources.sales import SalesResource
+
+        return SalesResource(self)
+
+    @cached_property
+    def sites(self) -> SitesResource:
+        """The ``sites`` routes (their module loads on first use)."""
+        from .resources.sites import SitesResource
+
+        return SitesResource(self)
+
+    @cached_property
+    def weekly(self) -> WeeklyResource:
+        """The ``weekly`` routes (their module loads on first use)."""
+        from .resources.weekly import WeeklyResource
+
+        return WeeklyResource(self)
+
+    @cached_property
+    def yearly(self) -> YearlyResource:
+        """The ``yearly`` routes (their module loads on first use)."""
+        from .resources.yearly import YearlyResource
+
+        return YearlyResource(self)
 
 
 class AsyncClient(AsyncAPIClient):
@@ -125,16 +148,6 @@ class AsyncClient(AsyncAPIClient):
         weekly: list, page
         yearly: list, page
     """
-
-    hourly: AsyncHourlyResource
-
-    sales: AsyncSalesResource
-
-    sites: AsyncSitesResource
-
-    weekly: AsyncWeeklyResource
-
-    yearly: AsyncYearlyResource
 
     def __init__(
         self,
@@ -165,8 +178,38 @@ class AsyncClient(AsyncAPIClient):
             clock=clock,
             max_response_bytes=max_response_bytes,
         )
-        self.hourly = AsyncHourlyResource(self)
-        self.sales = AsyncSalesResource(self)
-        self.sites = AsyncSitesResource(self)
-        self.weekly = AsyncWeeklyResource(self)
-        self.yearly = AsyncYearlyResource(self)
+
+    @cached_property
+    def hourly(self) -> AsyncHourlyResource:
+        """The ``hourly`` routes (their module loads on first use)."""
+        from .resources.hourly import AsyncHourlyResource
+
+        return AsyncHourlyResource(self)
+
+    @cached_property
+    def sales(self) -> AsyncSalesResource:
+        """The ``sales`` routes (their module loads on first use)."""
+        from .resources.sales import AsyncSalesResource
+
+        return AsyncSalesResource(self)
+
+    @cached_property
+    def sites(self) -> AsyncSitesResource:
+        """The ``sites`` routes (their module loads on first use)."""
+        from .resources.sites import AsyncSitesResource
+
+        return AsyncSitesResource(self)
+
+    @cached_property
+    def weekly(self) -> AsyncWeeklyResource:
+        """The ``weekly`` routes (their module loads on first use)."""
+        from .resources.weekly import AsyncWeeklyResource
+
+        return AsyncWeeklyResource(self)
+
+    @cached_property
+    def yearly(self) -> AsyncYearlyResource:
+        """The ``yearly`` routes (their module loads on first use)."""
+        from .resources.yearly import AsyncYearlyResource
+
+        return AsyncYearlyResource(self)

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal
 
 import httpx
 
@@ -19,7 +20,9 @@ from ._runtime import (
     SyncAPIClient,
     Timeout,
 )
-from .resources.gizmos import AsyncGizmosResource, GizmosResource
+
+if TYPE_CHECKING:  # each group's module loads when the group is first used
+    from .resources.gizmos import AsyncGizmosResource, GizmosResource
 
 __all__ = ["AsyncClient", "Client"]
 
@@ -45,8 +48,6 @@ class Client(SyncAPIClient):
     Resource groups (attributes):
         gizmos: create, delete, get, list, page, replace, reset_sync, search, search_page, sync
     """
-
-    gizmos: GizmosResource
 
     def __init__(
         self,
@@ -74,7 +75,13 @@ class Client(SyncAPIClient):
             clock=clock,
             max_response_bytes=max_response_bytes,
         )
-        self.gizmos = GizmosResource(self)
+
+    @cached_property
+    def gizmos(self) -> GizmosResource:
+        """The ``gizmos`` routes (their module loads on first use)."""
+        from .resources.gizmos import GizmosResource
+
+        return GizmosResource(self)
 
 
 class AsyncClient(AsyncAPIClient):
@@ -98,8 +105,6 @@ class AsyncClient(AsyncAPIClient):
     Resource groups (attributes):
         gizmos: create, delete, get, list, page, replace, reset_sync, search, search_page, sync
     """
-
-    gizmos: AsyncGizmosResource
 
     def __init__(
         self,
@@ -127,4 +132,10 @@ class AsyncClient(AsyncAPIClient):
             clock=clock,
             max_response_bytes=max_response_bytes,
         )
-        self.gizmos = AsyncGizmosResource(self)
+
+    @cached_property
+    def gizmos(self) -> AsyncGizmosResource:
+        """The ``gizmos`` routes (their module loads on first use)."""
+        from .resources.gizmos import AsyncGizmosResource
+
+        return AsyncGizmosResource(self)

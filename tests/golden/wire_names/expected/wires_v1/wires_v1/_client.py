@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal
 
 import httpx
 
@@ -19,7 +20,9 @@ from ._runtime import (
     SyncAPIClient,
     Timeout,
 )
-from .resources.orders import AsyncOrdersResource, OrdersResource
+
+if TYPE_CHECKING:  # each group's module loads when the group is first used
+    from .resources.orders import AsyncOrdersResource, OrdersResource
 
 __all__ = ["AsyncClient", "Client"]
 
@@ -45,8 +48,6 @@ class Client(SyncAPIClient):
     Resource groups (attributes):
         orders: list, page
     """
-
-    orders: OrdersResource
 
     def __init__(
         self,
@@ -77,7 +78,13 @@ class Client(SyncAPIClient):
             clock=clock,
             max_response_bytes=max_response_bytes,
         )
-        self.orders = OrdersResource(self)
+
+    @cached_property
+    def orders(self) -> OrdersResource:
+        """The ``orders`` routes (their module loads on first use)."""
+        from .resources.orders import OrdersResource
+
+        return OrdersResource(self)
 
 
 class AsyncClient(AsyncAPIClient):
@@ -101,8 +108,6 @@ class AsyncClient(AsyncAPIClient):
     Resource groups (attributes):
         orders: list, page
     """
-
-    orders: AsyncOrdersResource
 
     def __init__(
         self,
@@ -133,4 +138,10 @@ class AsyncClient(AsyncAPIClient):
             clock=clock,
             max_response_bytes=max_response_bytes,
         )
-        self.orders = AsyncOrdersResource(self)
+
+    @cached_property
+    def orders(self) -> AsyncOrdersResource:
+        """The ``orders`` routes (their module loads on first use)."""
+        from .resources.orders import AsyncOrdersResource
+
+        return AsyncOrdersResource(self)
