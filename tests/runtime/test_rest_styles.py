@@ -6,8 +6,8 @@ Driven through ``httpx.MockTransport``; the vendor here is a dict of records.
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 
