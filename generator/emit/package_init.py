@@ -70,13 +70,15 @@ def context(stage: StageApi, groups: tuple[GroupView, ...] = ()) -> dict[str, An
     ]
     # Models and filters are imported for type checkers only and load on first access
     # (PEP 562 ``__getattr__``): importing the package builds no pydantic model.
-    lazy = sorted([(n, ".models") for n in models] + [(n, ".filters") for n in filters])
     return {
         "error_imports": views.isort_names(error_names),
         "runtime_imports": views.isort_names(runtime),
         "type_imports": from_import(".filters", filters, indent=4)
         + from_import(".models", models, indent=4),
-        "lazy": [{"name": n, "module": m} for n, m in lazy],
+        "lazy": [
+            {"var": "_MODELS", "names": sorted(models)},
+            {"var": "_FILTERS", "names": sorted(filters)},
+        ],
         "exports": sorted(set(exports)),
     }
 

@@ -40,6 +40,7 @@ ALLOWED_IMPORTS = {
     "collections.abc",
     "datetime",
     "enum",
+    "functools",
     "typing",
     "pydantic",
     "httpx",
