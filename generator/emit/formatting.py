@@ -86,31 +86,6 @@ def split_top_level(path: str, source: str) -> list[str]:
     return [c for c in chunks if c.strip()] or [source]
 
 
-def _syntax_error(source: str) -> str | None:
-    # Runs in worker processes: the first line of the error, or None.
-    try:
-        compile(source, "<generated>", "exec", ast.PyCF_ONLY_AST)
-    except SyntaxError as exc:
-        return f"line {exc.lineno}: {exc.msg}"
-    return None
-
-
-def check_syntax(items: list[tuple[str, str]], pool: Executor | None = None) -> None:
-    """Raise ``FormatError`` for the first file that is not valid Python.
-
-    Files that skip black still get parsed: a template bug must not reach the disk
-    unnoticed just because black had nothing to reformat.
-    """
-    sources = [source for _, source in items]
-    if pool is not None and len(sources) > 1:
-        errors = list(pool.map(_syntax_error, sources, chunksize=8))
-    else:
-        errors = [_syntax_error(source) for source in sources]
-    for (path, _), error in zip(items, errors, strict=True):
-        if error is not None:
-            raise FormatError(path, error)
-
-
 class FormatError(Exception):
     """Generated code that black cannot parse: a template bug, reported with the file."""
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from ..diff.report import stages_report
 from ..spec.model import Api, StageApi
 from ..spec.soap import SoapApi
-from .formatting import Formatter, check_syntax
+from .formatting import Formatter
 from .layout import needs_black
 from .workers import Pools, worker_pool
 
@@ -145,8 +145,6 @@ def _format(
     finds a line the construction cannot vouch for.
     """
     python = [f for f in files if f.python and not (f.stable and not needs_black(f.content))]
-    skipped = [f for f in files if f.python and f not in python]
-    check_syntax([(f.path, f.content) for f in skipped], pool)
     formatted = formatter.format_many([(f.path, f.content) for f in python], pool)
     texts = {f.path: text for f, text in zip(python, formatted, strict=True)}
     return {f.path: texts.get(f.path, f.content).encode("utf-8") for f in files}

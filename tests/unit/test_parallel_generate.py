@@ -59,17 +59,3 @@ def test_worker_pool_starts_warm_workers_or_none() -> None:
             assert pool.models.submit(len, "ab").result() == 2
             assert pool.black.submit(len, "abc").result() == 3
 
-
-def test_a_file_that_skips_black_is_still_parsed() -> None:
-    from generator.emit.formatting import FormatError
-    from generator.emit.templating import RenderedFile
-
-    broken = RenderedFile("pkg/pkg/_api.py", "x = (\n", True, stable=True)
-    fine = RenderedFile("pkg/pkg/ok.py", "x = 1\n", True, stable=True)
-    assert tree._format([fine], Formatter(None)) == {"pkg/pkg/ok.py": b"x = 1\n"}
-    try:
-        tree._format([fine, broken], Formatter(None))
-    except FormatError as exc:
-        assert "pkg/pkg/_api.py" in str(exc)
-    else:
-        raise AssertionError("invalid Python that skips black must be reported")
