@@ -104,49 +104,50 @@ def needs_black(source: str) -> bool:
     string item of an exploded call. Everything else the emitters print is
     black-stable by construction.
     """
-    lines = source.split("\n")
-    long = [n for n, line in enumerate(lines) if width(line) > LINE_LENGTH]
-    if not long:
+    if source.isascii():  # the common case: find the long lines in C
+        starts = [m.start() for m in _LONG_LINE.finditer(source)]
+    else:
+        starts, at = [], 0
+        for line in source.split("\n"):
+            if width(line) > LINE_LENGTH:
+                starts.append(at)
+            at += len(line) + 1
+    starts = [a for a in starts if not _LONE_STRING.match(source, a)]
+    if not starts:
         return False
-    long = [n for n in long if not _LONE_STRING.fullmatch(lines[n])]
-    if not long:
-        return False
-    inside = _docstring_lines(source)
-    return any(n not in inside for n in long)
+    spans = _docstring_spans(source)
+    return any(not any(a <= s < b for a, b in spans) for s in starts)
 
+
+_LONG_LINE = re.compile(rf"^.{{{LINE_LENGTH + 1},}}$", re.M)
 
 # An item of an exploded call or display that is one string (``key="..."``,): black has
 # nothing to split it at and leaves it as it is, however long.
-_LONE_STRING = re.compile(r"""\s+(?:\w+=)?(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'),""")
+_LONE_STRING = re.compile(
+    r"""[ ]+(?:\w+=)?(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'),$""", re.M
+)
 
-
-# Strings and comments, in source order, so a quote inside one never starts another.
-_TOKENS = re.compile(
-    r'(?P<doc>"""(?:[^"\\]|\\.|"(?!""))*""")'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|#[^\n]*",
-    re.S,
+# Everything up to the next docstring (code, one-quoted strings, comments: a quote inside
+# one never starts another), then the docstring. Possessive runs keep the scan linear.
+_DOCSTRINGS = re.compile(
+    r"""(?:[^'"#]++|'(?:[^'\\\n]++|\\.)*+'|"(?!"")(?:[^"\\\n]++|\\.)*+"|#[^\n]*+)*+"""
+    r'(?P<doc>"""(?:[^"\\]++|\\.|"(?!""))*+""")?',
 )
 
 
-def _docstring_lines(source: str) -> set[int]:
-    """Line numbers (from 0) wholly given to a triple-quoted string that stands alone
-    on its lines (nothing but indentation before it, nothing after it)."""
-    out: set[int] = set()
-    counted, line = 0, 0  # lines counted up to ``counted``: linear in the source
-    for match in _TOKENS.finditer(source):
+def _docstring_spans(source: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the lines wholly given to a triple-quoted string that
+    stands alone on them (only indentation before it, nothing after it)."""
+    out = []
+    for match in _DOCSTRINGS.finditer(source):
         if match.group("doc") is None:
             continue
-        start, end = match.span()
-        line += source.count("\n", counted, start)
-        counted = start
+        start, end = match.span("doc")
         line_start = source.rfind("\n", 0, start) + 1
         line_end = source.find("\n", end)
-        after = source[end : len(source) if line_end == -1 else line_end]
-        if source[line_start:start].strip() or after.strip():
-            continue
-        out.update(range(line, line + match.group().count("\n") + 1))
+        line_end = len(source) if line_end == -1 else line_end
+        if not source[line_start:start].strip() and not source[end:line_end].strip():
+            out.append((line_start, line_end))
     return out
 
 

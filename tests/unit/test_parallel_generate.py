@@ -58,3 +58,4 @@ def test_worker_pool_starts_warm_workers_or_none() -> None:
         if pool is not None:  # a machine with one core gets None here too
             assert pool.models.submit(len, "ab").result() == 2
             assert pool.black.submit(len, "abc").result() == 3
+
