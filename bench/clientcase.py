@@ -22,7 +22,9 @@ For ``import`` every contender but ``routegen`` imports ``httpx`` and ``pydantic
 
 CASE: ``page-sync``, ``page-async`` (every record of ``--records``, default 50,000, in
 pages of 2,000), ``requests`` (``--requests`` small requests, default 2,000),
-``import``.
+``import``, ``import-use`` (the package imported, a ``Client`` built, ``client.machines``
+and ``Machine`` loaded: what a program pays before its first call; the other contenders
+import ``httpx`` and ``pydantic`` as for ``import``).
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ KEY, USER, PASSWORD = "bench-key", "bench@example.com", "bench-password"
 SIZE = 2000
 BODY = b'{"requestFilter":{},"routeFilter":{}}'  # what the client sends to token-test
 CONTENDERS = ("routegen", "httpx-json", "httpx-adapter", "raw")
-CASES = ("page-sync", "page-async", "requests", "import")
+CASES = ("page-sync", "page-async", "requests", "import", "import-use")
 
 
 def _headers(page: int) -> dict[str, str]:
@@ -158,7 +160,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     base = f"{args.url.rstrip('/')}/n{args.records}"
     pages = -(-args.records // SIZE)
-    if args.case == "import":
+    if args.case == "import-use" and args.contender == "routegen":
+        import vendnovation_v2_1 as pkg
+
+        client = pkg.Client(base_url=base, api_key=KEY, username=USER, password=PASSWORD)
+        assert client.machines is not None and pkg.Machine.model_fields
+    elif args.case.startswith("import"):
         if args.contender == "routegen":
             import vendnovation_v2_1  # noqa: F401
         else:

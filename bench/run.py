@@ -247,6 +247,15 @@ def _small_rows(url: str, repeat: int) -> list[Row]:
             t["raw"],
         )
     )
+    t = alternate({n: _side(n, "import-use", url) for n in ("routegen", "raw")}, repeat * 2)
+    rows.append(
+        ratio_row(
+            "import + `Client(...)` + `client.machines` + `Machine` (models and one group"
+            " loaded) vs `import httpx, pydantic`",
+            t["routegen"],
+            t["raw"],
+        )
+    )
     small = case("routegen", "page-sync", url, 50_000)[1]
     large = case("routegen", "page-sync", url, 200_000)[1]
     rows.append(
