@@ -35,7 +35,7 @@ def run(cmd: Sequence[str], env: dict[str, str] | None = None, timeout: float = 
     proc = subprocess.Popen(
         cmd,
         cwd=ROOT,
-        env={**os.environ, **(env or {})},
+        env=environment(env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,
@@ -49,6 +49,18 @@ def run(cmd: Sequence[str], env: dict[str, str] | None = None, timeout: float = 
     if proc.returncode != 0:
         raise subprocess.CalledProcessError(proc.returncode, cmd, stderr=err)
     return time.perf_counter() - started
+
+
+def environment(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a measured command: this one, with Python's bytecode cache on.
+
+    Users' Pythons write ``__pycache__`` (and pip compiles installed peers at install
+    time); a shell with ``PYTHONDONTWRITEBYTECODE`` set would make every run of our
+    uninstalled code (the generator, the generated packages) compile its source again.
+    """
+    env = {**os.environ, **(extra or {})}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
 
 
 def alternate(sides: dict[str, Callable[[], float]], repeat: int) -> dict[str, float]:

@@ -40,6 +40,7 @@ from harness import (
     VENV_BIN,
     Row,
     alternate,
+    environment,
     fmt,
     machine,
     peer_versions,
@@ -183,7 +184,9 @@ def case(contender: str, name: str, url: str, records: int = 50_000) -> tuple[fl
     """One ``bench/clientcase.py`` process: (whole-process seconds, peak RSS in MiB)."""
     cmd = [str(VENV_BIN / "python"), str(BENCH / "clientcase.py"), contender, name]
     started = time.perf_counter()
-    proc = subprocess.Popen([*cmd, "--url", url, "--records", str(records)], cwd=ROOT)
+    proc = subprocess.Popen(
+        [*cmd, "--url", url, "--records", str(records)], cwd=ROOT, env=environment()
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -201,6 +204,7 @@ def client_rows(repeat: int) -> list[Row]:
     server = subprocess.Popen(
         [str(VENV_BIN / "python"), str(BENCH / "pageserver.py")],
         cwd=ROOT,
+        env=environment(),
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -292,25 +296,42 @@ def _scale_one(work: Path, count: int, timeout: float) -> tuple[float | None, fl
 
 
 def scale_rows(work: Path, sizes: Sequence[int], timeout: float) -> list[Row]:
-    """One-stage synthetic specs: seconds per route vs the smallest spec's."""
+    """One-stage synthetic specs: the time each added route costs should stay flat.
+
+    A row's ratio is its step's seconds per added route over the first step's that
+    adds at least 300 routes (smaller steps are within the noise of two whole runs):
+    about 1 at every size means linear growth.
+    """
     rows: list[Row] = []
-    first: float | None = None
+    previous: tuple[int, float] | None = None
+    first_step: float | None = None
     for count in sizes:
         seconds, mb = _scale_one(work, count, timeout)
-        what = f"cold generation, {count:,} routes (one stage, {mb:.2f} MB): per route"
+        what = f"cold generation, {count:,} routes (one stage, {mb:.2f} MB)"
         if seconds is None:
             rows.append((what, f"> {timeout:.0f} s (stopped)", "–", "–"))
+            previous = None
             continue
-        per_route = seconds / count
-        first = first or per_route
-        rows.append(
-            (
-                f"{what} vs the {sizes[0]}-route spec's",
-                f"{fmt(seconds)} = {per_route * 1000:.1f} ms/route",
-                f"{first * 1000:.1f} ms/route",
-                f"{per_route / first:.2f}",
+        if previous is None:
+            rows.append((what, fmt(seconds), "–", "–"))
+        else:
+            step = (seconds - previous[1]) / (count - previous[0])
+            if first_step is None and count - previous[0] >= 300:
+                first_step = step
+            if first_step is None:
+                rows.append((what, f"{fmt(seconds)}, {step * 1000:.1f} ms/route", "–", "–"))
+                previous = (count, seconds)
+                continue
+            rows.append(
+                (
+                    f"{what}: seconds per added route since {previous[0]:,} routes"
+                    f" vs the first step's",
+                    f"{fmt(seconds)}, {step * 1000:.1f} ms/route",
+                    f"{first_step * 1000:.1f} ms/route",
+                    f"{step / first_step:.2f}",
+                )
             )
-        )
+        previous = (count, seconds)
     return rows
 
 

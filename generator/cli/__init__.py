@@ -10,17 +10,31 @@ Exit codes: 0 success, 1 a requested comparison failed (stale output, ``--fail-o
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
 
-from . import diff, generate, import_openapi, lock, mock, openapi, sources, validate, wsdl
 from .common import Exit
 
 __all__ = ["Exit", "main"]
 
-# The command table: each module registers its sub-commands and imports only ``common``.
-COMMANDS = (validate, generate, diff, lock, sources, mock, openapi, import_openapi, wsdl)
+# The command table: sub-command -> the module that registers and runs it (each imports
+# only ``common`` of its siblings). Only the module of the command being run is imported:
+# the others pull in lxml, starlette, the OpenAPI importer…, and a warm ``generate`` or
+# ``check`` should pay for none of them. Help, a typo or no command register them all.
+COMMANDS = {
+    "validate": "validate",
+    "generate": "generate",
+    "check": "generate",
+    "diff": "diff",
+    "lock": "lock",
+    "sources": "sources",
+    "mock": "mock",
+    "openapi": "openapi",
+    "import-openapi": "import_openapi",
+    "wsdl": "wsdl",
+}
 
 
 DESCRIPTION = """\
@@ -47,7 +61,14 @@ refused), 2 bad input (spec errors with file:line:col, unknown stages, bad argum
 """
 
 
-def _parser() -> argparse.ArgumentParser:
+def _modules(argv: Sequence[str]) -> list[str]:
+    """The command modules to register: the chosen command's, or every one."""
+    first = next((a for a in argv if not a.startswith("-")), None)
+    chosen = COMMANDS.get(first) if first is not None else None
+    return [chosen] if chosen is not None else list(dict.fromkeys(COMMANDS.values()))
+
+
+def _parser(modules: Sequence[str]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="routegen",
         description=DESCRIPTION,
@@ -57,14 +78,15 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(
         dest="command", required=True, title="commands", metavar="COMMAND"
     )
-    for module in COMMANDS:
-        module.add_parser(sub)
+    for name in modules:
+        importlib.import_module(f".{name}", __name__).add_parser(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``routegen`` console script."""
-    parser = _parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = _parser(_modules(argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help

@@ -18,7 +18,15 @@ from generator.cli.mock import DEFAULTS
 
 ROOT = Path(__file__).resolve().parents[2]
 MINIMAL = ROOT / "tests" / "specs" / "valid" / "minimal.yaml"
-HEAVY = ("black", "jsonschema", "datamodel_code_generator", "jinja2", "starlette")
+HEAVY = (
+    "black",
+    "jsonschema",
+    "datamodel_code_generator",
+    "jinja2",
+    "starlette",
+    "lxml",  # the wsdl command's
+    "generator.importer.openapi",  # import-openapi's: other commands are not imported
+)
 PROBE = (
     "import sys; from generator.cli import main; rc = main(sys.argv[1:]); "
     f"print('heavy:', [m for m in {HEAVY!r} if m in sys.modules]); sys.exit(rc)"
