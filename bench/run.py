@@ -321,20 +321,13 @@ def scale_rows(work: Path, sizes: Sequence[int], timeout: float) -> list[Row]:
         step = (seconds - previous[1]) / added
         label = f"{what}, per route added since {previous[0]:,}"
         ours = f"{fmt(seconds)}, {step * 1000:.1f} ms/route"
-        if added < 1000:
-            rows.append((label, ours, "–", "–"))
-        elif last_step is None:
-            rows.append((label, ours, "–", "–"))
-            last_step = step
+        if added >= 1000 and last_step is not None:
+            ratio = f"{step / last_step:.2f}"
+            base = f"{last_step * 1000:.1f} ms/route"
+            rows.append((f"{label} vs the previous step's — linear ≈ 1", ours, base, ratio))
         else:
-            rows.append(
-                (
-                    f"{label} vs the previous step's — linear ≈ 1",
-                    ours,
-                    f"{last_step * 1000:.1f} ms/route",
-                    f"{step / last_step:.2f}",
-                )
-            )
+            rows.append((label, ours, "–", "–"))
+        if added >= 1000:
             last_step = step
         previous = (count, seconds)
     return rows
